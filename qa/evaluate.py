@@ -1,0 +1,102 @@
+"""Score the system on a question file: hit@1, hit@k, MRR, abstention and latency, in process or over HTTP."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# ask(question, history, top_k) -> the API's JSON response
+AskFunction = Callable[[str, list[dict], int], dict]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    turns: list[str]
+    evidence: list[str]
+    kind: str
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+                cases.append(Case(str(row.get("id", number)), list(row["turns"]), list(row.get("evidence", [])),
+                                  str(row.get("kind", ""))))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a question record ({exc})") from exc
+    return cases
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight quotes, single spaces: how evidence is matched."""
+    text = text.lower().translate(str.maketrans("‘’“”", "''\"\""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def history_of(turns: list[str], ask: AskFunction, top_k: int) -> list[dict]:
+    """Earlier turns as a conversation: each question with the system's own answer to it."""
+    history: list[dict] = []
+    for turn in turns:
+        reply = ask(turn, history, top_k)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": reply["answer"]}]
+    return history
+
+
+def evaluate(cases: list[Case], ask: AskFunction, top_k: int) -> dict:
+    """Run every case; return the metrics. The last turn of each case is scored and timed."""
+    ranks: list[int | None] = []
+    answered, abstained, latencies, by_kind = [], [], [], {}
+    for case in cases:
+        history = history_of(case.turns[:-1], ask, top_k)
+        start = time.perf_counter()
+        reply = ask(case.turns[-1], history, top_k)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if not case.evidence:
+            abstained.append(not reply["found"])
+            log.info("%s %-12s abstained=%s  %s", case.id, case.kind, not reply["found"], reply["query"])
+            by_kind.setdefault(case.kind, []).append(float(not reply["found"]))
+            continue
+        evidence = [normalise(e) for e in case.evidence]
+        rank = next((p["rank"] for p in reply["passages"] if any(e in normalise(p["text"]) for e in evidence)), None)
+        ranks.append(rank)
+        answered.append(reply["found"])
+        by_kind.setdefault(case.kind, []).append(float(rank == 1))
+        log.info("%s %-12s rank=%s found=%s  %s", case.id, case.kind, rank, reply["found"], reply["query"])
+    n = max(len(ranks), 1)
+    return {
+        "questions": len(cases),
+        "answerable": len(ranks),
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
+        f"hit@{top_k}": round(sum(r is not None for r in ranks) / n, 4),
+        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+        "answered": round(sum(answered) / n, 4),
+        "abstention": round(sum(abstained) / max(len(abstained), 1), 4) if abstained else None,
+        "by_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_kind.items())},
+        "latency_ms_p50": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
+        "latency_ms_p95": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
+    }
+
+
+def http_asker(url: str) -> AskFunction:
+    """Ask a running server's POST /api/ask."""
+    import httpx
+
+    client = httpx.Client(base_url=url.rstrip("/"), timeout=60)
+
+    def ask(question: str, history: list[dict], top_k: int) -> dict:
+        response = client.post("/api/ask", json={"question": question, "history": history, "top_k": top_k})
+        response.raise_for_status()
+        return response.json()
+
+    return ask

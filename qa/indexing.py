@@ -1,0 +1,94 @@
+"""Bring the index up to date with the documents folder: only new or changed text is embedded."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from qa.documents import Document, find_documents, read_document
+from qa.embedder import Embedder
+from qa.passages import split_passages, split_sentences
+from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
+
+log = logging.getLogger(__name__)
+
+
+def read_folder(docs: Path) -> list[Document]:
+    """Every supported document under `docs`, with ids made unique."""
+    documents, seen = [], set()
+    for path in find_documents(docs):
+        doc = read_document(path, docs)
+        if doc.id in seen:
+            doc = Document(**{**doc.__dict__, "id": f"{doc.id}-{doc.sha256[:8]}"})
+        seen.add(doc.id)
+        documents.append(doc)
+    return documents
+
+
+def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, documents: list[Document]) -> str | None:
+    """Why the stored index can't serve these documents, or None if it can."""
+    if folder is None:
+        return "no index yet"
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"the stored index is unreadable ({exc})"
+    if meta.get("format") != FORMAT_VERSION:
+        return f"the stored index has format {meta.get('format')}, this version reads {FORMAT_VERSION}"
+    if meta.get("model") != embedder.name or meta.get("max_tokens") != max_tokens:
+        return f"the stored index was made with model {meta.get('model')} ({meta.get('max_tokens')} tokens)"
+    stored = meta.get("files", {})
+    current = {d.path: d.sha256 for d in documents}
+    if stored != current:
+        added = len(current.keys() - stored.keys())
+        removed = len(stored.keys() - current.keys())
+        changed = sum(1 for p in current.keys() & stored.keys() if current[p] != stored[p])
+        return f"documents changed: {added} new, {changed} changed, {removed} removed"
+    return None
+
+
+def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.ndarray:
+    """Vectors for the texts: from the cache where the text was seen before, else from the model."""
+    keys = [EmbeddingCache.key(t) for t in texts]
+    known = cache.get(keys)
+    by_key = dict(zip(keys, texts))
+    missing = [k for k in by_key if k not in known]
+    if missing:
+        log.info("embedding %d new texts (%d reused)", len(missing), len(by_key) - len(missing))
+        fresh = embedder([by_key[k] for k in missing], progress=len(missing) > 64)
+        new = dict(zip(missing, fresh))
+        cache.put(new)
+        known.update(new)
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int) -> Index:
+    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors."""
+    documents = read_folder(docs)
+    folder = current_generation(root)
+    reason = stale_reason(folder, embedder, max_tokens, documents)
+    if reason is None and folder is not None:
+        try:
+            return Index.load(folder)
+        except Exception as exc:  # a damaged generation is rebuilt, never served
+            reason = f"the stored index could not be loaded ({exc})"
+    log.info("building the index in %s: %s", root, reason)
+    passages = [p for d in documents for p in split_passages(d, embedder.count_tokens, max_tokens)]
+    sentences = [split_sentences(p.text) or [(0, len(p.text))] for p in passages]
+    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences) for s, e in spans]
+    cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    try:
+        # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
+        vectors = embed([p.text for p in passages] + sentence_texts, embedder, cache)
+    finally:
+        cache.close()
+    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
+            "files": {d.path: d.sha256 for d in documents}}
+    folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
+                              vectors[len(passages):])
+    log.info("index ready: %d documents, %d passages", len(documents), len(passages))
+    return Index.load(folder)

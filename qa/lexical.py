@@ -1,0 +1,98 @@
+"""Lexical search: BM25 (bm25s) over stemmed words, with query words the corpus lacks mapped to close spellings."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from rapidfuzz import fuzz, process
+
+_STEMMER = Stemmer.Stemmer("english")
+_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"s"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with accents folded ("Visegrád" -> "visegrad") and possessive 's dropped."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = re.sub(r"['’]s\b", "", folded)
+    return _WORD.findall(folded)
+
+
+def analyze(text: str) -> list[str]:
+    """The terms BM25 indexes: words minus stopwords, stemmed."""
+    return _STEMMER.stemWords([w for w in words(text) if w not in _STOPWORDS])
+
+
+class LexicalIndex:
+    """BM25 over a list of texts; row i of the scores is text i."""
+
+    def __init__(self, retriever: bm25s.BM25, vocabulary: list[str]) -> None:
+        self.retriever = retriever
+        self.vocabulary = vocabulary  # surface words of the corpus, for spelling correction
+        self._known = set(vocabulary)
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index([analyze(t) or [""] for t in texts], show_progress=False)
+        vocabulary = sorted({w for t in texts for w in words(t) if len(w) >= 3 and not w.isdigit()})
+        return cls(retriever, vocabulary)
+
+    def save(self, folder: Path) -> None:
+        self.retriever.save(str(folder), show_progress=False)
+        (folder / "vocabulary.json").write_text(json.dumps(self.vocabulary), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        retriever = bm25s.BM25.load(str(folder), load_corpus=False)
+        return cls(retriever, json.loads((folder / "vocabulary.json").read_text(encoding="utf-8")))
+
+    def correct(self, query: str) -> str:
+        """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close."""
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            key = (words(word) or [""])[0]
+            known = key in self._known or _STEMMER.stemWord(key) in self.retriever.vocab_dict
+            if len(key) < 5 or known or key in _STOPWORDS or key.isdigit():
+                return word
+            best = process.extractOne(key, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
+            if not best:
+                return word
+            return best[0].capitalize() if word[0].isupper() else best[0]
+
+        return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every text for the query (zeros where no term matches)."""
+        terms = [t for t in analyze(query) if t in self.retriever.vocab_dict]
+        num_docs = int(self.retriever.scores["num_docs"])
+        if not terms:
+            return np.zeros(num_docs, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(terms), dtype=np.float32)
+
+    def idf(self, terms: list[str]) -> np.ndarray:
+        """BM25's inverse document frequency of each term; a term the corpus lacks gets the highest value."""
+        n = int(self.retriever.scores["num_docs"])
+        indptr, vocab = self.retriever.scores["indptr"], self.retriever.vocab_dict
+        df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in terms], dtype=np.float64)
+        return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, query: str, text: str) -> float:
+        """Share of the query's terms, weighted by idf, that occur in `text` (0..1)."""
+        terms = list(dict.fromkeys(analyze(query)))
+        if not terms:
+            return 0.0
+        weights = self.idf(terms)
+        present = set(analyze(text))
+        return float(sum(w for t, w in zip(terms, weights) if t in present) / weights.sum())
+
+
+def _cutoff(word: str) -> float:
+    """How alike (rapidfuzz ratio, 0-100) a spelling must be: stricter for short words."""
+    return 80.0 if len(word) >= 8 else 85.0

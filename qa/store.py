@@ -1,0 +1,210 @@
+"""The index on disk: documents, passages, vectors and BM25 terms, written atomically as one generation."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.documents import Document
+from qa.lexical import LexicalIndex
+from qa.passages import Passage
+from qa.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: str
+    title: str
+    path: str
+    sha256: str
+    passages: int
+
+
+class Index:
+    """One loaded generation: passage rows line up with vector rows and BM25 rows."""
+
+    def __init__(self, folder: Path, meta: dict, vectors: VectorIndex, sentences: VectorIndex,
+                 sentence_offsets: np.ndarray, lexical: LexicalIndex) -> None:
+        self.folder = folder
+        self.meta = meta
+        self.vectors = vectors              # one vector a passage
+        self.sentences = sentences          # one vector a sentence; passage i owns rows offsets[i]:offsets[i+1]
+        self.sentence_offsets = sentence_offsets
+        self.lexical = lexical
+        self._db = sqlite3.connect(f"file:{folder / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, folder: Path) -> Index:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        return cls(folder, meta, VectorIndex.load(folder / "vectors.faiss"), VectorIndex.load(folder / "sentences.faiss"),
+                   np.load(folder / "sentence_offsets.npy"), LexicalIndex.load(folder / "bm25"))
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def passages(self, rows: list[int]) -> list[Passage]:
+        """The passages at the given rows, in that order."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = {
+            r[0]: Passage(r[1], r[2], r[3], r[4], r[5])
+            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text FROM passages WHERE row IN ({marks})",
+                                 tuple(int(r) for r in rows))
+        }
+        return [found[int(r)] for r in rows]
+
+    def sentence_rows(self, row: int) -> range:
+        """The rows of passage `row`'s sentences in the sentence vectors."""
+        return range(int(self.sentence_offsets[row]), int(self.sentence_offsets[row + 1]))
+
+    def sentence_spans(self, row: int) -> list[tuple[int, int]]:
+        """The sentences of passage `row`, as offsets into its text."""
+        rows = self.sentence_rows(row)
+        return [(s, e) for s, e in self._query(
+            "SELECT start, end FROM sentences WHERE row >= ? AND row < ? ORDER BY row", (rows.start, rows.stop))]
+
+    def documents(self) -> list[DocumentInfo]:
+        return [DocumentInfo(*r) for r in self._query(
+            "SELECT d.id, d.title, d.path, d.sha256, COUNT(p.row) FROM documents d "
+            "LEFT JOIN passages p ON p.doc_id = d.id GROUP BY d.id ORDER BY d.path")]
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        return next((d for d in self.documents() if d.id == doc_id), None)
+
+    def document_text(self, doc_id: str) -> str | None:
+        rows = self._query("SELECT text FROM documents WHERE id = ?", (doc_id,))
+        return rows[0][0] if rows else None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def current_generation(root: Path) -> Path | None:
+    """The folder CURRENT names, if there is one."""
+    pointer = root / CURRENT
+    if not pointer.is_file():
+        return None
+    folder = root / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def write_generation(root: Path, meta: dict, documents: list[Document], passages: list[Passage],
+                     vectors: np.ndarray, sentences: list[list[tuple[int, int]]], sentence_vectors: np.ndarray) -> Path:
+    """Write a complete new generation beside the old one, then switch CURRENT to it in one rename."""
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    counts = {d.id: 0 for d in documents}
+    for p in passages:
+        counts[p.doc_id] += 1
+    with sqlite3.connect(tmp / "store.sqlite") as db:
+        db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT)")
+        db.execute("CREATE TABLE passages (row INTEGER PRIMARY KEY, doc_id TEXT, paragraph INTEGER, "
+                   "start INTEGER, end INTEGER, text TEXT)")
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+                       [(d.id, d.title, d.path, d.sha256, d.text) for d in documents])
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
+                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text) for i, p in enumerate(passages)])
+        db.execute("CREATE INDEX passages_doc ON passages (doc_id)")
+        db.execute("CREATE TABLE sentences (row INTEGER PRIMARY KEY, passage INTEGER, start INTEGER, end INTEGER)")
+        db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)",
+                       [(i, p, s, e) for i, (p, s, e) in enumerate((p, s, e) for p, spans in enumerate(sentences)
+                                                                     for s, e in spans)])
+    db.close()
+    VectorIndex.build(vectors).save(tmp / "vectors.faiss")
+    VectorIndex.build(sentence_vectors).save(tmp / "sentences.faiss")
+    np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
+    (tmp / "bm25").mkdir()
+    LexicalIndex.build([p.text for p in passages]).save(tmp / "bm25")
+    meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    _fsync_tree(tmp)
+
+    final = root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    os.replace(tmp, final)
+    pointer_tmp = root / f".{CURRENT}.{uuid.uuid4().hex}"
+    with open(pointer_tmp, "w", encoding="utf-8") as f:
+        f.write(final.name)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(pointer_tmp, root / CURRENT)
+    _fsync_dir(root)
+    _remove_stale(root, keep=final)
+    return final
+
+
+def _remove_stale(root: Path, keep: Path) -> None:
+    for entry in root.iterdir():
+        if entry.is_dir() and entry != keep and (entry.name.startswith("gen-") or entry.name.startswith(".tmp-")):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class EmbeddingCache:
+    """Vectors of passages already embedded, by model and content hash, so unchanged text is never re-embedded."""
+
+    def __init__(self, path: Path, model: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))")
+        self.model = model
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, blob in self.db.execute(
+                    f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})", (self.model, *chunk)):
+                found[k] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                [(self.model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,103 @@
+"""The HTTP API of the real server (`python ui.py`) on a loopback port."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+SEED_TEXT = (SEEDS / "putins-clock-is-ticking-for-lukashenko.txt").read_text(encoding="utf-8")
+
+
+def ask(server, **body) -> httpx.Response:
+    return httpx.post(f"{server.url}/api/ask", json=body, timeout=30)
+
+
+def test_health_and_documents(server) -> None:
+    assert httpx.get(f"{server.url}/api/health").json() == {"status": "ok", "documents": 1, "passages": 23}
+    [doc] = httpx.get(f"{server.url}/api/documents").json()
+    assert doc["id"] == "putins-clock-is-ticking-for-lukashenko" and doc["passages"] == 23
+    assert httpx.get(f"{server.url}/api/documents/nope").status_code == 404
+
+
+def test_answer_quotes_the_highlighted_sentence_with_its_citation(server) -> None:
+    reply = ask(server, question="What did Belarus supply Russia?").json()
+    assert reply["found"] is True and reply["query"] == "What did Belarus supply Russia?"
+    first = reply["passages"][0]
+    sentence = first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
+    assert "delivered T-72 tanks" in sentence
+    assert reply["answer"].startswith(sentence) and "[1]" in reply["answer"]
+    assert first["document"] == {"id": "putins-clock-is-ticking-for-lukashenko",
+                                 "title": "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."}
+    assert first["paragraph"] == 5 and SEED_TEXT[first["start"]:first["end"]] == first["text"]
+    assert [p["rank"] for p in reply["passages"]] == [1, 2, 3]
+    assert 0 <= first["score"] <= 1 and first["score"] >= reply["passages"][-1]["score"]
+
+
+def test_top_k_and_spelling_variants(server) -> None:
+    reply = ask(server, question="Who is Svetlana Tikhanovskaya?", top_k=5).json()
+    assert len(reply["passages"]) == 5 and reply["found"]
+    assert "legitimately elected president" in reply["passages"][0]["text"]
+    assert "Tsikhanouskaya" in reply["query"]
+
+
+def test_follow_up_is_searched_with_the_conversation(server) -> None:
+    first = ask(server, question="Who is Franak Viacorka?").json()
+    history = [{"role": "user", "content": "Who is Franak Viacorka?"},
+               {"role": "assistant", "content": first["answer"]}]
+    reply = ask(server, question="What did he say about military commanders?", history=history).json()
+    assert reply["query"] == "Who is Franak Viacorka? What did he say about military commanders?"
+    assert reply["found"] and "growing pressure from commanders" in reply["passages"][0]["text"]
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 2018 FIFA World Cup?"])
+def test_unanswerable_questions_say_so(server, question: str) -> None:
+    reply = ask(server, question=question).json()
+    assert reply["found"] is False
+    assert reply["answer"] == "The documents don't answer this question."
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({"question": ""}, 422, "question"),
+    ({"question": "   "}, 422, "blank"),
+    ({"question": "x" * 2001}, 422, "at most 2000"),
+    ({}, 422, "question: is required"),
+    ({"question": 5}, 422, "question"),
+    ({"question": "Who?", "top_k": 0}, 422, "top_k"),
+    ({"question": "Who?", "top_k": 21}, 422, "top_k"),
+    ({"question": "Who?", "top_k": "three"}, 422, "top_k"),
+    ({"question": "Who?", "history": "none"}, 422, "history"),
+    ({"question": "Who?", "history": [{"role": "bot", "content": "x"}]}, 422, "history.0.role"),
+    ({"question": "Who?", "topk": 3}, 422, "topk: is not a known field"),
+    (["Who?"], 422, "request body"),
+])
+def test_bad_requests_get_a_4xx_that_says_what_to_fix(server, body, status: int, words: str) -> None:
+    response = httpx.post(f"{server.url}/api/ask", json=body)
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and words in detail
+
+
+def test_malformed_json_and_wrong_methods(server) -> None:
+    response = httpx.post(f"{server.url}/api/ask", content=b"{bad json", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "not valid JSON" in response.json()["detail"]
+    assert httpx.get(f"{server.url}/api/ask").status_code == 405
+    assert httpx.get(f"{server.url}/openapi.json").json()["paths"]["/api/ask"]["post"]
+    assert httpx.get(f"{server.url}/docs").status_code == 200
+
+
+def test_a_port_in_use_is_a_one_line_error(server) -> None:
+    result = subprocess.run([sys.executable, "ui.py", "--port", str(server.port)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{server.port}: Address already in use. Choose another port with --port."]
+
+
+def test_the_server_logs_its_url_and_start_up_time(server) -> None:
+    assert f"serving http://127.0.0.1:{server.port}/" in server.log() and "ready in" in server.log()

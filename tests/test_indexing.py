@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.indexing import sync
+from qa.store import CURRENT, current_generation
+
+from conftest import SEEDS
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "docs" / "harbour.txt").write_text(
+        "The harbour\n\nThe ferry to the island leaves at seven every morning.\n\nTickets cost nine euros.\n",
+        encoding="utf-8")
+    return tmp_path / "docs"
+
+
+def embedded(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("embedding")]
+
+
+def test_restart_reuses_the_index_without_embedding(docs: Path, tmp_path: Path, embedder, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    first = sync(docs, tmp_path / "index", embedder, 256)
+    generation = first.folder
+    assert first.document("harbour") is not None and len(first) == 25
+    caplog.clear()
+    again = sync(docs, tmp_path / "index", embedder, 256)
+    assert again.folder == generation and embedded(caplog) == []
+    assert "building" not in caplog.text
+
+
+def test_changed_and_removed_files_are_picked_up_reusing_unchanged_vectors(docs: Path, tmp_path: Path, embedder,
+                                                                            caplog) -> None:
+    caplog.set_level(logging.INFO)
+    sync(docs, tmp_path / "index", embedder, 256)
+    (docs / "harbour.txt").write_text(
+        "The harbour\n\nThe ferry to the island leaves at seven every morning.\n\nTickets cost twelve euros now.\n",
+        encoding="utf-8")
+    caplog.clear()
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    assert "1 changed" in caplog.text
+    assert len(embedded(caplog)) == 1 and embedded(caplog)[0].startswith("embedding 1 new texts")  # only the changed one
+    texts = [p.text for p in index.passages(list(range(len(index))))]
+    assert "Tickets cost twelve euros now." in texts and "Tickets cost nine euros." not in texts
+
+    (docs / "harbour.txt").unlink()
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    assert index.document("harbour") is None and len(index) == 23
+    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("gen-")]) == 1
+
+
+def test_an_index_from_another_format_or_model_is_rebuilt_with_a_reason(docs: Path, tmp_path: Path, embedder,
+                                                                          caplog) -> None:
+    caplog.set_level(logging.INFO)
+    folder = sync(docs, tmp_path / "index", embedder, 256).folder
+    meta = json.loads((folder / "meta.json").read_text())
+    (folder / "meta.json").write_text(json.dumps({**meta, "model": "some-other-model"}))
+    caplog.clear()
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    assert "made with model some-other-model" in caplog.text and index.folder != folder
+    assert index.meta["model"] == embedder.name
+
+
+def test_a_crash_mid_write_leaves_the_previous_index_in_service(docs: Path, tmp_path: Path, embedder, caplog) -> None:
+    root = tmp_path / "index"
+    folder = sync(docs, root, embedder, 256).folder
+    # what a crash during the next write leaves behind: a half-written generation and pointer
+    (root / ".tmp-crashed").mkdir()
+    (root / ".tmp-crashed" / "vectors.faiss").write_bytes(b"\0" * 10)
+    (root / f".{CURRENT}.half").write_text("gen-half")
+    assert current_generation(root) == folder
+    caplog.set_level(logging.INFO)
+    assert sync(docs, root, embedder, 256).folder == folder and "building" not in caplog.text
+
+
+def test_a_damaged_generation_is_rebuilt_not_served(docs: Path, tmp_path: Path, embedder, caplog) -> None:
+    root = tmp_path / "index"
+    folder = sync(docs, root, embedder, 256).folder
+    (folder / "vectors.faiss").write_bytes(b"garbage")
+    caplog.set_level(logging.INFO)
+    index = sync(docs, root, embedder, 256)
+    assert "could not be loaded" in caplog.text and len(index) == 25
+    assert embedded(caplog) == []      # the vectors come back from the embedding cache

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import numpy as np
+
+from qa.lexical import LexicalIndex, analyze, words
+
+TEXTS = [
+    "The Belarusian army delivered T-72 tanks to the Russian invaders.",
+    "Sviatlana Tsikhanouskaya, the legitimately elected president of Belarus, lives in exile.",
+    "Visegrád 24 recently reported a tank with the white-red-white flag.",
+    "Poland signed a $10 billion deal with Boeing for 96 Apache attack helicopters.",
+]
+
+
+def test_words_fold_accents_and_possessives() -> None:
+    assert words("Visegrád’s Putin's T-72") == ["visegrad", "putin", "t", "72"]
+    terms = analyze("The helicopters were delivered")
+    assert "the" not in terms and terms[0] == "helicopt" and terms[-1] == "deliv"
+
+
+def test_other_spellings_and_typos_are_mapped_to_the_corpus_spelling() -> None:
+    index = LexicalIndex.build(TEXTS)
+    assert index.correct("Who is Svetlana Tikhanovskaya?") == "Who is Sviatlana Tsikhanouskaya?"
+    assert index.correct("how many helicoptres") == "how many helicopters"
+    assert index.correct("Visegrad flag") == "Visegrad flag"          # known after folding: untouched
+    assert index.correct("What is the capital of France?") == "What is the capital of France?"
+
+
+def test_scores_rank_the_passage_with_the_rare_terms_first() -> None:
+    index = LexicalIndex.build(TEXTS)
+    scores = index.scores("96 Apache helicopters")
+    assert int(np.argmax(scores)) == 3 and scores[0] == 0
+    assert not index.scores("nothing matches here").any()
+
+
+def test_coverage_weights_rare_terms() -> None:
+    index = LexicalIndex.build(TEXTS)
+    assert index.coverage("Apache helicopters", TEXTS[3]) == 1.0
+    assert index.coverage("population of Belarus", TEXTS[1]) < 0.5
+    assert index.coverage("the of", TEXTS[0]) == 0.0

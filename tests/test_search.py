@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import numpy as np
+
+from qa.search import fuse_normalised, fuse_rrf, minmax, search
+
+
+def test_minmax_scales_and_handles_ties() -> None:
+    assert minmax(np.array([2.0, 4.0, 3.0])).tolist() == [0.0, 1.0, 0.5]
+    assert minmax(np.array([0.5, 0.5])).tolist() == [1.0, 1.0]
+    assert minmax(np.array([0.0, 0.0])).tolist() == [0.0, 0.0]
+
+
+def test_normalised_fusion_weights_both_retrievers() -> None:
+    dense = np.array([0.9, 0.5, 0.1])
+    lexical = np.array([0.0, 1.0, 0.2])
+    assert np.argmax(fuse_normalised(dense, lexical, 0.5)) == 1     # second in both beats first in one
+    assert np.argmax(fuse_normalised(dense, lexical, 1.0)) == 0
+
+
+def test_rrf_rewards_agreement() -> None:
+    fused = fuse_rrf(np.array([0.9, 0.8, 0.1]), np.array([0.0, 0.9, 0.1]))
+    assert np.argmax(fused) == 1                   # first in lexical, second in dense
+
+
+def test_hybrid_search_finds_names_numbers_and_paraphrases(engine) -> None:
+    index, embed = engine.index, engine.embedder
+    cases = {
+        "96 Apache": "96 Apache attack helicopters",
+        "Who is Sviatlana Tsikhanouskaya?": "legitimately elected president",
+        "Where were injured troops given medical care?": "evacuated to hospitals in Belarus",
+    }
+    for query, expected in cases.items():
+        hits = search(index, embed([query])[0], query, 3, 50, 0.5)
+        assert expected in index.passages([hits[0].row])[0].text, query
+        assert hits[0].score >= hits[-1].score
