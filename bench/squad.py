@@ -9,6 +9,7 @@ question's answer texts occurs in the r-th passage (case-insensitive, whitespace
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import statistics
@@ -24,11 +25,14 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from bench.squad_data import DEFAULT_ARTICLES, DEFAULT_SEED, Question, sample_questions, write_documents  # noqa: E402
+from bench.squad_data import (DEFAULT_ARTICLES, DEFAULT_SEED, Question, paragraphs,  # noqa: E402
+                               sample_questions, write_documents)
 from qa.embedder import Embedder  # noqa: E402
 from qa.evaluate import normalise  # noqa: E402
-from qa.indexing import embed, read_folder, sync  # noqa: E402
+from qa.indexing import embed, sync  # noqa: E402
+import qa.search as qa_search  # noqa: E402
 from qa.search import search  # noqa: E402
+from qa.settings import Settings  # noqa: E402
 from qa.store import EmbeddingCache, Index  # noqa: E402
 from qa.vectors import VectorIndex  # noqa: E402
 
@@ -39,7 +43,9 @@ TOP_K = 3
 CANDIDATES = 50
 MODES = ("passage", "sentence", "max")
 WEIGHTS = (0.3, 0.5, 0.7)
-PRODUCT = ("normalised", "max", 0.5)  # what qa.engine asks for (Settings.dense_weight, search's default mode)
+SETTINGS = Settings()
+# what qa.engine asks for: Settings.fusion (if this qa version has it), Settings.dense_weight, search's default mode
+PRODUCT = (getattr(SETTINGS, "fusion", "normalised"), "max", SETTINGS.dense_weight)
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,33 @@ class Tally:
                 "ms": statistics.median(self.ms) if self.ms else float("nan")}
 
 
+def paired(a: Tally, b: Tally) -> tuple[int, int]:
+    """Questions where only `a` has a hit at rank 1, and where only `b` has."""
+    return (sum(x == 1 and y != 1 for x, y in zip(a.ranks, b.ranks)),
+            sum(x != 1 and y == 1 for x, y in zip(a.ranks, b.ranks)))
+
+
 def variants() -> list[Variant]:
     out = [Variant("dense", m) for m in MODES] + [Variant("bm25", m) for m in MODES]
     out += [Variant("normalised", m, w) for w in WEIGHTS for m in MODES]
     out += [Variant("rrf", m) for m in MODES]
+    if "learned" in getattr(qa_search, "FUSIONS", ()):  # ranks by the relevance model; dense_mode doesn't matter
+        out.append(Variant("learned", "max", PRODUCT[2]))
     return out + [Variant(*PRODUCT, corrected=False)]
+
+
+def qa_version() -> str:
+    """A short hash of the qa package's source, to tell which version of a changing qa/ produced a table."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(qa_search.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def correct(index: Index, embedder: Embedder, query: str) -> str:
+    """Spelling correction as qa.engine applies it: words the model knows are kept, if this qa version can."""
+    dictionary = getattr(embedder, "words", None)
+    return index.lexical.correct(query) if dictionary is None else index.lexical.correct(query, dictionary)
 
 
 def first_hit(question: Question, texts: list[str]) -> int | None:
@@ -90,12 +118,9 @@ def first_hit(question: Question, texts: list[str]) -> int | None:
 class WholeParagraphs:
     """The plain recipe: one vector per SQuAD paragraph, never split (the model truncates past its window)."""
 
-    def __init__(self, docs: Path, index_folder: Path, embedder: Embedder) -> None:
-        self.keys, self.texts = [], []
-        for doc in read_folder(docs):
-            for number, (s, e) in enumerate(doc.content_spans(), start=1):
-                self.keys.append((doc.id, number))
-                self.texts.append(doc.text[s:e])
+    def __init__(self, paragraphs: list[tuple[str, int, str]], index_folder: Path, embedder: Embedder) -> None:
+        self.keys = [(doc_id, number) for doc_id, number, _ in paragraphs]
+        self.texts = [text for _, _, text in paragraphs]
         cache = EmbeddingCache(index_folder / "embeddings.sqlite", embedder.name)  # unsplit paragraphs are cached
         try:
             self.vectors = VectorIndex.build(embed(self.texts, embedder, cache))
@@ -132,21 +157,21 @@ def run(args: argparse.Namespace) -> None:
     index_s = time.perf_counter() - t
     faiss.omp_set_num_threads(1)  # as qa.engine does for single queries
     t = time.perf_counter()
-    whole = WholeParagraphs(docs, index_folder, embedder)
+    whole = WholeParagraphs(paragraphs(args.articles, args.seed), index_folder, embedder)
     baseline_s = time.perf_counter() - t
     stats = index_stats(index, embedder, len(whole.texts))
-    missing = {(q.doc_id, q.paragraph) for q in records} - set(whole.keys)
-    if stats["documents"] != args.articles or missing:
-        log.warning("the index does not line up with the written articles: %d documents, %d question paragraphs "
-                    "not found", stats["documents"], len(missing))
+    indexed = {(p.doc_id, p.paragraph) for p in index.passages(list(range(len(index))))}
+    if stats["documents"] != args.articles or indexed != set(whole.keys):
+        log.warning("the index does not line up with the written articles: %d documents, %d paragraphs not indexed, "
+                    "%d unexpected", stats["documents"], len(set(whole.keys) - indexed), len(indexed - set(whole.keys)))
 
     questions = sample_questions(records, args.questions, args.seed)
     plan = variants()
     tallies = {v: Tally() for v in plan}
     baseline = Tally()
     embed_ms, changed = [], []
-    for q in tqdm(questions, desc="questions", unit="q"):
-        corrected = index.lexical.correct(q.question)
+    for number, q in enumerate(tqdm(questions, desc="questions", unit="q")):
+        corrected = correct(index, embedder, q.question)
         t = time.perf_counter()
         qv = embedder([corrected])[0]
         embed_ms.append((time.perf_counter() - t) * 1000)
@@ -154,7 +179,11 @@ def run(args: argparse.Namespace) -> None:
         if corrected != q.question:
             changed.append((q.question, corrected))
             raw_qv = embedder([q.question])[0]
-        for v in plan:
+        # torch's threads keep spinning for a moment after the embedding: an untimed search absorbs that, and the
+        # order of the variants rotates so that no variant is always the one timed right after the model
+        search(index, qv, corrected, top_k=TOP_K, candidates=CANDIDATES, dense_weight=0.5, fusion="dense")
+        shift = number % len(plan)
+        for v in plan[shift:] + plan[:shift]:
             text, vector = (corrected, qv) if v.corrected else (q.question, raw_qv)
             t = time.perf_counter()
             hits = search(index, vector, text, top_k=TOP_K, candidates=CANDIDATES, dense_weight=v.weight,
@@ -170,28 +199,30 @@ def run(args: argparse.Namespace) -> None:
         rank = first_hit(q, [whole.texts[r] for r in rows])
         baseline.add(rank, bool(rows) and rank == 1 and whole.keys[rows[0]] == (q.doc_id, q.paragraph), ms)
 
-    report(args, stats, plan, tallies, baseline, questions, embed_ms, changed, index_s, baseline_s,
+    report(args, embedder, stats, plan, tallies, baseline, questions, embed_ms, changed, index_s, baseline_s,
            time.perf_counter() - started, cache)
 
 
-def report(args: argparse.Namespace, stats: dict, plan: list[Variant], tallies: dict[Variant, Tally], baseline: Tally,
+def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list[Variant],
+           tallies: dict[Variant, Tally], baseline: Tally,
            questions: list[Question], embed_ms: list[float], changed: list[tuple[str, str]], index_s: float,
            baseline_s: float, total_s: float, cache: Path) -> None:
     reference = Variant("dense", "passage")
     rows = [(v.label + (" ← baseline (split passages)" if v == reference else "")
-             + (" ← product default" if (v.fusion, v.mode, v.weight) == PRODUCT and v.corrected else ""),
+             + (" ← product default" if v == Variant(*PRODUCT) else ""),
              tallies[v].summary()) for v in plan]
     rows.append(("baseline: whole paragraphs, unsplit, dense", baseline.summary()))
     print()
     print(f"## SQuAD v1.1 train retrieval — {stats['documents']} articles, {len(questions)} questions, "
-          f"top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}")
+          f"top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}, qa source {qa_version()}")
     print()
     print(f"- passages: {stats['passages']} from {stats['paragraphs']} paragraphs "
           f"(max_tokens={MAX_TOKENS}; {stats['split_paragraphs']} paragraphs split into {stats['pieces_of_split']} "
           f"passages; {stats['passages_over_limit']} passages still over the limit, longest {stats['max_tokens_seen']} "
           f"tokens); {stats['sentences']} sentence vectors")
     print(f"- mean passage length: {stats['mean_chars']:.0f} characters")
-    print(f"- questions: {len(questions)}; spelling correction (index.lexical.correct) changed {len(changed)} of them; "
+    how = "index.lexical.correct(q, embedder.words)" if hasattr(embedder, "words") else "index.lexical.correct(q)"
+    print(f"- questions: {len(questions)}; spelling correction ({how}, as qa.engine) changed {len(changed)} of them; "
           "the corrected query is embedded and searched in every row except the one marked uncorrected "
           "(the unsplit baseline uses the corrected query's vector too)")
     print(f"- question embedding: median {statistics.median(embed_ms):.1f} ms (once per question, shared by all rows; "
@@ -206,19 +237,28 @@ def report(args: argparse.Namespace, stats: dict, plan: list[Variant], tallies: 
     for label, s in rows:
         print(f"| {label} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr3']:.3f} | {s['gold1']:.3f} | {s['ms']:.1f} |")
     best = max(plan, key=lambda v: (tallies[v].summary()["top1"], tallies[v].summary()["mrr3"]))
-    b, r = tallies[best].ranks, tallies[reference].ranks
-    wins = sum(x == 1 and y != 1 for x, y in zip(b, r))
-    losses = sum(x != 1 and y == 1 for x, y in zip(b, r))
+    product = Variant(*PRODUCT)
     print()
-    print(f"best top-1: {best.label} = {tallies[best].summary()['top1']:.3f} vs dense / passage "
-          f"{tallies[reference].summary()['top1']:.3f}; per question it wins {wins}, loses {losses} (paired)")
+    print(f"best top-1: {best.label} = {tallies[best].summary()['top1']:.3f}")
+    print("paired top-1 (questions only the first gets right / only the second gets right):")
+    pairs = [(best, reference), (best, product), (product, reference), (product, Variant(*PRODUCT, corrected=False)),
+             (product, Variant("normalised", "max")), (Variant("normalised", "max"), Variant("rrf", "max")),
+             (Variant("dense", "max"), reference)]
+    for a, b in dict.fromkeys(pairs):
+        if a != b:
+            wins, losses = paired(tallies[a], tallies[b])
+            print(f"  {a.label} vs {b.label}: {wins} / {losses}")
     if changed:
         print("\nspelling corrections (first 10):")
         for before, after in changed[:10]:
             print(f"  {before!r} -> {after!r}")
     out = cache / "results.json"
-    out.write_text(json.dumps({"args": vars(args), "stats": stats, "changed": changed,
-                               "rows": [{"variant": label, **s} for label, s in rows]}, indent=1), encoding="utf-8")
+    out.write_text(json.dumps({"args": vars(args), "qa_source": qa_version(), "stats": stats, "changed": changed,
+                               "rows": [{"variant": label, **s} for label, s in rows],
+                               "questions": [q.id for q in questions],
+                               "ranks": {**{v.label: tallies[v].ranks for v in plan},
+                                         "whole paragraphs": baseline.ranks}},
+                              indent=1), encoding="utf-8")
     print(f"\nresults written to {out}")
 
 

@@ -1,4 +1,4 @@
-"""SQuAD v1.1 train as retrieval-benchmark material: a seeded sample of articles written as documents, plus their questions."""
+"""SQuAD v1.1 train for the retrieval benchmark: a seeded sample of articles as documents, and their questions."""
 from __future__ import annotations
 
 import json
@@ -92,15 +92,10 @@ def write_documents(folder: Path, articles: int = DEFAULT_ARTICLES, seed: int = 
     Files are rewritten only when their content changes, and other .txt files in the folder are removed,
     so the folder holds exactly this sample and an index over it stays valid across runs.
     """
-    chosen, _ = _split(path, articles, seed)
     folder.mkdir(parents=True, exist_ok=True)
     records: list[Question] = []
     written: set[str] = set()
-    for article in chosen:
-        stem = base = slug(title_of(article))
-        n = 2
-        while stem in written:
-            stem, n = f"{base}-{n}", n + 1
+    for stem, article in _chosen(path, articles, seed):
         written.add(stem)
         target = folder / f"{stem}.txt"
         data = article_text(article).encode("utf-8")
@@ -111,6 +106,28 @@ def write_documents(folder: Path, articles: int = DEFAULT_ARTICLES, seed: int = 
         if stale.stem not in written:
             stale.unlink()
     return records
+
+
+def paragraphs(articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED,
+               path: Path | None = None) -> list[tuple[str, int, str]]:
+    """(doc_id, 1-based paragraph number, text) of every paragraph `write_documents` writes, unsplit."""
+    return [(stem, number, text) for stem, article in _chosen(path, articles, seed)
+            for number, text in enumerate((t for t in (clean(p["context"]) for p in article["paragraphs"]) if t),
+                                          start=1)]
+
+
+def _chosen(path: Path | None, articles: int, seed: int) -> list[tuple[str, dict]]:
+    """The chosen articles with their unique file stems."""
+    out: list[tuple[str, dict]] = []
+    taken: set[str] = set()
+    for article in _split(path, articles, seed)[0]:
+        stem = base = slug(title_of(article))
+        n = 2
+        while stem in taken:
+            stem, n = f"{base}-{n}", n + 1
+        taken.add(stem)
+        out.append((stem, article))
+    return out
 
 
 def other_questions(articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED, limit: int | None = None,

@@ -32,20 +32,16 @@ def sentence_scores(similarity: np.ndarray, coverage: np.ndarray) -> np.ndarray:
     return 0.5 * similarity + 0.5 * coverage
 
 
-def relevance(similarity: float, coverage: float, weights: tuple[float, float, float]) -> float:
-    """Calibrated probability-like score (logistic) that a passage answers the question."""
-    a, b, c = weights
-    return float(1.0 / (1.0 + np.exp(-(a * similarity + b * coverage + c))))
-
-
 def compose(query: str, citations: list[Citation], threshold: float, sentences: dict[int, str]) -> Answer:
-    """The reply text: the best passage's sentence, and a second one from another passage nearly as good."""
-    found = bool(citations) and citations[0].score >= threshold
-    if not found:
+    """The reply text: the answering sentence of the first passage relevant enough, and of a second one nearly
+    as relevant; or NOT_FOUND when no passage reaches the threshold."""
+    relevant = [c for c in citations if c.score >= threshold]
+    if not relevant:
         return Answer(NOT_FOUND, False, query, citations)
-    quoted = [f"{sentences[citations[0].rank]} [1]"]
-    for c in citations[1:]:
-        if c.score >= threshold and c.score >= citations[0].score - 0.1 and sentences[c.rank] not in quoted[0]:
+    first = relevant[0]
+    quoted = [f"{sentences[first.rank]} [{first.rank}]"]
+    for c in relevant[1:]:
+        if c.score >= first.score - 0.1 and sentences[c.rank] not in quoted[0]:
             quoted.append(f"{sentences[c.rank]} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

@@ -1,16 +1,21 @@
-"""The HTTP API (FastAPI): ask, health and documents, with 4xx errors that say what to fix."""
+"""The HTTP API (FastAPI): ask, health, and add/list/remove documents, with 4xx errors that say what to fix."""
 from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa import __version__
 from qa.engine import Engine
-from qa.schema import AskRequest, AskResponse, DocumentOut, Health, to_response
+from qa.readers import ReadError
+from qa.schema import AskRequest, AskResponse, DocumentOut, Health, TextDocument, to_response
+from qa.store import DocumentInfo
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,39 @@ def describe(exc: RequestValidationError) -> str:
         shown = f" (got {got!r:.60})" if kind not in ("missing", "model_attributes_type") and got is not None else ""
         problems.append(f"{where}: {message}{shown}")
     return "; ".join(problems) or "the request is invalid"
+
+
+def out(doc: DocumentInfo) -> DocumentOut:
+    return DocumentOut(id=doc.id, title=doc.title, path=doc.path, passages=doc.passages)
+
+
+async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
+    """(file name, bytes) of a multipart upload (field `file`) or a JSON {title, text}; 4xx for anything else."""
+    too_large = HTTPException(413, f"the document is larger than the limit of {limit // (1024 * 1024)} MB "
+                                   "(set QA_MAX_UPLOAD_MB to change it)")
+    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+        raise too_large
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUploadFile):
+            raise HTTPException(422, "the multipart form has no file: send it in a field named `file`")
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise too_large
+        return upload.filename or "document.txt", data
+    if kind == "application/json":
+        try:
+            body = TextDocument.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors()) from None
+        data = f"{body.title.strip()}\n\n{body.text.strip()}\n".encode("utf-8")
+        if len(data) > limit:
+            raise too_large
+        return f"{body.title.strip()[:80]}.txt", data
+    raise HTTPException(415, "send the document as multipart/form-data (a field named `file`) "
+                             "or as application/json {\"title\": ..., \"text\": ...}")
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -60,13 +98,38 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/api/documents", response_model=list[DocumentOut], summary="The documents being searched")
     def documents() -> list[DocumentOut]:
-        return [DocumentOut(id=d.id, title=d.title, path=d.path, passages=d.passages) for d in engine.index.documents()]
+        return [out(d) for d in engine.index.documents()]
 
     @app.get("/api/documents/{doc_id}", response_model=DocumentOut)
     def document(doc_id: str) -> DocumentOut:
         found = engine.index.document(doc_id)
         if found is None:
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
-        return DocumentOut(id=found.id, title=found.title, path=found.path, passages=found.passages)
+        return out(found)
+
+    @app.post("/api/documents", response_model=DocumentOut, status_code=201,
+              summary="Add a document: a file upload (multipart field `file`) or JSON {title, text}",
+              responses={200: {"description": "the same content was already there: the existing document"},
+                         413: {"description": "larger than the size limit"},
+                         415: {"description": "unsupported file type"},
+                         422: {"description": "empty, unreadable, or no text to search"}},
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                      "file": {"type": "string", "format": "binary"}}}},
+                  "application/json": {"schema": TextDocument.model_json_schema()}}}})
+    async def add_document(request: Request) -> JSONResponse:
+        name, data = await read_upload(request, int(engine.settings.max_upload_mb * 1024 * 1024))
+        try:
+            doc, created = await run_in_threadpool(engine.add, name, data)
+        except ReadError as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return JSONResponse(out(doc).model_dump(), status_code=201 if created else 200)
+
+    @app.delete("/api/documents/{doc_id}", status_code=204, summary="Remove a document; it is never cited again",
+                responses={404: {"description": "no document with that id"}})
+    async def remove_document(doc_id: str) -> Response:
+        if not await run_in_threadpool(engine.remove, doc_id):
+            raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
+        return Response(status_code=204)
 
     return app

@@ -1,17 +1,22 @@
-"""The web chat (Gradio): ask, follow up, and read every cited passage with its answering sentence marked."""
+"""The web chat (Gradio): ask, follow up, and check every cited passage with its answering sentence marked.
+
+Each reply carries its own sources: the answer quoted with [n] markers, then every cited passage with its
+document, paragraph and answering sentence (<mark>), and the paragraphs around it on demand. The page loads
+nothing from outside the server (system fonts, no analytics), so it works offline.
+"""
 from __future__ import annotations
 
 import html
-import logging
+import re
+from collections.abc import Callable
+from functools import cache
 
 import gradio as gr
+from pydantic import ValidationError
 
-from qa.answer import Answer
 from qa.conversation import Turn
 from qa.engine import Engine
-from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, to_response
-
-log = logging.getLogger(__name__)
+from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, PassageOut, to_response
 
 EXAMPLES = [
     "What did Belarus supply Russia?",
@@ -20,18 +25,54 @@ EXAMPLES = [
     "What did Lukashenko say about drones in August?",
 ]
 
+# The system's own fonts: nothing to download, and it reads like the rest of the device.
+THEME = gr.themes.Default(
+    font=["system-ui", "-apple-system", "'Segoe UI'", "Roboto", "'Helvetica Neue'", "'Noto Sans'",
+          "'Liberation Sans'", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "'SF Mono'", "Menlo", "Consolas", "'DejaVu Sans Mono'", "monospace"],
+)
+
 CSS = """
-.gradio-container {max-width: 980px !important; margin: auto;}
-.source {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
-.source-head {font-weight: 600; margin-bottom: 4px;}
-.source-head .score {font-weight: 400; opacity: .7; font-size: .9em;}
-.source p {margin: 4px 0; line-height: 1.5;}
-.source mark {background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px;}
-.source details summary {cursor: pointer; opacity: .8; font-size: .9em;}
-.source .context {opacity: .75; font-size: .92em;}
-.not-found {padding: 8px 12px; border-left: 4px solid #9ca3af; margin: 8px 0;}
-.weak {opacity: .6;}
+.gradio-container {max-width: 860px !important; margin: auto !important;}
+.gradio-container .main {padding-left: min(32px, 3vw) !important; padding-right: min(32px, 3vw) !important;}
+#intro h1 {margin: 0 0 2px; font-size: 1.6em; font-weight: 600;}
+#intro p {margin: 0; opacity: .8;}
+#documents details {font-size: .92em; opacity: .85;}
+#documents summary {cursor: pointer;}
+#documents ul {margin: 4px 0 0 1.2em; padding: 0;}
+#chat .placeholder-content {padding: 12px 16px; opacity: .7;}
+#chat .answer {margin: 0 0 6px; font-size: 1.05em; line-height: 1.5;}
+#chat .searched {margin: 0 0 6px; font-size: .85em; opacity: .7;}
+#chat .not-found {margin: 0 0 6px; font-weight: 600;}
+#chat .source {border-left: 3px solid #f59e0b; padding: 2px 0 2px 10px; margin: 10px 0 0;}
+#chat .source.weak {border-left-color: #9ca3af; opacity: .7;}
+#chat .source-head {font-size: .85em; opacity: .85; margin-bottom: 2px;}
+#chat .source-head b {font-weight: 700;}
+#chat .source-head .score {white-space: nowrap;}
+#chat .source p {margin: 2px 0; line-height: 1.5; font-size: .95em;}
+#chat mark {background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px;}
+#chat details summary {cursor: pointer; font-size: .85em; opacity: .8;}
+#chat .context {opacity: .65;}
+#chat details.nearest {margin-top: 6px; opacity: .8;}
+#controls {align-items: end; gap: 8px;}
+#clear {flex-grow: 0 !important; min-width: 120px !important;}
+#chat .message-row.panel {padding-top: 10px !important; padding-bottom: 10px !important;}
+@media (max-width: 500px) {
+  #chat .message-row.panel {padding-left: 8px !important; padding-right: 8px !important;}
+  #chat .message {padding-left: 2px !important; padding-right: 2px !important;}
+  #intro h1 {font-size: 1.3em;}
+}
 """
+
+# After a reply, show the question just asked at the top of the chat, rather than the end of its sources.
+SHOW_LAST_QUESTION = """() => setTimeout(() => {
+  const log = document.querySelector('#chat [role=log]'), asked = document.querySelectorAll('#chat .user-row');
+  const last = asked[asked.length - 1];
+  if (log && last) log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+  document.querySelector('#chat').scrollIntoView({block: 'nearest'});
+}, 50)"""
+SOURCES = "<div class='sources'>"  # where the cited passages start in an assistant message
+CONTEXT_CHARS = 600  # at most this much of each neighbouring paragraph in "Show in context"
 
 
 def text_of(content: object) -> str:
@@ -45,105 +86,126 @@ def text_of(content: object) -> str:
     return ""
 
 
-def history_turns(history: list[dict]) -> list[Turn]:
-    """Gradio's chat history as conversation turns; the assistant's turns are kept without their source list."""
-    turns = []
-    for message in history or []:
-        role = message.get("role")
-        if role in ("user", "assistant"):
-            turns.append(Turn(role, text_of(message.get("content")).split("\n\n**Sources**")[0]))
-    return turns
+def plain(message: str) -> str:
+    """An assistant message as plain text: the answer alone, without its sources or markup."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", message.split(SOURCES)[0])).strip()
 
 
-def reply_markdown(response: AskResponse) -> str:
-    """The chat bubble: the quoted answer, then one line per cited source."""
-    if not response.found:
-        return f"{response.answer}\n\n*Searched for:* {response.query}"
-    lines = [response.answer, "", "**Sources**"]
-    for p in response.passages:
-        lines.append(f"- [{p.rank}] *{p.document.title}*, paragraph {p.paragraph}")
-    return "\n".join(lines)
+def history_turns(history: list[dict] | None) -> list[Turn]:
+    """Gradio's chat history as conversation turns, oldest first."""
+    return [Turn(m["role"], plain(text_of(m.get("content")))) for m in history or []
+            if m.get("role") in ("user", "assistant")]
 
 
-def sources_html(response: AskResponse, engine: Engine) -> str:
-    """Every cited passage with the answering sentence marked, and the paragraphs around it on demand."""
-    if not response.passages:
-        return "<div class='not-found'>No passages.</div>"
-    parts = []
-    if not response.found:
-        parts.append("<div class='not-found'>The documents don't answer this question. "
-                     "The nearest passages are shown below, but none of them answers it.</div>")
-    for p in response.passages:
-        text = p.text
-        a, b = p.highlight.start, p.highlight.end
-        body = (f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
-                if response.found else html.escape(text))
-        context = engine.index.document_text(p.document.id) or ""
-        before = context[max(0, p.start - 700):p.start].split("\n\n")[-1] if p.start else ""
-        after = context[p.end:p.end + 700].lstrip("\n").split("\n\n")[0]
-        parts.append(
-            f"<div class='source{'' if response.found else ' weak'}' data-rank='{p.rank}'>"
-            f"<div class='source-head'>[{p.rank}] {html.escape(p.document.title)} "
-            f"<span class='score'>· paragraph {p.paragraph} · characters {p.start}–{p.end} · "
-            f"relevance {p.score:.2f}</span></div>"
-            f"<p>{body}</p>"
-            f"<details><summary>Show in context</summary>"
-            f"<p class='context'>{html.escape(before)}</p><p>{html.escape(text)}</p>"
-            f"<p class='context'>{html.escape(after)}</p></details></div>"
-        )
-    return "\n".join(parts)
+def marked(text: str, start: int, end: int) -> str:
+    """The passage as HTML with its answering sentence in <mark>."""
+    return f"{html.escape(text[:start])}<mark>{html.escape(text[start:end])}</mark>{html.escape(text[end:])}"
 
 
-def documents_markdown(engine: Engine) -> str:
+def neighbours(document: str, start: int, end: int) -> tuple[str, str]:
+    """The text just before and after a passage in its document, up to a paragraph each way."""
+    before = document[:start].rstrip().rsplit("\n\n", 1)[-1] if start else ""
+    after = document[end:].lstrip().split("\n\n", 1)[0]
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return before, after
+
+
+def source_html(p: PassageOut, document: str, weak: bool) -> str:
+    """One cited passage: where it is, its text with the answering sentence marked, and its context on demand."""
+    passage = marked(p.text, p.highlight.start, p.highlight.end)
+    before, after = neighbours(document, p.start, p.end)
+    context = "".join(f"<p class='context'>{html.escape(t)}</p>" if t != p.text else f"<p>{passage}</p>"
+                      for t in (before, p.text, after) if t)
+    return (f"<div class='source{' weak' if weak else ''}'>"
+            f"<div class='source-head' title='characters {p.start}–{p.end} of the document'>"
+            f"<b>[{p.rank}]</b> {html.escape(p.document.title)} · paragraph {p.paragraph} · "
+            f"<span class='score'>relevance {p.score:.2f}</span></div>"
+            f"<p>{passage}</p>"
+            f"<details><summary>Show in context</summary>{context}</details></div>")
+
+
+def reply_html(response: AskResponse, question: str, threshold: float,
+               document_text: Callable[[str], str]) -> str:
+    """The assistant's message: the quoted answer and its sources, or a plain 'no' with the nearest passages."""
+    sources = "".join(source_html(p, document_text(p.document.id), weak=not response.found or p.score < threshold)
+                      for p in response.passages)
+    searched = ("" if response.query.strip() == question.strip()
+                else f"<p class='searched'>Searched for: {html.escape(response.query)}</p>")
+    if response.found:
+        return f"<p class='answer'>{html.escape(response.answer)}</p>{searched}{SOURCES}{sources}</div>"
+    nearest = (f"<details class='nearest'><summary>The nearest passages (none of them answers it)</summary>"
+               f"{sources}</details>" if sources else "")
+    return f"<p class='not-found'>{html.escape(response.answer)}</p>{searched}{SOURCES}{nearest}</div>"
+
+
+def documents_html(engine: Engine) -> str:
+    """The documents being searched, with how many passages each has."""
     docs = engine.index.documents()
-    rows = [f"- **{d.title}** ({d.passages} passages)" for d in docs]
-    return f"Searching {len(docs)} document{'s' if len(docs) != 1 else ''}:\n" + "\n".join(rows)
+    if not docs:
+        return "<p>No documents to search yet: add .txt or .md files to the documents folder.</p>"
+    total = sum(d.passages for d in docs)
+    rows = "".join(f"<li>{html.escape(d.title)} ({d.passages} passages)</li>" for d in docs)
+    summary = "Searching 1 document" if len(docs) == 1 else f"Searching {len(docs)} documents, {total} passages"
+    return f"<details{' open' if len(docs) <= 5 else ''}><summary>{summary}</summary><ul>{rows}</ul></details>"
 
 
 def build(engine: Engine) -> gr.Blocks:
-    def answer(question: str, history: list[dict], top_k: int) -> tuple[Answer, AskResponse]:
-        request = AskRequest(question=question, top_k=int(top_k))
-        result = engine.ask(request.question, history_turns(history), request.top_k)
-        return result, to_response(result)
+    """The chat page, with `ask` also served as Gradio's client API endpoint `/ask`."""
+    def answer(question: str, history: list[dict] | None, top_k: int | None) -> AskResponse:
+        try:
+            request = AskRequest(question=question, top_k=top_k)
+        except ValidationError as exc:
+            raise gr.Error(exc.errors()[0]["msg"], title="Cannot ask that") from None
+        return to_response(engine.ask(request.question, history_turns(history), request.top_k))
 
-    def respond(question: str, history: list[dict], top_k: int) -> tuple[list[dict], str, str]:
+    def respond(question: str, history: list[dict], top_k: float) -> tuple[list[dict], str]:
         question = (question or "").strip()
         if not question:
-            return history, "", gr.skip()
+            return history, ""
         if len(question) > MAX_QUESTION_CHARS:
             gr.Warning(f"The question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}.")
-            return history, question, gr.skip()
-        _, response = answer(question, history, top_k)
-        history = list(history or []) + [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": reply_markdown(response)},
-        ]
-        return history, "", sources_html(response, engine)
+            return history, question
+        response = answer(question, history, int(top_k))
+        document_text = cache(lambda doc_id: engine.index.document_text(doc_id) or "")  # once per reply
+        reply = reply_html(response, question, engine.settings.min_relevance, document_text)
+        return [*(history or []), {"role": "user", "content": question},
+                {"role": "assistant", "content": reply}], ""
 
-    def ask(question: str, top_k: int = 3) -> dict:
-        """Ask the documents a question; returns the answer, whether it was found, and the cited passages."""
-        _, response = answer(question, [], top_k)
-        return response.model_dump()
+    def ask(question: str, top_k: int = engine.settings.top_k) -> dict:
+        """Ask the documents a question in plain words.
 
-    with gr.Blocks(title="Ask the documents") as blocks:
-        gr.Markdown("## Ask the documents\nAnswers are quoted from your documents, each with its source.")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=300):
-                chatbot = gr.Chatbot(label="Conversation", height=420, elem_id="chat", buttons=["copy"],
-                                     feedback_options=None)
-                question = gr.Textbox(label="Question", placeholder="Ask a question about the documents",
-                                      lines=1, max_lines=4, elem_id="question", submit_btn="Ask")
-                with gr.Row():
-                    top_k = gr.Slider(1, MAX_TOP_K, value=engine.settings.top_k, step=1,
-                                      label="Passages to show", elem_id="top-k")
-                    clear = gr.Button("Clear conversation", variant="secondary", elem_id="clear")
-                gr.Examples(EXAMPLES, inputs=question, label="Try")
-            with gr.Column(scale=2, min_width=260):
-                sources = gr.HTML("<p>Cited passages appear here.</p>", label="Sources", elem_id="sources")
-                documents = gr.Markdown(documents_markdown(engine), elem_id="documents")
-        question.submit(respond, [question, chatbot, top_k], [chatbot, question, sources], api_visibility="private")
-        clear.click(lambda: ([], "", "<p>Cited passages appear here.</p>"), None, [chatbot, question, sources],
-                    api_visibility="private")
-        blocks.load(lambda: documents_markdown(engine), None, documents, api_visibility="private")
+        Returns the answer quoted from the documents with [n] markers, whether the documents answer it at all
+        (found), what was searched (query), and the cited passages with their document, paragraph, text and
+        the answering sentence's character span (highlight).
+
+        Args:
+            question: the question, e.g. "What did Belarus supply Russia?"
+            top_k: how many passages to return, 1 to 20
+        """
+        return answer(question, None, top_k).model_dump()
+
+    with gr.Blocks(title="Ask the documents", analytics_enabled=False) as blocks:
+        gr.Markdown("# Ask the documents\nAnswers are quoted from the documents, each with the passage it "
+                    "comes from.", elem_id="intro")
+        documents = gr.HTML(documents_html(engine), elem_id="documents", padding=False)
+        chatbot = gr.Chatbot(show_label=False, elem_id="chat", layout="panel", height=None, min_height=160,
+                             max_height="65vh", autoscroll=False, feedback_options=None, buttons=[],
+                             latex_delimiters=[], placeholder="Ask a question below, or try one of the examples.")
+        question = gr.Textbox(show_label=False, placeholder="Ask a question", lines=1,
+                              max_lines=4, elem_id="question", submit_btn="Ask", autofocus=True)
+        with gr.Row(elem_id="controls"):
+            top_k = gr.Slider(1, MAX_TOP_K, value=engine.settings.top_k, step=1, label="Passages to show",
+                              elem_id="top-k", scale=3)
+            clear = gr.Button("Clear", variant="secondary", size="md", elem_id="clear", scale=0)
+        examples = gr.Examples(EXAMPLES, inputs=question, label="Examples", examples_per_page=len(EXAMPLES))
+        for asked in (question.submit, examples.load_input_event.then):
+            asked(respond, [question, chatbot, top_k], [chatbot, question], api_visibility="private").then(
+                None, js=SHOW_LAST_QUESTION, api_visibility="private", queue=False)
+        clear.click(lambda: ([], ""), None, [chatbot, question], api_visibility="private", queue=False)
+        blocks.load(lambda: documents_html(engine), None, documents, api_visibility="private", queue=False,
+                    show_progress="hidden")
         gr.api(ask, api_name="ask")
     return blocks

@@ -1,4 +1,4 @@
-"""The command line: `python -m qa index | ask | eval`."""
+"""The command line: `python -m qa index | ask | add | list | remove | eval`."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,12 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.settings import Settings, add_common_flags
+
+if TYPE_CHECKING:
+    from qa.engine import Engine
 
 log = logging.getLogger("qa")
 
@@ -24,6 +28,17 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--top-k", dest="top_k", type=int, help="passages to show (1-20, default 3)")
     ask.add_argument("--json", action="store_true", help="print the API's JSON response")
+
+    add = commands.add_parser("add", help="add documents (.txt .md .html .pdf); they are kept beside the index")
+    add_common_flags(add)
+    add.add_argument("files", nargs="+", type=Path)
+
+    listing = commands.add_parser("list", help="list the documents being searched")
+    add_common_flags(listing)
+
+    remove = commands.add_parser("remove", help="remove a document by id (see `list`)")
+    add_common_flags(remove)
+    remove.add_argument("id")
 
     evaluate = commands.add_parser("eval", help="score the system on a question file (JSON lines)")
     add_common_flags(evaluate)
@@ -54,10 +69,40 @@ def main(argv: list[str] | None = None) -> int:
         log.info("index in %s: %d documents, %d passages", settings.index, len(engine.index.documents()),
                  len(engine.index))
         return 0
+    if args.command == "add":
+        return run_add(args, engine)
+    if args.command == "list":
+        for doc in engine.index.documents():
+            print(f"{doc.id}\t{doc.passages} passages\t{doc.title}")
+        return 0
+    if args.command == "remove":
+        if engine.remove(args.id):
+            print(f"removed {args.id}")
+            return 0
+        log.error("no document with id %r: `python -m qa list` shows the ids", args.id)
+        return 2
     return run_ask(args, engine)
 
 
-def run_ask(args: argparse.Namespace, engine: object) -> int:
+def run_add(args: argparse.Namespace, engine: Engine) -> int:
+    from qa.readers import ReadError
+
+    failed = 0
+    limit = int(engine.settings.max_upload_mb * 1024 * 1024)
+    for path in args.files:
+        try:
+            if path.stat().st_size > limit:
+                raise ReadError(f"larger than the limit of {engine.settings.max_upload_mb:g} MB (QA_MAX_UPLOAD_MB)")
+            doc, created = engine.add(path.name, path.read_bytes())
+        except (ReadError, OSError) as exc:
+            log.error("%s: %s", path, exc)
+            failed += 1
+            continue
+        print(f"{'added' if created else 'already there'}: {doc.id}\t{doc.passages} passages\t{doc.title}")
+    return 2 if failed else 0
+
+
+def run_ask(args: argparse.Namespace, engine: Engine) -> int:
     from pydantic import ValidationError
 
     from qa.schema import AskRequest, to_response
@@ -67,7 +112,7 @@ def run_ask(args: argparse.Namespace, engine: object) -> int:
     except ValidationError as exc:
         log.error("%s", "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
         return 2
-    response = to_response(engine.ask(request.question, [], request.top_k))  # type: ignore[attr-defined]
+    response = to_response(engine.ask(request.question, [], request.top_k))
     if args.json:
         print(response.model_dump_json(indent=2))
         return 0

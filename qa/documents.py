@@ -1,12 +1,13 @@
 """Read documents from disk into plain text with a title, dropping page boilerplate."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, read_bytes
 
 # Whole lines that are web-page furniture, not content (matched case-insensitively, trailing colon allowed).
 BOILERPLATE = re.compile(
@@ -26,6 +27,11 @@ class Document:
     body_start: int  # where the body starts (after the headline)
     path: str        # source file, relative to the documents folder
     sha256: str      # content hash of the file's bytes
+    pages: tuple[int, ...] = ()  # PDF: the offset where each page starts
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `offset`, for paged documents."""
+        return bisect.bisect_right(self.pages, offset) if self.pages else None
 
     def content_spans(self) -> list[tuple[int, int]]:
         """Character spans of the body's paragraphs: blank-line separated blocks, boilerplate dropped."""
@@ -54,27 +60,41 @@ def parse_text(text: str, fallback_title: str) -> tuple[str, int]:
 
 
 def read_document(path: Path, root: Path) -> Document:
-    """Read one .txt/.md file; bytes are decoded as UTF-8 (a BOM is dropped), line ends normalised to \\n."""
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    relative = path.relative_to(root).as_posix()
-    title, body_start = parse_text(text, fallback_title=path.stem.replace("-", " ").replace("_", " "))
-    return Document(
+    """Read one supported file (see qa.readers); raises qa.readers.ReadError if it can't be read."""
+    return parse_document(path.relative_to(root).as_posix(), path.read_bytes())
+
+
+def parse_document(relative: str, data: bytes) -> Document:
+    """A document from a file's bytes; `relative` is its path in its folder (it gives the id and type).
+
+    Raises qa.readers.ReadError if the type is unsupported or no body text can be extracted.
+    """
+    parsed = read_bytes(relative, data)
+    stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if parsed.title:
+        title, body_start = parsed.title, 0
+    else:
+        title, body_start = parse_text(parsed.text, fallback_title=stem.replace("-", " ").replace("_", " "))
+    doc = Document(
         id=document_id(relative),
         title=title,
-        text=text,
+        text=parsed.text,
         body_start=body_start,
         path=relative,
         sha256=hashlib.sha256(data).hexdigest(),
+        pages=parsed.pages,
     )
+    if not doc.content_spans():
+        raise ReadError(f"{relative!r} has a title but no text to search")
+    return doc
 
 
-def find_documents(root: Path) -> list[Path]:
-    """Supported files under the documents folder, in a stable order; hidden files are skipped."""
-    if not root.is_dir():
-        raise FileNotFoundError(f"documents folder not found: {root}")
+def find_documents(folder: Path) -> list[Path]:
+    """Supported files under `folder`, in a stable order; hidden files and folders are skipped."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"documents folder not found: {folder}")
     return sorted(
-        p for p in root.rglob("*")
+        p for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )

@@ -28,11 +28,15 @@ class Embedder:
 
     def __init__(self, batch_size: int = 32) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()
         self.model = SentenceTransformer(model_path(), device="cpu")
         self.batch_size = batch_size
         self.dim = int(self.model.get_embedding_dimension())
         self.tokenizer = self.model.tokenizer
+        # whole words the model knows (its word-piece vocabulary): ordinary words, never "typos"
+        self.words = frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha() and len(w) > 1)
 
     def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
@@ -48,4 +52,4 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads for `text`, the [CLS] and [SEP] tokens included."""
-        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        return len(self.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])

@@ -1,24 +1,28 @@
 """The one path from a question to a cited answer: query -> search -> highlight -> answer."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 
 import faiss
 import numpy as np
 
-from qa.answer import Answer, Citation, compose, relevance, sentence_scores
+from qa.answer import Answer, Citation, compose, sentence_scores
+from qa.answer_type import has_answer_type
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.indexing import sync
+from qa.documents import parse_document
+from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.search import search
 from qa.settings import Settings
-from qa.store import Index
+from qa.store import DocumentInfo, Index
 
 log = logging.getLogger(__name__)
 
-# Logistic weights (similarity, coverage, bias) for the relevance score, fitted by bench/calibrate.py.
-RELEVANCE_WEIGHTS = (10.0, 4.0, -7.0)
+# A passage without the kind of answer asked for ("when" with no time in it) is far less likely to answer.
+WRONG_TYPE_FACTOR = 0.3
 
 
 class Engine:
@@ -28,18 +32,62 @@ class Engine:
         faiss.omp_set_num_threads(settings.faiss_threads)
         self.settings = settings
         self.embedder = embedder or Embedder(settings.batch_size)
-        self.index: Index = sync(settings.docs, settings.index, self.embedder, settings.max_passage_tokens)
-        self.lock = threading.Lock()  # held while the index is swapped
+        self.index: Index = self._sync()
+        self.write_lock = threading.Lock()  # one change to the documents at a time; asking goes on meanwhile
+
+    def _sync(self) -> Index:
+        return sync(self.settings.docs, self.settings.index, self.embedder, self.settings.max_passage_tokens)
+
+    def _swap(self) -> None:
+        """Load the updated index and put it in service; the old one closes once in-flight questions are done."""
+        old, self.index = self.index, self._sync()
+        if old.folder != self.index.folder:
+            threading.Timer(60, old.close).start()
+
+    def add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
+        """Add a file's content; returns the document and whether it is new (the same content is not added twice).
+
+        Raises qa.readers.ReadError (unsupported type, empty, unreadable) before anything is written.
+        """
+        parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
+        with self.write_lock:
+            sha = hashlib.sha256(data).hexdigest()
+            existing = next((d for d in self.index.documents() if d.sha256 == sha), None)
+            if existing is not None:
+                return existing, False
+            target = save_original(self.settings.index, name, data)
+            try:
+                self._swap()
+            except Exception:
+                target.unlink(missing_ok=True)
+                raise
+            added = next(d for d in self.index.documents() if d.sha256 == sha)
+            log.info("added %s as %s (%d passages)", name, added.id, added.passages)
+            return added, True
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document from the index (and its original, if it was added); False if there is no such id."""
+        with self.write_lock:
+            doc = self.index.document(doc_id)
+            if doc is None:
+                return False
+            if doc.path.startswith(LIBRARY + "/"):
+                (self.settings.index / doc.path).unlink(missing_ok=True)
+            else:
+                mark_removed(self.settings.index, doc.path, doc.sha256)
+            self._swap()
+            log.info("removed %s (%s)", doc.id, doc.path)
+            return True
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None) -> Answer:
         index = self.index
         top_k = top_k or self.settings.top_k
-        query = index.lexical.correct(standalone_query(question, history or []))
+        query = index.lexical.correct(standalone_query(question, history or []), self.embedder.words)
         query_vector = self.embedder([query])[0]
-        hits = search(index, query_vector, query, top_k, self.settings.candidates, self.settings.dense_weight)
+        hits = search(index, query_vector, query, top_k, self.settings.candidates, self.settings.dense_weight,
+                      self.settings.fusion)
         passages = index.passages([h.row for h in hits])
         titles = {d.id: d.title for d in index.documents()}
-
         citations, best_sentences = [], {}
         for rank, (hit, passage) in enumerate(zip(hits, passages), start=1):
             spans = index.sentence_spans(hit.row)
@@ -47,7 +95,7 @@ class Engine:
             similarity = index.sentences.similarity(query_vector, np.arange(rows.start, rows.stop))
             coverage = np.array([index.lexical.coverage(query, passage.text[s:e]) for s, e in spans])
             best = int(np.argmax(sentence_scores(similarity, coverage)))
-            score = relevance(hit.dense, index.lexical.coverage(query, passage.text), RELEVANCE_WEIGHTS)
+            score = hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
             citations.append(Citation(rank, round(score, 4), passage, titles.get(passage.doc_id, ""), spans[best]))
             best_sentences[rank] = passage.text[spans[best][0]:spans[best][1]]
         return compose(query, citations, self.settings.min_relevance, best_sentences)

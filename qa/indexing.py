@@ -1,29 +1,48 @@
-"""Bring the index up to date with the documents folder: only new or changed text is embedded."""
+"""Bring the index up to date with the documents folder and the library: only new or changed text is embedded."""
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from qa.documents import Document, find_documents, read_document
+from qa.documents import Document, document_id, find_documents, read_document
 from qa.embedder import Embedder
+from qa.library import LIBRARY, removed
 from qa.passages import split_passages, split_sentences
+from qa.readers import ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
 
 log = logging.getLogger(__name__)
 
 
-def read_folder(docs: Path) -> list[Document]:
-    """Every supported document under `docs`, with ids made unique."""
+def read_sources(docs: Path, root: Path) -> list[Document]:
+    """The documents folder, less the files the user removed, and the library of added documents.
+
+    Ids are made unique; a file that can't be read is skipped with a warning.
+    """
+    gone = removed(root)
     documents, seen = [], set()
-    for path in find_documents(docs):
-        doc = read_document(path, docs)
-        if doc.id in seen:
-            doc = Document(**{**doc.__dict__, "id": f"{doc.id}-{doc.sha256[:8]}"})
-        seen.add(doc.id)
-        documents.append(doc)
+    sources = [(docs, find_documents(docs))]
+    if (root / LIBRARY).is_dir():
+        sources.append((root, find_documents(root / LIBRARY)))  # paths read library/<name>
+    for folder, paths in sources:
+        for path in paths:
+            try:
+                doc = read_document(path, folder)
+            except (ReadError, OSError) as exc:
+                log.warning("skipping %s: %s", path, exc)
+                continue
+            if folder == docs and gone.get(doc.path) == doc.sha256:
+                continue
+            if folder == root:
+                doc = replace(doc, id=document_id(path.name))
+            if doc.id in seen:
+                doc = replace(doc, id=f"{doc.id}-{doc.sha256[:8]}")
+            seen.add(doc.id)
+            documents.append(doc)
     return documents
 
 
@@ -68,7 +87,7 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
 
 def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int) -> Index:
     """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors."""
-    documents = read_folder(docs)
+    documents = read_sources(docs, root)
     folder = current_generation(root)
     reason = stale_reason(folder, embedder, max_tokens, documents)
     if reason is None and folder is not None:

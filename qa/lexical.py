@@ -53,18 +53,25 @@ class LexicalIndex:
         retriever = bm25s.BM25.load(str(folder), load_corpus=False)
         return cls(retriever, json.loads((folder / "vocabulary.json").read_text(encoding="utf-8")))
 
-    def correct(self, query: str) -> str:
-        """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close."""
+    def correct(self, query: str, dictionary: frozenset[str] = frozenset()) -> str:
+        """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close.
+
+        Words of `dictionary` (ordinary words such as "being" or "throwing") are never changed, and a
+        replacement keeps the first letter: typos and transliterations rarely change it.
+        """
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             key = (words(word) or [""])[0]
-            known = key in self._known or _STEMMER.stemWord(key) in self.retriever.vocab_dict
+            known = key in self._known or key in dictionary or _STEMMER.stemWord(key) in self.retriever.vocab_dict
             if len(key) < 5 or known or key in _STOPWORDS or key.isdigit():
                 return word
-            best = process.extractOne(key, self.vocabulary, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
+            candidates = [v for v in self.vocabulary if v[0] == key[0]]
+            best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
             if not best:
                 return word
-            return best[0].capitalize() if word[0].isupper() else best[0]
+            possessive = re.search(r"['’]s$", word)
+            fixed = best[0][0].upper() + best[0][1:] if word[0].isupper() else best[0]
+            return fixed + (possessive.group(0) if possessive else "")
 
         return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
 
@@ -82,6 +89,21 @@ class LexicalIndex:
         indptr, vocab = self.retriever.scores["indptr"], self.retriever.vocab_dict
         df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in terms], dtype=np.float64)
         return np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage_all(self, query: str) -> np.ndarray:
+        """`coverage` of every text at once, read from the index's postings."""
+        terms = list(dict.fromkeys(analyze(query)))
+        num_docs = int(self.retriever.scores["num_docs"])
+        covered = np.zeros(num_docs, dtype=np.float32)
+        if not terms:
+            return covered
+        weights = self.idf(terms)
+        vocab = self.retriever.vocab_dict
+        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
+        for term, weight in zip(terms, weights):
+            if term in vocab:
+                covered[indices[indptr[vocab[term]]:indptr[vocab[term] + 1]]] += weight
+        return covered / float(weights.sum())
 
     def coverage(self, query: str, text: str) -> float:
         """Share of the query's terms, weighted by idf, that occur in `text` (0..1)."""

@@ -23,6 +23,7 @@ class Passage:
     start: int      # character offsets into the document's text: text == document.text[start:end]
     end: int
     text: str
+    page: int | None = None  # 1-based page, for paged documents (PDF)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -48,7 +49,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     passages = []
     for number, (p_start, p_end) in enumerate(doc.content_spans(), start=1):
         for start, end in _fit(doc.text, p_start, p_end, count_tokens, max_tokens):
-            passages.append(Passage(doc.id, number, start, end, doc.text[start:end]))
+            passages.append(Passage(doc.id, number, start, end, doc.text[start:end], doc.page_at(start)))
     return passages
 
 

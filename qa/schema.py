@@ -54,6 +54,7 @@ class PassageOut(BaseModel):
     highlight: Span = Field(description="the answering sentence, character offsets into `text`")
     document: DocumentRef
     paragraph: int = Field(description="1-based paragraph number in the document")
+    page: int | None = Field(default=None, description="1-based page, for paged documents (PDF)")
     start: int = Field(description="character offset of the passage in the document's text")
     end: int
 
@@ -63,6 +64,21 @@ class AskResponse(BaseModel):
     found: bool = Field(description="false when no passage is relevant enough")
     query: str = Field(description="what was searched: the question, with the conversation it leans on")
     passages: list[PassageOut]
+
+
+class TextDocument(BaseModel):
+    """A document sent as JSON instead of a file."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"title": "Meeting notes", "text": "The budget was approved on Monday."}]})
+    title: str = Field(min_length=1, max_length=300, description="the document's title")
+    text: str = Field(min_length=1, description="the document's text; paragraphs separated by blank lines")
+
+    @field_validator("title", "text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is blank: send some text")
+        return value
 
 
 class DocumentOut(BaseModel):
@@ -91,6 +107,7 @@ def to_response(answer: Answer) -> AskResponse:
                 highlight=Span(start=c.highlight[0], end=c.highlight[1]),
                 document=DocumentRef(id=c.passage.doc_id, title=c.title),
                 paragraph=c.passage.paragraph,
+                page=c.passage.page,
                 start=c.passage.start,
                 end=c.passage.end,
             )

@@ -1,20 +1,23 @@
-"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, fused into one ranking."""
+"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, scored together and ranked."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from qa.embedder import Embedder
+from qa.relevance import DEFAULT, RelevanceModel
 from qa.store import Index
+
+FUSIONS = ("learned", "normalised", "rrf", "dense", "bm25")
 
 
 @dataclass(frozen=True)
 class Hit:
-    row: int         # passage row in the index
-    score: float     # fused score, 0..1, only comparable within one query
-    dense: float     # cosine similarity of query and passage
-    lexical: float   # BM25 score divided by the query's best BM25 score
+    row: int          # passage row in the index
+    score: float      # the ranking score of the chosen fusion
+    relevance: float  # probability that the passage answers the question (the relevance model)
+    dense: float      # cosine of query and passage, or its closest sentence if higher
+    lexical: float    # BM25 score divided by the query's best BM25 score
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -39,43 +42,59 @@ def fuse_rrf(dense: np.ndarray, lexical: np.ndarray, k: int = 60) -> np.ndarray:
     return 1.0 / (k + 1 + dense_rank) + np.where(lexical > 0, 1.0 / (k + 1 + lexical_rank), 0.0)
 
 
-def dense_scores(index: Index, query_vector: np.ndarray, rows: np.ndarray, mode: str) -> np.ndarray:
-    """Passage similarity to the query: of the whole passage, of its best sentence, or the larger of the two."""
-    passage = index.vectors.similarity(query_vector, rows)
-    if mode == "passage":
-        return passage
+def best_sentence_similarity(index: Index, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each passage row, the cosine of the query and the passage's closest sentence."""
     owned = [index.sentence_rows(int(r)) for r in rows]
     sims = index.sentences.similarity(query_vector, np.fromiter((s for o in owned for s in o), dtype=np.int64))
     bounds = np.cumsum([0] + [len(o) for o in owned])
-    sentence = np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:])], dtype=np.float32)
-    return sentence if mode == "sentence" else np.maximum(passage, sentence)
+    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:])], dtype=np.float32)
 
 
-def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int,
-           dense_weight: float, fusion: str = "normalised", dense_mode: str = "max") -> list[Hit]:
-    """The `top_k` passages for the query: the union of all retrievers' candidates, re-scored and fused.
+def gather(index: Index, query_vector: np.ndarray, query: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate rows from the passage vectors, the sentence vectors and BM25, with their feature rows."""
+    _, passage_rows = index.vectors.search(query_vector, n)
+    _, sentence_rows = index.sentences.search(query_vector, n)
+    owners = np.searchsorted(index.sentence_offsets, sentence_rows, side="right") - 1
+    bm25 = index.lexical.scores(query)
+    lexical_rows = np.argsort(-bm25)[:n]
+    lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
+    rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
+    passage = index.vectors.similarity(query_vector, rows)
+    sentence = best_sentence_similarity(index, query_vector, rows)
+    best = float(bm25.max()) if len(bm25) else 0.0
+    lexical = bm25[rows] / best if best > 0 else np.zeros(len(rows), dtype=np.float32)
+    coverage = index.lexical.coverage_all(query)[rows]
+    features = np.column_stack([passage, sentence, lexical, coverage,
+                                passage - passage.max(initial=0), sentence - sentence.max(initial=0)])
+    return rows, features.astype(np.float64)
 
-    Candidates come from the passage vectors, the sentence vectors (mapped to their passage) and BM25.
+
+def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
+           dense_weight: float = 0.5, fusion: str = "learned", dense_mode: str = "max",
+           model: RelevanceModel = DEFAULT) -> list[Hit]:
+    """The `top_k` passages for the query, best first.
+
+    fusion: "learned" ranks by the relevance model; "normalised" (weighted min-max), "rrf", "dense" and
+    "bm25" are kept for comparison. dense_mode picks the dense score: "passage", "sentence" or "max".
     """
     if len(index) == 0:
         return []
-    _, passage_rows = index.vectors.search(query_vector, candidates)
-    _, sentence_rows = index.sentences.search(query_vector, candidates)
-    owners = np.searchsorted(index.sentence_offsets, sentence_rows, side="right") - 1
-    bm25 = index.lexical.scores(query)
-    lexical_rows = np.argsort(-bm25)[:candidates]
-    lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
-    rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
-    dense = dense_scores(index, query_vector, rows, dense_mode)
-    best = float(bm25.max()) if len(bm25) else 0.0
-    lexical = bm25[rows] / best if best > 0 else np.zeros(len(rows), dtype=np.float32)
-    if fusion == "dense":
-        fused = dense
-    elif fusion == "bm25":
-        fused = lexical + 1e-6 * dense  # ties (no term matched) broken by meaning
+    rows, features = gather(index, query_vector, query, candidates)
+    relevance = model(features)
+    dense = {"passage": features[:, 0], "sentence": features[:, 1]}.get(dense_mode, features[:, :2].max(axis=1))
+    lexical = features[:, 2]
+    if fusion == "learned":
+        ranking = relevance
+    elif fusion == "normalised":
+        ranking = fuse_normalised(dense, lexical, dense_weight)
     elif fusion == "rrf":
-        fused = fuse_rrf(dense, lexical)
+        ranking = fuse_rrf(dense, lexical)
+    elif fusion == "dense":
+        ranking = dense
+    elif fusion == "bm25":
+        ranking = lexical + 1e-6 * dense  # ties (no term matched) broken by meaning
     else:
-        fused = fuse_normalised(dense, lexical, dense_weight)
-    order = np.argsort(-fused, kind="stable")[:top_k]
-    return [Hit(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i])) for i in order]
+        raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
+    order = np.argsort(-ranking, kind="stable")[:top_k]
+    return [Hit(int(rows[i]), float(ranking[i]), float(relevance[i]), float(dense[i]), float(lexical[i]))
+            for i in order]

@@ -17,8 +17,10 @@ class Settings:
     port: int = 7860
     top_k: int = 3                      # passages returned by default
     candidates: int = 50                # candidates taken from each retriever before fusion
-    dense_weight: float = 0.5           # fusion: dense share; BM25 gets the rest
-    min_relevance: float = 0.5          # below this relevance the documents "don't answer" (calibrated)
+    fusion: str = "normalised"          # how dense and BM25 scores are ranked together (see qa.search.FUSIONS)
+    dense_weight: float = 0.7           # for fusion "normalised": the dense share; BM25 gets the rest
+    min_relevance: float = 0.5          # below this relevance the documents "don't answer" (qa/relevance.py)
+    max_upload_mb: float = 20.0         # largest document accepted by upload or `qa add`
     max_passage_tokens: int = 256       # the model's window, special tokens included
     batch_size: int = 32
     faiss_threads: int = 1              # OpenMP threads for single queries

@@ -22,7 +22,7 @@ from qa.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 
 
@@ -68,8 +68,8 @@ class Index:
             return []
         marks = ",".join("?" * len(rows))
         found = {
-            r[0]: Passage(r[1], r[2], r[3], r[4], r[5])
-            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text FROM passages WHERE row IN ({marks})",
+            r[0]: Passage(*r[1:])
+            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page FROM passages WHERE row IN ({marks})",
                                  tuple(int(r) for r in rows))
         }
         return [found[int(r)] for r in rows]
@@ -121,11 +121,11 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     with sqlite3.connect(tmp / "store.sqlite") as db:
         db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT)")
         db.execute("CREATE TABLE passages (row INTEGER PRIMARY KEY, doc_id TEXT, paragraph INTEGER, "
-                   "start INTEGER, end INTEGER, text TEXT)")
+                   "start INTEGER, end INTEGER, text TEXT, page INTEGER)")
         db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
                        [(d.id, d.title, d.path, d.sha256, d.text) for d in documents])
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?)",
-                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text) for i, p in enumerate(passages)])
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page) for i, p in enumerate(passages)])
         db.execute("CREATE INDEX passages_doc ON passages (doc_id)")
         db.execute("CREATE TABLE sentences (row INTEGER PRIMARY KEY, passage INTEGER, start INTEGER, end INTEGER)")
         db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)",

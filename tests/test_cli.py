@@ -27,9 +27,9 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_ask_prints_the_answer_and_its_sources(index_dir: Path) -> None:
-    result = run("ask", "What did Belarus supply Russia?", "--docs", str(SEEDS), "--index", str(index_dir))
+    result = run("ask", "Where were Putin's wounded soldiers treated?", "--docs", str(SEEDS), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "delivered T-72 tanks" in result.stdout.splitlines()[0] and "[1]" in result.stdout
+    assert "evacuated to hospitals in Belarus" in result.stdout.splitlines()[0] and "[1]" in result.stdout
     assert "[1] How much time has he got left?" in result.stdout and ">>" in result.stdout
     assert "embedding" not in result.stderr           # the index was reused
 

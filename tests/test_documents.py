@@ -28,5 +28,5 @@ def test_ids_are_url_safe_and_hidden_files_skipped(tmp_path: Path) -> None:
     assert document_id("news/My Article!.txt") == "news-my-article"
     (tmp_path / ".hidden.txt").write_text("x")
     (tmp_path / "a.txt").write_text("x")
-    (tmp_path / "b.pdf").write_text("x")
+    (tmp_path / "b.docx").write_text("x")
     assert [p.name for p in find_documents(tmp_path)] == ["a.txt"]

@@ -1,0 +1,69 @@
+"""The originals of added documents, kept beside the index under safe names, and the folder documents removed."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from pathlib import Path
+
+from qa.readers import suffix_of
+
+LIBRARY = "library"          # <index>/library/: originals of documents added by upload or `qa add`
+REMOVED = "removed.json"     # <index>/removed.json: documents-folder files the user removed {path: sha256}
+
+
+def safe_name(name: str) -> str:
+    """A plain file name from whatever a client sent: no folders, no '..', no leading dot, tame characters."""
+    base = re.split(r"[\\/]", name.strip())[-1]
+    suffix = suffix_of(base)
+    stem = base[: len(base) - len(suffix)] if suffix else base
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_")[:100] or "document"
+    return stem + suffix
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_original(root: Path, name: str, data: bytes) -> Path:
+    """Keep an added file in the library under a safe, unused name; returns where it went."""
+    folder = root / LIBRARY
+    target = folder / safe_name(name)
+    number = 2
+    while target.exists():
+        target = folder / f"{Path(safe_name(name)).stem}-{number}{suffix_of(target.name)}"
+        number += 1
+    write_atomically(target, data)
+    return target
+
+
+def removed(root: Path) -> dict[str, str]:
+    """Documents-folder files the user removed: {relative path: sha256 of the removed content}."""
+    try:
+        return dict(json.loads((root / REMOVED).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def mark_removed(root: Path, path: str, sha256: str) -> None:
+    """Remember that a documents-folder file was removed, so the next start does not index it again.
+
+    If the file later changes, its new content is indexed again.
+    """
+    write_atomically(root / REMOVED, json.dumps({**removed(root), path: sha256}, indent=1).encode("utf-8"))
