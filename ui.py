@@ -48,14 +48,15 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     from qa.api import create_app
-    from qa.chat import CSS, build
+    from qa.chat import CSS, THEME, build
     from qa.engine import Engine
 
     try:
         engine = Engine(settings)
     except FileNotFoundError as exc:
         raise SystemExit(f"error: {exc}") from None
-    app = gr.mount_gradio_app(create_app(engine), build(engine), path="/", css=CSS, footer_links=["api"])
+    app = gr.mount_gradio_app(create_app(engine), build(engine), path="/", css=CSS, theme=THEME,
+                              footer_links=["api"], mcp_server=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
 
     def announce() -> None:

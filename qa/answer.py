@@ -32,16 +32,16 @@ def sentence_scores(similarity: np.ndarray, coverage: np.ndarray) -> np.ndarray:
     return 0.5 * similarity + 0.5 * coverage
 
 
-def compose(query: str, citations: list[Citation], threshold: float, sentences: dict[int, str]) -> Answer:
-    """The reply text: the answering sentence of the first passage relevant enough, and of a second one nearly
-    as relevant; or NOT_FOUND when no passage reaches the threshold."""
-    relevant = [c for c in citations if c.score >= threshold]
-    if not relevant:
+def compose(query: str, citations: list[Citation], found: bool, threshold: float,
+            sentences: dict[int, str]) -> Answer:
+    """The reply: when the documents answer (`found`), the answering sentence of the best-ranked passage [1],
+    and of one more relevant passage nearly as good; else NOT_FOUND (the passages stay, marked by their score)."""
+    if not found or not citations:
         return Answer(NOT_FOUND, False, query, citations)
-    first = relevant[0]
+    first = citations[0]
     quoted = [f"{sentences[first.rank]} [{first.rank}]"]
-    for c in relevant[1:]:
-        if c.score >= first.score - 0.1 and sentences[c.rank] not in quoted[0]:
+    for c in citations[1:]:
+        if c.score >= max(threshold, first.score - 0.1) and sentences[c.rank] not in quoted[0]:
             quoted.append(f"{sentences[c.rank]} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

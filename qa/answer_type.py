@@ -5,9 +5,10 @@ import re
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-                 "hundreds?|thousands?|millions?|billions?|dozens?|half|third|quarter|several|few|many|most|"
-                 "single|double|twice|once")
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 "hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter|several|few|"
+                 "many|most|single|double|twice|once|all|no|none")
 
 TIME = re.compile(
     rf"\b({_MONTHS}|{_DAYS}|(1[5-9]|20)\d\ds?|\d{{1,2}}(st|nd|rd|th)|yesterday|today|tomorrow|tonight|now|ago|since|until|recently|"

@@ -121,16 +121,22 @@ def source_html(p: PassageOut, document: str, weak: bool) -> str:
                       for t in (before, p.text, after) if t)
     return (f"<div class='source{' weak' if weak else ''}'>"
             f"<div class='source-head' title='characters {p.start}–{p.end} of the document'>"
-            f"<b>[{p.rank}]</b> {html.escape(p.document.title)} · paragraph {p.paragraph} · "
+            f"<b>[{p.rank}]</b> {html.escape(p.document.title)} · {'' if p.page is None else f'page {p.page}, '}"
+            f"paragraph {p.paragraph} · "
             f"<span class='score'>relevance {p.score:.2f}</span></div>"
             f"<p>{passage}</p>"
             f"<details><summary>Show in context</summary>{context}</details></div>")
 
 
+def quoted(response: AskResponse, p: PassageOut, threshold: float) -> bool:
+    """Whether a passage answers: the answer quotes it, or it is relevant enough by itself."""
+    return response.found and (f"[{p.rank}]" in response.answer or p.score >= threshold)
+
+
 def reply_html(response: AskResponse, question: str, threshold: float,
                document_text: Callable[[str], str]) -> str:
     """The assistant's message: the quoted answer and its sources, or a plain 'no' with the nearest passages."""
-    sources = "".join(source_html(p, document_text(p.document.id), weak=not response.found or p.score < threshold)
+    sources = "".join(source_html(p, document_text(p.document.id), weak=not quoted(response, p, threshold))
                       for p in response.passages)
     searched = ("" if response.query.strip() == question.strip()
                 else f"<p class='searched'>Searched for: {html.escape(response.query)}</p>")

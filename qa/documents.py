@@ -71,8 +71,8 @@ def parse_document(relative: str, data: bytes) -> Document:
     """
     parsed = read_bytes(relative, data)
     stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if parsed.title:
-        title, body_start = parsed.title, 0
+    if parsed.title or parsed.pages:  # a title the format carries; a PDF's first line is no headline
+        title, body_start = parsed.title or stem.replace("-", " ").replace("_", " "), 0
     else:
         title, body_start = parse_text(parsed.text, fallback_title=stem.replace("-", " ").replace("_", " "))
     doc = Document(

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # A passage without the kind of answer asked for ("when" with no time in it) is far less likely to answer.
 WRONG_TYPE_FACTOR = 0.3
+FOUND_DEPTH = 5
 
 
 class Engine:
@@ -84,18 +85,21 @@ class Engine:
         top_k = top_k or self.settings.top_k
         query = index.lexical.correct(standalone_query(question, history or []), self.embedder.words)
         query_vector = self.embedder([query])[0]
-        hits = search(index, query_vector, query, top_k, self.settings.candidates, self.settings.dense_weight,
-                      self.settings.fusion)
+        # whether the documents answer is judged on the same few passages whatever top_k is asked for
+        hits = search(index, query_vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
+                      self.settings.dense_weight, self.settings.fusion)
         passages = index.passages([h.row for h in hits])
         titles = {d.id: d.title for d in index.documents()}
+        relevance = [hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
+                     for hit, passage in zip(hits, passages)]
+        found = bool(relevance) and max(relevance) >= self.settings.min_relevance
         citations, best_sentences = [], {}
-        for rank, (hit, passage) in enumerate(zip(hits, passages), start=1):
+        for rank, (hit, passage, score) in enumerate(zip(hits[:top_k], passages, relevance), start=1):
             spans = index.sentence_spans(hit.row)
             rows = index.sentence_rows(hit.row)
             similarity = index.sentences.similarity(query_vector, np.arange(rows.start, rows.stop))
             coverage = np.array([index.lexical.coverage(query, passage.text[s:e]) for s, e in spans])
             best = int(np.argmax(sentence_scores(similarity, coverage)))
-            score = hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
             citations.append(Citation(rank, round(score, 4), passage, titles.get(passage.doc_id, ""), spans[best]))
             best_sentences[rank] = passage.text[spans[best][0]:spans[best][1]]
-        return compose(query, citations, self.settings.min_relevance, best_sentences)
+        return compose(query, citations, found, self.settings.min_relevance, best_sentences)

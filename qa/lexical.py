@@ -25,8 +25,16 @@ def words(text: str) -> list[str]:
 
 
 def analyze(text: str) -> list[str]:
-    """The terms BM25 indexes: words minus stopwords, stemmed."""
-    return _STEMMER.stemWords([w for w in words(text) if w not in _STOPWORDS])
+    """The terms BM25 indexes: words minus stopwords, stemmed; a place and its people share a term
+    ("Russia"/"Russian", "Belarus"/"Belarusian", "Ukraine"/"Ukrainian" -> russ, belarus, ukrain)."""
+    return [_demonym(t) for t in _STEMMER.stemWords([w for w in words(text) if w not in _STOPWORDS])]
+
+
+def _demonym(term: str) -> str:
+    for ending in ("ian", "ia"):
+        if term.endswith(ending) and len(term) - len(ending) >= 4:
+            return term[: -len(ending)]
+    return term
 
 
 class LexicalIndex:
@@ -40,7 +48,8 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
         retriever = bm25s.BM25()
-        retriever.index([analyze(t) or [""] for t in texts], show_progress=False)
+        # an empty corpus gets one empty placeholder text (bm25s needs one); the index then has no rows to search
+        retriever.index([analyze(t) or [""] for t in texts] or [[""]], show_progress=False)
         vocabulary = sorted({w for t in texts for w in words(t) if len(w) >= 3 and not w.isdigit()})
         return cls(retriever, vocabulary)
 

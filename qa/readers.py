@@ -60,10 +60,13 @@ def decode(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding is None:
         raise ReadError("the text is not UTF-8 and its encoding could not be told: save it as UTF-8")
-    return str(best)
+    # several code pages often read a short text equally well: prefer the most common one, Windows-1252
+    tied = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
+    return str(next((m for m in tied if m.encoding in ("cp1252", "latin_1", "iso8859_15")), best))
 
 
 def read_html(markup: str) -> Parsed:

@@ -68,6 +68,13 @@ class Server:
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or `kill -9` would end it."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+            self._log.close()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -76,7 +83,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process:
+        if self.process and not self._log.closed:
             self._log.close()
 
     def log(self) -> str:

@@ -64,6 +64,8 @@ def test_a_found_reply_quotes_the_answer_and_every_cited_passage() -> None:
     assert reply.startswith("<p class='answer'>It answers. [1]</p>" + SOURCES)
     assert reply.count("class='source'") == 1 and reply.count("class='source weak'") == 1  # rank 2 is below 0.5
     assert "<b>[1]</b> A &amp; B · paragraph 3" in reply and "<b>second</b>" not in reply
+    paged = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(update={"page": 2})]})
+    assert "A &amp; B · page 2, paragraph 3" in reply_html(paged, "q?", 0.5, lambda _: DOCUMENT)
     assert "<mark>It answers.</mark>" in reply and "Show in context" in reply
     assert "<p class='context'>First paragraph.</p>" in reply and "Searched for" not in reply
     assert "\n\n" not in reply  # a blank line would end the HTML block in the chat's Markdown
@@ -101,10 +103,11 @@ def test_gradio_client_asks_the_documents(server) -> None:
     assert [p["parameter_name"] for p in endpoint["parameters"]] == ["question", "top_k"]
     reply = client.predict(QUESTION, api_name="/ask")
     assert AskResponse.model_validate(reply).query == QUESTION
-    assert reply["found"] is True and "delivered T-72 tanks" in reply["answer"]
     first = reply["passages"][0]
-    assert first["document"]["title"] == TITLE
-    assert "delivered T-72 tanks" in first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
+    assert reply["found"] is True and "delivered T-72 tanks" in first["text"]
+    assert first["document"]["title"] == TITLE and first["paragraph"] == 5
+    sentence = first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
+    assert reply["answer"].startswith(sentence + " [1]")
     assert len(client.predict("What is the capital of France?", 1, api_name="/ask")["passages"]) == 1
     assert client.predict("What is the capital of France?", api_name="/ask")["found"] is False
 
@@ -141,7 +144,7 @@ def test_mcp_tool_asks_the_documents(server) -> None:
     assert not result.isError
     reply = ast.literal_eval(result.content[0].text)  # Gradio sends a dict as its Python repr
     assert len(reply["passages"]) == 2 and reply["passages"][0]["document"]["title"] == TITLE
-    assert reply["found"] is True and "delivered T-72 tanks" in reply["answer"]
+    assert reply["found"] is True and "delivered T-72 tanks" in reply["passages"][0]["text"]
 
 
 def test_the_page_calls_nobody_outside() -> None:
