@@ -11,9 +11,9 @@ import numpy as np
 from qa.answer import Answer, Citation, compose, sentence_scores
 from qa.answer_type import has_answer_type
 from qa.conversation import Turn, standalone_query
+from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.indexing import sync
-from qa.documents import parse_document
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.search import search
 from qa.settings import Settings
@@ -43,7 +43,9 @@ class Engine:
         """Load the updated index and put it in service; the old one closes once in-flight questions are done."""
         old, self.index = self.index, self._sync()
         if old.folder != self.index.folder:
-            threading.Timer(60, old.close).start()
+            closer = threading.Timer(60, old.close)
+            closer.daemon = True  # never keeps the process alive
+            closer.start()
 
     def add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
         """Add a file's content; returns the document and whether it is new (the same content is not added twice).

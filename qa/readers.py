@@ -24,7 +24,9 @@ class Parsed:
 
 
 def suffix_of(name: str) -> str:
-    return ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    """'Report.PDF' -> '.pdf'; '' when there is no extension."""
+    ending = name.rsplit(".", 1)[-1] if "." in name else ""
+    return "." + ending.lower() if ending else ""
 
 
 def read_bytes(name: str, data: bytes) -> Parsed:

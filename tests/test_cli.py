@@ -59,3 +59,21 @@ def test_eval_on_the_dev_set_meets_the_bar(index_dir: Path) -> None:
 def test_a_missing_documents_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run("index", "--docs", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index"))
     assert result.returncode == 2 and "documents folder not found" in result.stderr
+
+
+def test_add_list_and_remove_documents(tmp_path: Path) -> None:
+    note = tmp_path / "harbour.md"
+    note.write_text("# Harbour\n\nThe ferry to Tallinn leaves at seven every morning from pier four.\n", encoding="utf-8")
+    (tmp_path / "tool.exe").write_bytes(b"MZ")
+    flags = ("--docs", str(SEEDS), "--index", str(tmp_path / "index"))
+    added = run("add", str(note), str(tmp_path / "tool.exe"), *flags)
+    assert added.returncode == 2 and "added: harbour\t1 passages\tHarbour" in added.stdout
+    assert "unsupported file type '.exe'" in added.stderr and "Traceback" not in added.stderr
+    assert "already there: harbour" in run("add", str(note), *flags).stdout
+    listed = run("list", *flags).stdout
+    assert "harbour\t1 passages\tHarbour" in listed and "putins-clock-is-ticking-for-lukashenko" in listed
+    assert "pier four" in run("ask", "Where does the Tallinn ferry leave from?", *flags).stdout
+    assert run("remove", "harbour", *flags).stdout.strip() == "removed harbour"
+    assert "harbour" not in run("list", *flags).stdout
+    missing = run("remove", "harbour", *flags)
+    assert missing.returncode == 2 and "no document with id 'harbour'" in missing.stderr

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from qa.answer_type import expected_type, has_answer_type
+
+DRONES = ("Lukashenko claimed that Ukrainian drones had entered Belarusian airspace on August 9. He described "
+          "the incident as a provocation.")
+POLAND = "Poland is peering over his shoulder, with a $10 billion deal with Boeing for 96 Apache attack helicopters."
+
+
+def test_only_when_and_how_many_questions_expect_a_type() -> None:
+    assert expected_type("When did he say that?") is not None
+    assert expected_type("and how much does it cost?") is not None
+    assert expected_type("What did Belarus supply Russia?") is None
+
+
+def test_the_answer_must_bring_something_the_question_lacks() -> None:
+    assert has_answer_type("How many Apache helicopters is Poland buying?", POLAND)
+    assert not has_answer_type("When will Poland receive the Apache helicopters?", POLAND)   # 96 is no date
+    assert not has_answer_type("How many drones were shot down on August 9?", DRONES)         # 9 is the question's
+    assert has_answer_type("When did the drones enter Belarusian airspace?", DRONES)
+    assert has_answer_type("How much honey is left?", "They leave eighteen kilograms of honey.")
+    assert has_answer_type("Who is Franak Viacorka?", "No number or date here.")
