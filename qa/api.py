@@ -34,7 +34,7 @@ def describe(exc: RequestValidationError) -> str:
         if kind == "missing":
             message = "is required"
         elif kind == "extra_forbidden":
-            message = "is not a known field (use question, history, top_k)"
+            message = "is not a known field (the schema at /docs lists the fields)"
         got = error.get("input")
         shown = f" (got {got!r:.60})" if kind not in ("missing", "model_attributes_type") and got is not None else ""
         problems.append(f"{where}: {message}{shown}")
@@ -47,9 +47,10 @@ def out(doc: DocumentInfo) -> DocumentOut:
 
 async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
     """(file name, bytes) of a multipart upload (field `file`) or a JSON {title, text}; 4xx for anything else."""
-    too_large = HTTPException(413, f"the document is larger than the limit of {limit // (1024 * 1024)} MB "
+    too_large = HTTPException(413, f"the document is larger than the limit of {limit / 1048576:g} MB "
                                    "(set QA_MAX_UPLOAD_MB to change it)")
-    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+    length = request.headers.get("content-length", "0")
+    if length.isdigit() and int(length) > limit + 64 * 1024:
         raise too_large
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":

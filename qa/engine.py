@@ -83,6 +83,7 @@ class Engine:
             return True
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None) -> Answer:
+        faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
         index = self.index
         top_k = top_k or self.settings.top_k
         query = index.lexical.correct(standalone_query(question, history or []), self.embedder.words)
