@@ -11,9 +11,10 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "many|most|single|double|twice|once|all|no|none")
 
 TIME = re.compile(
-    rf"\b({_MONTHS}|{_DAYS}|(1[5-9]|20)\d\ds?|\d{{1,2}}(st|nd|rd|th)|yesterday|today|tomorrow|tonight|now|ago|since|until|recently|"
+    rf"\b({_MONTHS}|{_DAYS}|(1[5-9]|20)\d\ds?|\d{{1,2}}(st|nd|rd|th)|yesterday|today|tomorrow|tonight|"
     r"(last|next|this|that|early|late|earlier|later) (week|month|year|day|night|morning|time|spring|summer|autumn|"
-    rf"fall|winter|{_DAYS})|(from|at) the start|before|after|during|then|once|century|decade|era)\b",
+    rf"fall|winter|{_DAYS})|(\w+ )(years?|months?|weeks?|days?|hours?) (ago|later|earlier)|(from|at) the start|"
+    r"centur(y|ies)|decades?|era)\b",
     re.IGNORECASE,
 )
 QUANTITY = re.compile(rf"(\d|%|\$|€|£|\b({_NUMBER_WORDS})\b)", re.IGNORECASE)
