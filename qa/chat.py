@@ -1,22 +1,30 @@
 """The web chat (Gradio): ask, follow up, and check every cited passage with its answering sentence marked.
 
 Each reply carries its own sources: the answer quoted with [n] markers, then every cited passage with its
-document, paragraph and answering sentence (<mark>), and the paragraphs around it on demand. The page loads
-nothing from outside the server (system fonts, no analytics), so it works offline.
+document, paragraph and answering sentence (<mark>), and the paragraphs around it on demand. Under "Your
+documents" a user adds files (.txt, .md, .html, .pdf) and removes documents; each file gets its own status line.
+The page loads nothing from outside the server (system fonts, no analytics), so it works offline.
 """
 from __future__ import annotations
 
 import html
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
+from typing import Literal
 
 import gradio as gr
 from pydantic import ValidationError
 
 from qa.conversation import Turn
 from qa.engine import Engine
+from qa.readers import SUPPORTED_SUFFIXES, ReadError
 from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, PassageOut, to_response
+from qa.store import DocumentInfo
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = [
     "What did Belarus supply Russia?",
@@ -56,6 +64,16 @@ CSS = """
 #chat details.nearest {margin-top: 6px; opacity: .8;}
 #controls {align-items: end; gap: 8px;}
 #clear {flex-grow: 0 !important; min-width: 120px !important;}
+#your-documents .column {gap: 10px;}
+#documents-status .html-container {padding: 0 !important;}
+#documents-status .hint {margin: 0; font-size: .85em; opacity: .75;}
+#documents-status .status {list-style: none; margin: 4px 0 0; padding: 0;}
+#documents-status .status:empty {display: none;}
+#documents-status .status li {margin: 2px 0; line-height: 1.4; font-size: .95em;}
+#documents-status .status .error {color: #b91c1c;}
+#documents-status .status .pending {opacity: .75;}
+#remove-row {align-items: end; gap: 8px;}
+#remove {flex-grow: 0 !important; min-width: 100px !important;}
 #chat .message-row.panel {padding-top: 10px !important; padding-bottom: 10px !important;}
 @media (max-width: 500px) {
   #chat .message-row.panel {padding-left: 8px !important; padding-right: 8px !important;}
@@ -147,15 +165,93 @@ def reply_html(response: AskResponse, question: str, threshold: float,
     return f"<p class='not-found'>{html.escape(response.answer)}</p>{searched}{SOURCES}{nearest}</div>"
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 passage', '3 passages'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def documents_html(engine: Engine) -> str:
     """The documents being searched, with how many passages each has."""
     docs = engine.index.documents()
     if not docs:
-        return "<p>No documents to search yet: add .txt or .md files to the documents folder.</p>"
+        return "<p>No documents to search yet: add some under “Your documents” below.</p>"
     total = sum(d.passages for d in docs)
-    rows = "".join(f"<li>{html.escape(d.title)} ({d.passages} passages)</li>" for d in docs)
+    rows = "".join(f"<li>{html.escape(d.title)} ({counted(d.passages, 'passage')})</li>" for d in docs)
     summary = "Searching 1 document" if len(docs) == 1 else f"Searching {len(docs)} documents, {total} passages"
     return f"<details{' open' if len(docs) <= 5 else ''}><summary>{summary}</summary><ul>{rows}</ul></details>"
+
+
+# "Your documents": adding files and removing documents, one status line for each.
+Status = tuple[Literal["ok", "error", "pending"], str]  # (kind, message)
+STATUS_MARKS = {"ok": "✓ ", "error": "✗ ", "pending": ""}
+
+
+def document_choices(docs: Sequence[DocumentInfo]) -> list[tuple[str, str]]:
+    """(label, id) for the remove dropdown: the title, with the file name when two documents share a title."""
+    titles = [d.title for d in docs]
+    return [(d.title if titles.count(d.title) == 1 else f"{d.title} ({Path(d.path).name})", d.id) for d in docs]
+
+
+def too_large(name: str, size: int, limit_mb: float) -> str | None:
+    """Why a file is over the upload limit, or None when it fits."""
+    if size <= limit_mb * 1024 * 1024:
+        return None
+    return (f"{name} was not added: it is {size / (1024 * 1024):.1f} MB, larger than the limit of {limit_mb:g} MB. "
+            "Split it into smaller files.")
+
+
+def added(doc: DocumentInfo, created: bool) -> Status:
+    """The status line for what `Engine.add` returned."""
+    if created:
+        return "ok", f"Added “{doc.title}” ({counted(doc.passages, 'passage')}): ask about it now."
+    return "ok", f"“{doc.title}” is already there ({counted(doc.passages, 'passage')}): nothing was added."
+
+
+def add_file(engine: Engine, path: str | Path) -> Status:
+    """Add one uploaded file to the documents; what happened, in words (never a traceback)."""
+    file = Path(path)
+    try:
+        problem = too_large(file.name, file.stat().st_size, engine.settings.max_upload_mb)
+        if problem:
+            return "error", problem
+        return added(*engine.add(file.name, file.read_bytes()))
+    except ReadError as exc:
+        return "error", f"{file.name} was not added: {str(exc).rstrip('.')}."
+    except Exception:
+        log.exception("adding %s failed", file.name)
+        return "error", f"{file.name} was not added: something went wrong on the server (its log says what)."
+
+
+def remove_document(engine: Engine, doc_id: str | None) -> Status:
+    """Remove one document by id; what happened, in words."""
+    if not doc_id:
+        return "error", "Choose a document to remove first."
+    doc = engine.index.document(doc_id)
+    if doc is None or not engine.remove(doc_id):
+        return "error", "That document is no longer there: it was removed meanwhile."
+    return "ok", f"Removed “{doc.title}”: it will not be cited again."
+
+
+def upload_hint(limit_mb: float) -> str:
+    """What can be added, shown above the status lines."""
+    return (f"{', '.join(SUPPORTED_SUFFIXES)} files of up to {limit_mb:g} MB each, several at once; "
+            "they can be asked about as soon as they are added.")
+
+
+def status_html(statuses: Sequence[Status], hint: str = "") -> str:
+    """The hint, then one status line per file or removal (announced to screen readers as they change)."""
+    rows = "".join(f"<li class='{kind}'>{STATUS_MARKS[kind]}{html.escape(message)}</li>"
+                   for kind, message in statuses)
+    shown_hint = f"<p class='hint'>{html.escape(hint)}</p>" if hint else ""
+    return f"{shown_hint}<ul class='status' role='status'>{rows}</ul>"
+
+
+def forget_upload(path: str | Path) -> None:
+    """Delete Gradio's temporary copy of an upload: the index keeps its own, and a removed document is gone."""
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not delete the uploaded copy %s", path)
 
 
 def build(engine: Engine) -> gr.Blocks:
@@ -193,6 +289,26 @@ def build(engine: Engine) -> gr.Blocks:
         """
         return answer(question, None, top_k).model_dump()
 
+    def listed() -> tuple[str, gr.Dropdown]:
+        """The documents list and the remove dropdown, as they are now."""
+        choices = document_choices(engine.index.documents())
+        return documents_html(engine), gr.Dropdown(choices=choices, value=None)
+
+    hint = upload_hint(engine.settings.max_upload_mb)
+
+    def adding(paths: list[str] | None) -> str:
+        return status_html([("pending", f"Adding {Path(p).name}…") for p in paths or []], hint)
+
+    def add_files(paths: list[str] | None) -> tuple[str, str, gr.Dropdown]:
+        statuses = []
+        for path in paths or []:
+            statuses.append(add_file(engine, path))
+            forget_upload(path)
+        return status_html(statuses, hint), *listed()
+
+    def remove_chosen(doc_id: str | None) -> tuple[str, str, gr.Dropdown]:
+        return status_html([remove_document(engine, doc_id)], hint), *listed()
+
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as blocks:
         gr.Markdown("# Ask the documents\nAnswers are quoted from the documents, each with the passage it "
                     "comes from.", elem_id="intro")
@@ -207,11 +323,25 @@ def build(engine: Engine) -> gr.Blocks:
                               elem_id="top-k", scale=3)
             clear = gr.Button("Clear", variant="secondary", size="md", elem_id="clear", scale=0)
         examples = gr.Examples(EXAMPLES, inputs=question, label="Examples", examples_per_page=len(EXAMPLES))
+        with gr.Accordion("Your documents", open=False, elem_id="your-documents"):
+            upload = gr.UploadButton("Add files", file_count="multiple", size="md", elem_id="add-documents")
+            status = gr.HTML(status_html([], hint), elem_id="documents-status", padding=False)
+            with gr.Row(elem_id="remove-row"):
+                chosen = gr.Dropdown(document_choices(engine.index.documents()), value=None,
+                                     label="Remove a document", elem_id="remove-choice", scale=3, min_width=180)
+                remove = gr.Button("Remove", variant="stop", size="md", elem_id="remove", scale=0)
         for asked in (question.submit, examples.load_input_event.then):
             asked(respond, [question, chatbot, top_k], [chatbot, question], api_visibility="private").then(
                 None, js=SHOW_LAST_QUESTION, api_visibility="private", queue=False)
         clear.click(lambda: ([], ""), None, [chatbot, question], api_visibility="private", queue=False)
-        blocks.load(lambda: documents_html(engine), None, documents, api_visibility="private", queue=False,
-                    show_progress="hidden")
+        upload.upload(adding, upload, status, api_visibility="private", queue=False, show_progress="hidden").then(
+            add_files, upload, [status, documents, chosen], api_visibility="private", show_progress="hidden")
+        remove.click(remove_chosen, chosen, [status, documents, chosen], api_visibility="private",
+                     show_progress_on=status)
+        blocks.load(listed, None, [documents, chosen], api_visibility="private", queue=False, show_progress="hidden")
         gr.api(ask, api_name="ask")
+    # Gradio accepts only files uploaded through the page as event inputs once the app is "launched", but
+    # mount_gradio_app never marks it so: without this, a crafted request could make "Add files" read any
+    # file on the server (Gradio 6.x, processing_utils._check_allowed).
+    blocks.has_launched = True
     return blocks

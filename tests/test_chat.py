@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import ast
 import asyncio
-from types import SimpleNamespace
+import json
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
 
-from qa.chat import (SOURCES, documents_html, history_turns, marked, neighbours, plain, reply_html,
-                     text_of)
+from qa.chat import (SOURCES, add_file, counted, document_choices, documents_html, forget_upload, history_turns,
+                     marked, neighbours, plain, remove_document, reply_html, status_html, text_of, too_large,
+                     upload_hint)
 from qa.schema import AskResponse, DocumentRef, PassageOut, Span
+from qa.store import DocumentInfo
+from conftest import SEEDS, Server
 
 QUESTION = "What did Belarus supply Russia?"
 TITLE = "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."
@@ -85,13 +90,107 @@ def test_not_found_says_so_plainly_and_folds_the_nearest_passages_away() -> None
     assert "nearest" not in reply_html(empty, "q", 0.5, lambda _: "")
 
 
-def test_documents_list_titles_and_passage_counts() -> None:
-    docs = [SimpleNamespace(title="A <1>", passages=3), SimpleNamespace(title="B", passages=1)]
-    engine = SimpleNamespace(index=SimpleNamespace(documents=lambda: docs))
-    shown = documents_html(engine)
-    assert "Searching 2 documents, 4 passages" in shown and "<li>A &lt;1&gt; (3 passages)</li>" in shown
-    assert "Searching 1 document<" in documents_html(SimpleNamespace(index=SimpleNamespace(documents=lambda: docs[:1])))
-    assert "No documents" in documents_html(SimpleNamespace(index=SimpleNamespace(documents=lambda: [])))
+@pytest.fixture()
+def small_engine(tmp_path: Path, embedder):
+    """A real engine over one small document, in its own folders, with a 0.25 MB upload limit."""
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "orchard.md").write_text("# Orchard <notes>\n\nThe pear trees were planted in 1931.\n\n"
+                                                  "The cider press stands in the barn.\n", encoding="utf-8")
+    return Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index", max_upload_mb=0.25), embedder=embedder)
+
+
+def test_documents_list_titles_and_passage_counts(small_engine) -> None:
+    assert "Searching 1 document<" in documents_html(small_engine)
+    assert "<li>Orchard &lt;notes&gt; (2 passages)</li>" in documents_html(small_engine)
+    small_engine.add("more.txt", b"More notes\n\nThe bees live by the hedge.\n")
+    assert "Searching 2 documents, 3 passages" in documents_html(small_engine)
+    small_engine.remove("orchard")
+    small_engine.remove("more")
+    assert "No documents" in documents_html(small_engine)
+
+
+def doc(title: str = "Orchard <notes>", passages: int = 3, path: str = "library/orchard.pdf",
+        doc_id: str = "orchard") -> DocumentInfo:
+    return DocumentInfo(id=doc_id, title=title, path=path, sha256="0" * 64, passages=passages)
+
+
+def test_counted_says_one_passage_and_many_passages() -> None:
+    assert (counted(1, "passage"), counted(0, "passage"), counted(3, "passage")) == ("1 passage", "0 passages",
+                                                                                      "3 passages")
+
+
+def test_remove_choices_are_titles_with_ids_and_file_names_tell_twins_apart() -> None:
+    docs = [doc("A", doc_id="a"), doc("B", path="library/b.md", doc_id="b"), doc("B", path="seeds/b.txt", doc_id="b2")]
+    assert document_choices(docs) == [("A", "a"), ("B (b.md)", "b"), ("B (b.txt)", "b2")]
+    assert document_choices([]) == []
+
+
+def test_too_large_names_the_size_and_the_limit() -> None:
+    assert too_large("a.pdf", 1024 * 1024, 1) is None
+    message = too_large("a.pdf", 3 * 1024 * 1024 // 2, 1)
+    assert message == ("a.pdf was not added: it is 1.5 MB, larger than the limit of 1 MB. "
+                       "Split it into smaller files.")
+    assert "limit of 0.5 MB" in too_large("a.pdf", 600 * 1024, 0.5)
+
+
+def test_add_file_says_added_or_already_there(tmp_path: Path, small_engine) -> None:
+    file = tmp_path / "new.md"
+    file.write_bytes(b"# New notes\n\nThe well in the yard is twelve metres deep.")
+    assert add_file(small_engine, file) == ("ok", "Added “New notes” (1 passage): ask about it now.")
+    assert "twelve metres" in small_engine.ask("How deep is the well?").passages[0].passage.text
+    assert add_file(small_engine, str(file)) == ("ok", "“New notes” is already there (1 passage): nothing was added.")
+
+
+def test_add_file_turns_every_failure_into_a_message(tmp_path: Path, small_engine) -> None:
+    before = small_engine.index.documents()
+    file = tmp_path / "tool.exe"
+    file.write_bytes(b"MZ")
+    assert add_file(small_engine, file) == (
+        "error", "tool.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf.")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (300 * 1024 // 5))
+    assert add_file(small_engine, big) == ("error", "big.txt was not added: it is 0.3 MB, larger than the limit of "
+                                                    "0.25 MB. Split it into smaller files.")
+    assert add_file(small_engine, tmp_path / "gone.txt")[0] == "error"
+    assert small_engine.index.documents() == before
+
+
+def test_remove_document_by_id(small_engine) -> None:
+    assert remove_document(small_engine, None) == ("error", "Choose a document to remove first.")
+    assert remove_document(small_engine, "orchard") == ("ok", "Removed “Orchard <notes>”: it will not be cited again.")
+    assert remove_document(small_engine, "orchard") == ("error",
+                                                         "That document is no longer there: it was removed meanwhile.")
+    assert small_engine.index.documents() == []
+
+
+def test_status_lines_are_escaped_and_marked_by_kind() -> None:
+    shown = status_html([("ok", "Added “<b>”"), ("error", "x.exe was not added"), ("pending", "Adding y.pdf…")],
+                        upload_hint(20))
+    assert shown.startswith("<p class='hint'>.txt, .md, .html, .htm, .pdf files of up to 20 MB each")
+    assert "<li class='ok'>✓ Added “&lt;b&gt;”</li><li class='error'>✗ x.exe was not added</li>" in shown
+    assert "<li class='pending'>Adding y.pdf…</li>" in shown
+    assert status_html([]) == "<ul class='status' role='status'></ul>"
+    assert "up to 0.5 MB" in upload_hint(0.5)
+
+
+def test_forget_upload_deletes_the_temporary_copy(tmp_path: Path) -> None:
+    file = tmp_path / "a.txt"
+    file.write_text("x")
+    forget_upload(str(file))
+    forget_upload(file)  # already gone: fine
+    assert not file.exists()
+
+
+def test_document_controls_stay_out_of_the_public_api(small_engine) -> None:
+    from qa.chat import build
+
+    blocks = build(small_engine)
+    assert list(blocks.get_api_info()["named_endpoints"]) == ["/ask"]
+    events = {d["api_name"]: d["api_visibility"] for d in blocks.config["dependencies"]}
+    assert events["add_files"] == events["remove_chosen"] == events["adding"] == "private"
 
 
 @pytest.mark.slow
@@ -147,11 +246,37 @@ def test_mcp_tool_asks_the_documents(server) -> None:
     assert reply["found"] is True and "delivered T-72 tanks" in reply["passages"][0]["text"]
 
 
-def test_the_page_calls_nobody_outside() -> None:
+def test_the_page_calls_nobody_outside(small_engine) -> None:
     """No analytics or version check from the server, and system fonts: no font files to fetch."""
     from qa.chat import THEME, build
 
-    engine = SimpleNamespace(index=SimpleNamespace(documents=lambda: []), settings=SimpleNamespace(top_k=3))
-    assert build(engine).analytics_enabled is False
+    assert build(small_engine).analytics_enabled is False
     assert all(isinstance(font, str) for font in [*THEME._font, *THEME._font_mono])
     assert "system-ui" in THEME.font and not THEME._stylesheets
+
+
+@pytest.mark.slow
+def test_a_crafted_request_cannot_add_a_file_from_the_server(tmp_path: Path) -> None:
+    """Only files uploaded through the page are added: not a path on the server named in a hand-made request."""
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret notes\n\nThe safe's combination is 31-17-42, kept in the server's own folder.\n")
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "log").start()
+    try:
+        before = httpx.get(f"{server.url}/api/documents").json()
+        event = next(d for d in httpx.get(f"{server.url}/config").json()["dependencies"]
+                     if d["api_name"] == "add_files")
+        forged = {"path": str(secret), "orig_name": "secret.txt", "meta": {"_type": "gradio.FileData"}}
+        joined = httpx.post(f"{server.url}/gradio_api/queue/join",
+                            json={"data": [[forged]], "fn_index": event["id"], "session_hash": "forged01"})
+        assert joined.status_code == 200, joined.text
+        with httpx.stream("GET", f"{server.url}/gradio_api/queue/data", params={"session_hash": "forged01"},
+                          timeout=60) as stream:
+            messages = [json.loads(line[5:]) for line in stream.iter_lines() if line.startswith("data:")]
+        [done] = [m for m in messages if m["msg"] == "process_completed"]
+        assert done["success"] is False
+        assert "not uploaded by a user" in done["output"]["error"]
+        assert httpx.get(f"{server.url}/api/documents").json() == before
+        assert secret.exists()
+    finally:
+        server.stop()
