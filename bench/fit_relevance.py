@@ -64,7 +64,7 @@ def main() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
     # articles outside the benchmark's sample: the first half to index, the rest for unanswerable questions
-    _, others = squad_data._split(None, squad_data.DEFAULT_ARTICLES, squad_data.DEFAULT_SEED)
+    _, others = squad_data.split_articles(None, squad_data.DEFAULT_ARTICLES, squad_data.DEFAULT_SEED)
     random.Random(7).shuffle(others)
     indexed, outside = others[:args.articles], others[args.articles:]
     docs = args.cache / "docs"
@@ -73,10 +73,10 @@ def main() -> None:
     for article in indexed:
         stem = squad_data.slug(squad_data.title_of(article))
         (docs / f"{stem}.txt").write_text(squad_data.article_text(article), encoding="utf-8")
-        answerable += squad_data._questions(article, stem)
+        answerable += squad_data.questions_of(article, stem)
     rng = random.Random(11)
     answerable = rng.sample(answerable, min(args.questions, len(answerable)))
-    unanswerable = rng.sample([q for a in outside for q in squad_data._questions(a, "")], args.unanswerable)
+    unanswerable = rng.sample([q for a in outside for q in squad_data.questions_of(a, "")], args.unanswerable)
 
     embedder = Embedder()
     index = sync(docs, args.cache / "index", embedder, 256)

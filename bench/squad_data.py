@@ -56,7 +56,7 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _split(path: Path | None, articles: int, seed: int) -> tuple[list[dict], list[dict]]:
+def split_articles(path: Path | None, articles: int, seed: int) -> tuple[list[dict], list[dict]]:
     """(chosen, others): `articles` articles picked with `seed`, in file order, and the rest."""
     data = load_articles(path)
     if not 0 < articles <= len(data):
@@ -65,7 +65,7 @@ def _split(path: Path | None, articles: int, seed: int) -> tuple[list[dict], lis
     return ([a for i, a in enumerate(data) if i in chosen], [a for i, a in enumerate(data) if i not in chosen])
 
 
-def _questions(article: dict, doc_id: str) -> list[Question]:
+def questions_of(article: dict, doc_id: str) -> list[Question]:
     title = title_of(article)
     records, number = [], 0
     for paragraph in article["paragraphs"]:
@@ -101,7 +101,7 @@ def write_documents(folder: Path, articles: int = DEFAULT_ARTICLES, seed: int = 
         data = article_text(article).encode("utf-8")
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)
-        records.extend(_questions(article, stem))
+        records.extend(questions_of(article, stem))
     for stale in folder.glob("*.txt"):
         if stale.stem not in written:
             stale.unlink()
@@ -120,7 +120,7 @@ def _chosen(path: Path | None, articles: int, seed: int) -> list[tuple[str, dict
     """The chosen articles with their unique file stems."""
     out: list[tuple[str, dict]] = []
     taken: set[str] = set()
-    for article in _split(path, articles, seed)[0]:
+    for article in split_articles(path, articles, seed)[0]:
         stem = base = slug(title_of(article))
         n = 2
         while stem in taken:
@@ -136,8 +136,8 @@ def other_questions(articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED, 
 
     With `limit`, a seeded random sample of that many; `doc_id` is the slug the article would have had.
     """
-    _, others = _split(path, articles, seed)
-    records = [q for a in others for q in _questions(a, slug(title_of(a)))]
+    _, others = split_articles(path, articles, seed)
+    records = [q for a in others for q in questions_of(a, slug(title_of(a)))]
     if limit is not None and limit < len(records):
         records = random.Random(seed + 1).sample(records, limit)
     return records
