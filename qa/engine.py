@@ -92,7 +92,7 @@ class Engine:
         hits = search(index, query_vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
                       self.settings.dense_weight, self.settings.fusion)
         passages = index.passages([h.row for h in hits])
-        titles = {d.id: d.title for d in index.documents()}
+        titles = index.titles({p.doc_id for p in passages})
         relevance = [hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
                      for hit, passage in zip(hits, passages)]
         found = bool(relevance) and max(relevance) >= self.settings.min_relevance

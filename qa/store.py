@@ -89,6 +89,11 @@ class Index:
             "SELECT d.id, d.title, d.path, d.sha256, COUNT(p.row) FROM documents d "
             "LEFT JOIN passages p ON p.doc_id = d.id GROUP BY d.id ORDER BY d.path")]
 
+    def titles(self, doc_ids: set[str]) -> dict[str, str]:
+        """{id: title} of the given documents (cheap: no passage counts)."""
+        marks = ",".join("?" * len(doc_ids))
+        return dict(self._query(f"SELECT id, title FROM documents WHERE id IN ({marks})", tuple(doc_ids)))
+
     def document(self, doc_id: str) -> DocumentInfo | None:
         return next((d for d in self.documents() if d.id == doc_id), None)
 

@@ -33,6 +33,21 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder):
     return Engine(Settings(docs=SEEDS, index=tmp_path_factory.mktemp("index")), embedder=embedder)
 
 
+def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
+    """A real PDF made here (fpdf2), one string a page."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    pdf.set_font("Helvetica", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

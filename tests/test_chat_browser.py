@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from conftest import ROOT, SEEDS, Server
+from conftest import ROOT, SEEDS, Server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -203,16 +203,7 @@ HTML_PAGE = """<!doctype html><html><head><title>Snail care | Garden blog</title
 
 def make_pdf(path: Path) -> Path:
     """A real three-page PDF with a title in its metadata, one topic a page."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_title(PDF_TITLE)
-    pdf.set_font("Helvetica", size=12)
-    for text in PDF_PAGES:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, text)
-    pdf.output(str(path))
-    return path
+    return write_pdf(path, PDF_PAGES, title=PDF_TITLE)
 
 
 @pytest.fixture(scope="module")

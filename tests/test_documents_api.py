@@ -10,27 +10,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import SEEDS, Server
+from conftest import SEEDS, Server, write_pdf
 
 pytestmark = pytest.mark.slow
 
 
 def make_pdf(path: Path) -> Path:
     """A real three-page PDF, one topic a page."""
-    from fpdf import FPDF
-
-    pages = [
+    return write_pdf(path, [
         "Lighthouse keeping. The lighthouse on Skerry Point was built in 1874 from granite blocks.",
         "The keeper's duties. The keeper trimmed the wicks and wound the clockwork every four hours.",
         "Automation. In 1986 the lighthouse was automated and the last keeper, Agnes Moir, retired to Oban.",
-    ]
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, text)
-    pdf.output(str(path))
-    return path
+    ])
 
 
 HTML = """<!doctype html><html><head><title>Beekeeping notes</title>
