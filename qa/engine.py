@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from dataclasses import dataclass
 
 import faiss
 import numpy as np
@@ -15,7 +16,8 @@ from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.indexing import sync
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
-from qa.search import search
+from qa.passages import Passage
+from qa.search import Hit, search
 from qa.settings import Settings
 from qa.store import DocumentInfo, Index
 
@@ -86,23 +88,45 @@ class Engine:
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
         index = self.index
         top_k = top_k or self.settings.top_k
-        query = index.lexical.correct(standalone_query(question, history or []), self.embedder.words)
-        query_vector = self.embedder([query])[0]
-        # whether the documents answer is judged on the same few passages whatever top_k is asked for
-        hits = search(index, query_vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
+        standalone = standalone_query(question, history or [])
+        found = self._retrieve(index, question, standalone, top_k)
+        if standalone != " ".join(question.split()):  # read as a follow-up
+            alone = self._retrieve(index, question, question, top_k)
+            if max(alone.relevance, default=0) > max(found.relevance, default=0):
+                found = alone  # it was no follow-up: the question alone finds more
+        return self._answer(index, found, top_k)
+
+    def _retrieve(self, index: Index, question: str, query: str, top_k: int) -> Retrieved:
+        """Search for `query`; relevance is judged on the same few passages whatever top_k is asked for."""
+        query = index.lexical.correct(query, self.embedder.words)
+        vector = self.embedder([query])[0]
+        hits = search(index, vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
                       self.settings.dense_weight, self.settings.fusion)
         passages = index.passages([h.row for h in hits])
-        titles = index.titles({p.doc_id for p in passages})
         relevance = [hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
                      for hit, passage in zip(hits, passages)]
-        found = bool(relevance) and max(relevance) >= self.settings.min_relevance
+        return Retrieved(query, vector, hits, passages, relevance)
+
+    def _answer(self, index: Index, found: Retrieved, top_k: int) -> Answer:
+        """Highlight the answering sentence of each of the top_k passages and compose the reply."""
+        titles = index.titles({p.doc_id for p in found.passages})
         citations, best_sentences = [], {}
-        for rank, (hit, passage, score) in enumerate(zip(hits[:top_k], passages, relevance), start=1):
+        for rank, (hit, passage, score) in enumerate(zip(found.hits[:top_k], found.passages, found.relevance), 1):
             spans = index.sentence_spans(hit.row)
             rows = index.sentence_rows(hit.row)
-            similarity = index.sentences.similarity(query_vector, np.arange(rows.start, rows.stop))
-            coverage = np.array([index.lexical.coverage(query, passage.text[s:e]) for s, e in spans])
+            similarity = index.sentences.similarity(found.vector, np.arange(rows.start, rows.stop))
+            coverage = np.array([index.lexical.coverage(found.query, passage.text[s:e]) for s, e in spans])
             best = int(np.argmax(sentence_scores(similarity, coverage)))
             citations.append(Citation(rank, round(score, 4), passage, titles.get(passage.doc_id, ""), spans[best]))
             best_sentences[rank] = passage.text[spans[best][0]:spans[best][1]]
-        return compose(query, citations, found, self.settings.min_relevance, best_sentences)
+        answered = max(found.relevance, default=0) >= self.settings.min_relevance
+        return compose(found.query, citations, answered, self.settings.min_relevance, best_sentences)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    query: str                 # what was searched, spelling corrected
+    vector: np.ndarray
+    hits: list[Hit]
+    passages: list[Passage]
+    relevance: list[float]     # per hit, with the answer-type check applied

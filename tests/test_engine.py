@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from qa.answer import NOT_FOUND
+from qa.conversation import Turn
+
+
+def test_a_cited_answer_for_the_seed(engine) -> None:
+    answer = engine.ask("How many Apache helicopters is Poland buying?")
+    first = answer.passages[0]
+    assert answer.found and answer.answer.startswith(first.passage.text[first.highlight[0]:first.highlight[1]])
+    assert "96 Apache" in first.passage.text and first.title.startswith("How much time has he got left?")
+
+
+def test_found_does_not_depend_on_how_many_passages_are_shown(engine) -> None:
+    for question in ("What did Belarus supply Russia?", "What is the capital of France?"):
+        assert len({engine.ask(question, top_k=k).found for k in (1, 3, 10)}) == 1, question
+    assert engine.ask("What is the capital of France?").answer == NOT_FOUND
+
+
+def test_a_follow_up_is_searched_with_its_conversation(engine) -> None:
+    history = [Turn("user", "How many Apache helicopters is Poland buying?"), Turn("assistant", "96 ... [1]")]
+    answer = engine.ask("How much does it cost?", history)
+    assert answer.query == "How many Apache helicopters is Poland buying? How much does it cost?"
+    assert answer.found and "$10 billion" in answer.answer
+    history = [Turn("user", "What did Lukashenko say about drones?")]
+    answer = engine.ask("When did that happen?", history)
+    assert answer.found and "August 9" in answer.answer
+
+
+def test_a_question_that_only_looks_like_a_follow_up_is_searched_alone(engine) -> None:
+    history = [Turn("user", "Who is Franak Viacorka?")]
+    question = "How many troops do they say Ukraine has on the Belarusian border?"
+    answer = engine.ask(question, history)
+    assert answer.query == question and "120,000" in answer.passages[0].passage.text
+
+
+def test_a_when_question_needs_a_time_in_the_passage(engine) -> None:
+    assert not engine.ask("When will Poland receive the Apache helicopters?").found
+    assert engine.ask("When did Ukrainian drones enter Belarusian airspace?").found
