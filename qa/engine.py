@@ -115,7 +115,7 @@ class Engine:
             spans = index.sentence_spans(hit.row)
             rows = index.sentence_rows(hit.row)
             similarity = index.sentences.similarity(found.vector, np.arange(rows.start, rows.stop))
-            coverage = np.array([index.lexical.coverage(found.query, passage.text[s:e]) for s, e in spans])
+            coverage = index.lexical.coverage(found.query, [passage.text[s:e] for s, e in spans])
             best = int(np.argmax(sentence_scores(similarity, coverage)))
             citations.append(Citation(rank, round(score, 4), passage, titles.get(passage.doc_id, ""), spans[best]))
             best_sentences[rank] = passage.text[spans[best][0]:spans[best][1]]

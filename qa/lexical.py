@@ -114,14 +114,15 @@ class LexicalIndex:
                 covered[indices[indptr[vocab[term]]:indptr[vocab[term] + 1]]] += weight
         return covered / float(weights.sum())
 
-    def coverage(self, query: str, text: str) -> float:
-        """Share of the query's terms, weighted by idf, that occur in `text` (0..1)."""
+    def coverage(self, query: str, texts: list[str]) -> np.ndarray:
+        """For each text, the share of the query's terms, weighted by idf, that occur in it (0..1)."""
         terms = list(dict.fromkeys(analyze(query)))
         if not terms:
-            return 0.0
+            return np.zeros(len(texts))
         weights = self.idf(terms)
-        present = set(analyze(text))
-        return float(sum(w for t, w in zip(terms, weights) if t in present) / weights.sum())
+        weights = weights / weights.sum()
+        present = [set(analyze(text)) for text in texts]
+        return np.array([sum(w for t, w in zip(terms, weights) if t in words) for words in present])
 
 
 def _cutoff(word: str) -> float:

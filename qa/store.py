@@ -95,7 +95,9 @@ class Index:
         return dict(self._query(f"SELECT id, title FROM documents WHERE id IN ({marks})", tuple(doc_ids)))
 
     def document(self, doc_id: str) -> DocumentInfo | None:
-        return next((d for d in self.documents() if d.id == doc_id), None)
+        rows = self._query("SELECT d.id, d.title, d.path, d.sha256, COUNT(p.row) FROM documents d LEFT JOIN "
+                           "passages p ON p.doc_id = d.id WHERE d.id = ? GROUP BY d.id", (doc_id,))
+        return DocumentInfo(*rows[0]) if rows else None
 
     def document_text(self, doc_id: str) -> str | None:
         rows = self._query("SELECT text FROM documents WHERE id = ?", (doc_id,))

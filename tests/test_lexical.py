@@ -35,6 +35,6 @@ def test_scores_rank_the_passage_with_the_rare_terms_first() -> None:
 
 def test_coverage_weights_rare_terms() -> None:
     index = LexicalIndex.build(TEXTS)
-    assert index.coverage("Apache helicopters", TEXTS[3]) == 1.0
-    assert index.coverage("population of Belarus", TEXTS[1]) < 0.5
-    assert index.coverage("the of", TEXTS[0]) == 0.0
+    assert index.coverage("Apache helicopters", [TEXTS[3]])[0] == 1.0
+    assert index.coverage("population of Belarus", [TEXTS[1]])[0] < 0.5
+    assert index.coverage("the of", [TEXTS[0]])[0] == 0.0
