@@ -31,15 +31,17 @@ FOUND_DEPTH = 5
 class Engine:
     """Holds the one loaded index and the model; `ask` is safe to call from several threads."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, index: Index | None = None) -> None:
+        """Bring the index in settings.index up to date with settings.docs, or serve `index` as it is (benchmarks)."""
         faiss.omp_set_num_threads(settings.faiss_threads)
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.batch_size)
-        self.index: Index = self._sync()
+        self.embedder = embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache)
+        self.index: Index = index or self._sync()
         self.write_lock = threading.Lock()  # one change to the documents at a time; asking goes on meanwhile
 
     def _sync(self) -> Index:
-        return sync(self.settings.docs, self.settings.index, self.embedder, self.settings.max_passage_tokens)
+        return sync(self.settings.docs, self.settings.index, self.embedder, self.settings.max_passage_tokens,
+                    self.settings.approximate_above)
 
     def _swap(self) -> None:
         """Load the updated index and put it in service; the old one closes once in-flight questions are done."""

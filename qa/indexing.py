@@ -85,8 +85,11 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
     return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
-def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int) -> Index:
-    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors."""
+def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximate_above: int | None = None) -> Index:
+    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors.
+
+    Vector search stays exact up to `approximate_above` vectors and is HNSW beyond (qa.vectors).
+    """
     documents = read_sources(docs, root)
     folder = current_generation(root)
     reason = stale_reason(folder, embedder, max_tokens, documents)
@@ -108,6 +111,6 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int) -> Index:
     meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
             "files": {d.path: d.sha256 for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
-                              vectors[len(passages):])
+                              vectors[len(passages):], approximate_above)
     log.info("index ready: %d documents, %d passages", len(documents), len(passages))
     return Index.load(folder)

@@ -22,8 +22,11 @@ class Settings:
     min_relevance: float = 0.5          # below this relevance the documents "don't answer" (qa/relevance.py)
     max_upload_mb: float = 20.0         # largest document accepted by upload or `qa add`
     max_passage_tokens: int = 256       # the model's window, special tokens included
-    batch_size: int = 32
+    batch_size: int = 32                # texts a torch batch (the ONNX path runs texts one at a time, all cores)
+    backend: str = "onnx"               # "onnx" (int8, falls back to torch where unavailable) or "torch"
+    model_cache: Path = Path.home() / ".cache" / "qa" / "models"   # the ONNX export, made once per machine
     faiss_threads: int = 1              # OpenMP threads for single queries
+    approximate_above: int = 200_000    # vectors: exact search up to this many, an HNSW graph beyond (qa/vectors.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -61,3 +64,5 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     """The flags shared by `ui.py` and `python -m qa`: where the documents and the index live."""
     parser.add_argument("--docs", help="folder of documents (default: seeds/, env QA_DOCS)")
     parser.add_argument("--index", help="folder of the built index (default: index/, env QA_INDEX)")
+    parser.add_argument("--backend", choices=("onnx", "torch"),
+                        help="embedding backend (default: onnx, int8; falls back to torch; env QA_BACKEND)")

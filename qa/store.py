@@ -117,8 +117,12 @@ def current_generation(root: Path) -> Path | None:
 
 
 def write_generation(root: Path, meta: dict, documents: list[Document], passages: list[Passage],
-                     vectors: np.ndarray, sentences: list[list[tuple[int, int]]], sentence_vectors: np.ndarray) -> Path:
-    """Write a complete new generation beside the old one, then switch CURRENT to it in one rename."""
+                     vectors: np.ndarray, sentences: list[list[tuple[int, int]]], sentence_vectors: np.ndarray,
+                     approximate_above: int | None = None) -> Path:
+    """Write a complete new generation beside the old one, then switch CURRENT to it in one rename.
+
+    Each vector index is exact up to `approximate_above` vectors and HNSW beyond (qa.vectors).
+    """
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{uuid.uuid4().hex}"
     tmp.mkdir()
@@ -139,12 +143,15 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
                        [(i, p, s, e) for i, (p, s, e) in enumerate((p, s, e) for p, spans in enumerate(sentences)
                                                                      for s, e in spans)])
     db.close()
-    VectorIndex.build(vectors).save(tmp / "vectors.faiss")
-    VectorIndex.build(sentence_vectors).save(tmp / "sentences.faiss")
+    kinds = {}
+    for name, rows in (("vectors", vectors), ("sentences", sentence_vectors)):
+        built = VectorIndex.build(rows, approximate_above)
+        built.save(tmp / f"{name}.faiss")
+        kinds[name] = built.kind
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
     (tmp / "bm25").mkdir()
     LexicalIndex.build([p.text for p in passages]).save(tmp / "bm25")
-    meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages),
+    meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages), "search": kinds,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     _fsync_tree(tmp)

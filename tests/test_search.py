@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.search import fuse_normalised, fuse_rrf, minmax, search
+from qa.search import fuse_normalised, fuse_rrf, minmax, search, top_rows
 
 
 def test_minmax_scales_and_handles_ties() -> None:
@@ -34,3 +34,9 @@ def test_hybrid_search_finds_names_numbers_and_paraphrases(engine) -> None:
         hits = search(index, embed([query])[0], query, 3, 50, 0.5)
         assert expected in index.passages([hits[0].row])[0].text, query
         assert hits[0].score >= hits[-1].score
+
+
+def test_top_rows_is_the_head_of_a_full_sort() -> None:
+    scores = np.random.default_rng(3).random(10_000).astype(np.float32)
+    assert np.array_equal(top_rows(scores, 50), np.argsort(-scores)[:50])
+    assert np.array_equal(top_rows(scores[:20], 50), np.argsort(-scores[:20]))  # fewer rows than asked for

@@ -1,0 +1,69 @@
+"""Vector search: exact (flat) while small, HNSW above the size threshold, saved and reloaded as built."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from conftest import SEEDS
+from qa.engine import Engine
+from qa.settings import Settings
+from qa.store import current_generation
+from qa.vectors import VectorIndex
+
+
+def unit_vectors(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_exact_up_to_the_threshold_and_hnsw_above(tmp_path: Path) -> None:
+    vectors = unit_vectors(3000)
+    assert VectorIndex.build(vectors, approximate_above=3000).kind == "flat"
+    assert VectorIndex.build(vectors).kind == "flat"  # no threshold: always exact
+    hnsw = VectorIndex.build(vectors, approximate_above=2999)
+    assert hnsw.kind == "hnsw" and len(hnsw) == 3000
+
+    hnsw.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    assert loaded.kind == "hnsw" and len(loaded) == 3000
+    queries = unit_vectors(50, seed=1)
+    exact = VectorIndex.build(vectors)
+    hits = 0
+    for q in queries:
+        _, rows = loaded.search(q, 10)
+        assert np.array_equal(rows, hnsw.search(q, 10)[1])  # the reloaded graph answers as the built one
+        hits += len(set(rows) & set(exact.search(q, 10)[1]))
+    assert hits / (10 * len(queries)) >= 0.95  # recall@10 against exact search
+    rows = np.array([5, 7, 11])
+    assert np.allclose(loaded.similarity(queries[0], rows), vectors[rows] @ queries[0], atol=1e-6)
+
+
+def test_a_nearest_vector_is_found_first(tmp_path: Path) -> None:
+    vectors = unit_vectors(2000, seed=2)
+    hnsw = VectorIndex.build(vectors, approximate_above=100)
+    for row in (0, 999, 1999):
+        scores, rows = hnsw.search(vectors[row], 5)
+        assert rows[0] == row and abs(scores[0] - 1) < 1e-5 and list(scores) == sorted(scores, reverse=True)
+    assert len(hnsw.search(vectors[0], 5000)[1]) == 2000  # k above the size: every row, once
+
+
+def test_the_engine_builds_and_reloads_an_approximate_index_above_the_threshold(tmp_path: Path, embedder) -> None:
+    settings = Settings(docs=SEEDS, index=tmp_path / "index", approximate_above=20)
+    engine = Engine(settings, embedder=embedder)
+    meta = json.loads((current_generation(settings.index) / "meta.json").read_text())
+    assert meta["search"] == {"vectors": "hnsw", "sentences": "hnsw"}  # the seed has ~20 passages, ~60 sentences
+    assert engine.index.vectors.kind == engine.index.sentences.kind == "hnsw"
+    built = engine.ask("What did Belarus supply Russia?")
+
+    reloaded = Engine(settings, embedder=embedder)  # a restart: the saved index is loaded, not rebuilt
+    assert reloaded.index.folder == engine.index.folder and reloaded.index.vectors.kind == "hnsw"
+    again = reloaded.ask("What did Belarus supply Russia?")
+    assert [c.passage.paragraph for c in again.passages] == [c.passage.paragraph for c in built.passages]
+    assert "T-72 tanks" in " ".join(c.passage.text for c in again.passages)
+
+    flat = Engine(Settings(docs=SEEDS, index=tmp_path / "flat"), embedder=embedder)
+    assert flat.index.vectors.kind == "flat"
+    assert [c.passage.paragraph for c in flat.ask("What did Belarus supply Russia?").passages] == \
+        [c.passage.paragraph for c in built.passages]  # on a small index HNSW finds what exact search finds
