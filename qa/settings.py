@@ -26,7 +26,7 @@ class Settings:
     backend: str = "onnx"               # "onnx" (int8, falls back to torch where unavailable) or "torch"
     model_cache: Path = Path.home() / ".cache" / "qa" / "models"   # the ONNX export, made once per machine
     faiss_threads: int = 1              # OpenMP threads for single queries
-    approximate_above: int = 200_000    # vectors: exact search up to this many, an HNSW graph beyond (qa/vectors.py)
+    approximate_above: int = 50_000     # vectors: exact search up to this many (~3 ms), HNSW beyond (qa/vectors.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
