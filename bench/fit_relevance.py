@@ -7,9 +7,13 @@ Negatives: every other candidate, and all candidates of questions whose article 
 The abstention threshold is chosen on the top passage's probability to balance answering answerable
 questions and declining unanswerable ones, on SQuAD (unanswerable: another article's questions) and on
 bench/seed_questions.jsonl (written blind over the seed article; unanswerable: on- and off-topic). The
-printed model has its bias shifted so that the threshold is 0.5: relevance >= 0.5 answers.
+printed model has its bias shifted so that the threshold is 0.5: relevance >= 0.5 answers. Last, the model that
+qa/relevance.py ships (DEFAULT) is scored on the same features at its 0.5, to compare.
 
-    python bench/fit_relevance.py [--articles 30] [--questions 1500] [--unanswerable 600]
+The features are computed with the project's embedder, backend onnx (int8) by default, as the product runs;
+the indexes live in <cache>/index-<backend> and <cache>/seed-index-<backend>.
+
+    python bench/fit_relevance.py [--articles 30] [--questions 1500] [--unanswerable 600] [--backend onnx|torch]
 """
 from __future__ import annotations
 
@@ -25,14 +29,15 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import squad_data  # noqa: E402
-from qa.embedder import Embedder  # noqa: E402
-from qa.evaluate import normalise  # noqa: E402
-from qa.indexing import sync  # noqa: E402
-from qa.conversation import Turn, standalone_query  # noqa: E402
-from qa.evaluate import load_cases  # noqa: E402
-from qa.relevance import FEATURES, RelevanceModel  # noqa: E402
-from qa.search import gather  # noqa: E402
+import squad_data
+
+from bench.backend import add_backend_flag, make_embedder
+from qa.conversation import Turn, standalone_query
+from qa.embedder import Embedder
+from qa.evaluate import load_cases, normalise
+from qa.indexing import sync
+from qa.relevance import DEFAULT, FEATURES, RelevanceModel
+from qa.search import gather
 
 log = logging.getLogger("fit_relevance")
 
@@ -58,6 +63,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=1500)
     parser.add_argument("--unanswerable", type=int, default=600)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "qa-bench" / "fit")
+    add_backend_flag(parser, "the features")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
@@ -78,9 +84,10 @@ def main() -> None:
     answerable = rng.sample(answerable, min(args.questions, len(answerable)))
     unanswerable = rng.sample([q for a in outside for q in squad_data.questions_of(a, "")], args.unanswerable)
 
-    embedder = Embedder()
-    index = sync(docs, args.cache / "index", embedder, 256)
-    log.info("indexed %d articles, %d passages", len(indexed), len(index))
+    embedder = make_embedder(args.backend)
+    index = sync(docs, args.cache / f"index-{embedder.backend}", embedder, 256)
+    log.info("indexed %d articles, %d passages (backend %s, %s)", len(indexed), len(index), embedder.backend,
+             embedder.name)
 
     rows_x, rows_y, groups = [], [], []
     for kind, questions in (("answerable", answerable), ("unanswerable", unanswerable)):
@@ -102,21 +109,37 @@ def main() -> None:
     top1 = [bool(labels[int(np.argmax(model(f)))]) for f, labels, g in zip(rows_x, rows_y, groups) if g == "answerable"]
     print(f"\ntop-1 (in sample): {np.mean(top1):.3f} over {len(top1)} questions")
     squad = (np.array([model(f).max() for f in rows_x]), np.array([g == "answerable" for g in groups]))
-    seed = seed_top_probabilities(model, embedder, args.cache / "seed-index")
+    seed_index = args.cache / f"seed-index-{embedder.backend}"
+    seed = seed_top_probabilities(model, embedder, seed_index)
 
     print("\nthreshold  SQuAD: answered abstained   seed: answered abstained   mean balanced")
     best_t, best_score = 0.5, -1.0
     for t in np.exp(np.linspace(np.log(0.01), np.log(0.5), 40)):
-        scores = []
-        for probs, answerable in (squad, seed):
-            scores += [float(np.mean(probs[answerable] >= t)), float(np.mean(probs[~answerable] < t))]
-        mean = (scores[0] + scores[1] + scores[2] + scores[3]) / 4
+        scores, mean = balanced(squad, seed, t)
         print(f"  {t:.3f}      {scores[0]:.3f}    {scores[1]:.3f}          {scores[2]:.3f}    {scores[3]:.3f}       {mean:.3f}")
         if mean > best_score:
             best_t, best_score = float(t), mean
     shifted = bias - float(np.log(best_t / (1 - best_t)))
     print(f"\nthreshold {best_t:.3f} (mean balanced accuracy {best_score:.3f}); with it moved to 0.5:")
     print("DEFAULT = RelevanceModel(weights=(" + ", ".join(f"{w:.3f}" for w in weights) + f"), bias={shifted:.3f})")
+
+    # the model qa/relevance.py ships, on the same features (this run's backend), at its own threshold 0.5
+    current = (np.array([DEFAULT(f).max() for f in rows_x]), squad[1])
+    scores, mean = balanced(current, seed_top_probabilities(DEFAULT, embedder, seed_index), 0.5)
+    top1 = [bool(labels[int(np.argmax(DEFAULT(f)))]) for f, labels, g in zip(rows_x, rows_y, groups) if g == "answerable"]
+    print("\nfor comparison, qa.relevance.DEFAULT as it is: RelevanceModel(weights=("
+          + ", ".join(f"{w:.3f}" for w in DEFAULT.weights) + f"), bias={DEFAULT.bias:.3f})")
+    print(f"  at 0.5 on these features: SQuAD answered {scores[0]:.3f} abstained {scores[1]:.3f}, seed answered "
+          f"{scores[2]:.3f} abstained {scores[3]:.3f}, mean balanced {mean:.3f}; top-1 (in sample) {np.mean(top1):.3f}")
+
+
+def balanced(squad: tuple[np.ndarray, np.ndarray], seed: tuple[np.ndarray, np.ndarray], t: float
+             ) -> tuple[list[float], float]:
+    """[SQuAD answered, SQuAD abstained, seed answered, seed abstained] at threshold t, and their mean."""
+    scores = []
+    for probs, answerable in (squad, seed):
+        scores += [float(np.mean(probs[answerable] >= t)), float(np.mean(probs[~answerable] < t))]
+    return scores, sum(scores) / 4
 
 
 def seed_top_probabilities(model: RelevanceModel, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,8 @@ import numpy as np  # noqa: E402
 from bench.scale_data import (Corpus, ScaleQuestion, embedding_seconds, load_corpus, load_vectors,  # noqa: E402
                                squad_questions, subset)
 from qa.documents import Document  # noqa: E402
-from qa.embedder import Embedder, TorchEncoder, model_path  # noqa: E402
+from bench.backend import PlainEncoder  # noqa: E402
+from qa.embedder import Embedder  # noqa: E402
 from qa.engine import Engine  # noqa: E402
 from qa.passages import Passage  # noqa: E402
 from qa.settings import Settings  # noqa: E402
@@ -118,7 +119,7 @@ def recall(approx: np.ndarray, exact: np.ndarray) -> float:
 
 
 def measure_size(size: int, corpus: Corpus, vectors: np.ndarray, questions: list[ScaleQuestion], qvecs: np.ndarray,
-                 embedder: Embedder, plain: TorchEncoder, work: Path, settings: Settings) -> dict:
+                 embedder: Embedder, plain: PlainEncoder, work: Path, settings: Settings) -> dict:
     rows = subset(corpus, size, {r for q in questions for r in q.rows})
     root = work / f"index-{size}"
     folder, order, where, build_s = build(root, corpus, rows, vectors, embedder, settings.approximate_above)
@@ -127,7 +128,6 @@ def measure_size(size: int, corpus: Corpus, vectors: np.ndarray, questions: list
     engine = Engine(replace(settings, index=root), embedder=embedder, index=index)
     flat = faiss.IndexFlatIP(vectors.shape[1])  # the plain recipe's index, rows in the same order as ours
     flat.add(np.ascontiguousarray(vectors[order], dtype=np.float32))
-    plain.torch.set_num_threads(1)
     faiss.omp_set_num_threads(1)
     ours_ms, plain_ms, hit1, hit10, plain_hit1, plain_hit10 = [], [], 0, 0, 0, 0
     for i, q in enumerate([*questions[:10], *questions]):  # the first 10 warm up, untimed
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     embed_s = embedding_seconds(embedder)
     questions = squad_questions(corpus, args.questions)
     qvecs = embedder([q.question for q in questions])
-    plain = TorchEncoder(model_path(), 32)
+    plain = PlainEncoder(threads=1)  # one query at a time, one thread, as ours
     sizes = [min(int(s), len(corpus.texts)) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="qa-scale-", dir=args.workdir) as tmp:
         work = Path(tmp)

@@ -1,10 +1,14 @@
 """Retrieval benchmark on SQuAD v1.1 train: every fusion / dense-mode variant of qa.search on the same questions.
 
-    python bench/squad.py [--articles 48] [--questions 1200] [--cache DIR] [--seed 13]
+    python bench/squad.py [--backend onnx|torch] [--articles 48] [--questions 1200] [--cache DIR] [--seed 13]
 
-A sample of articles is written as documents, indexed with the project's own `qa.indexing.sync` (passages of at
-most 256 tokens), and a sample of their questions is searched with each variant. A hit at rank r: one of the
-question's answer texts occurs in the r-th passage (case-insensitive, whitespace and curly quotes normalised).
+A sample of articles is written as documents to <cache>/docs, indexed with the project's own `qa.indexing.sync`
+(passages of at most 256 tokens) in <cache>/index-<backend>, one index per embedding backend (onnx: the default,
+int8; torch: the reference), and a sample of their questions is searched with each variant. Every row, the plain
+recipe's (whole paragraphs, dense) included, embeds with the run's backend: this measures ranking quality, not
+speed. A hit at rank r: one of the question's answer texts occurs in the r-th passage (case-insensitive,
+whitespace and curly quotes normalised). Results go to <cache>/results-<backend>.json; compare the two backends'
+tables (target: onnx's top-3 within 0.01 of torch's).
 """
 from __future__ import annotations
 
@@ -21,20 +25,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
 
-import faiss  # noqa: E402
-import numpy as np  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+import faiss
+import numpy as np
+from tqdm import tqdm
 
-from bench.squad_data import (DEFAULT_ARTICLES, DEFAULT_SEED, Question, paragraphs,  # noqa: E402
-                               sample_questions, write_documents)
-from qa.embedder import Embedder  # noqa: E402
-from qa.evaluate import normalise  # noqa: E402
-from qa.indexing import embed, sync  # noqa: E402
-import qa.search as qa_search  # noqa: E402
-from qa.search import search  # noqa: E402
-from qa.settings import Settings  # noqa: E402
-from qa.store import EmbeddingCache, Index  # noqa: E402
-from qa.vectors import VectorIndex  # noqa: E402
+import qa.search as qa_search
+from bench.backend import add_backend_flag, make_embedder
+from bench.squad_data import (
+    DEFAULT_ARTICLES,
+    DEFAULT_SEED,
+    Question,
+    paragraphs,
+    sample_questions,
+    write_documents,
+)
+from qa.embedder import Embedder
+from qa.evaluate import normalise
+from qa.indexing import embed, sync
+from qa.search import search
+from qa.settings import Settings
+from qa.store import EmbeddingCache, Index
+from qa.vectors import VectorIndex
 
 log = logging.getLogger("bench.squad")
 
@@ -147,11 +158,13 @@ def index_stats(index: Index, embedder: Embedder, paragraphs: int) -> dict:
 def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     cache = Path(args.cache).expanduser()
-    docs, index_folder = cache / "docs", cache / "index"
+    docs = cache / "docs"
     records = write_documents(docs, args.articles, args.seed)
     log.info("wrote %d articles to %s (%d questions)", args.articles, docs, len(records))
 
-    embedder = Embedder(batch_size=32)
+    embedder = make_embedder(args.backend, batch_size=32)
+    index_folder = cache / f"index-{embedder.backend}"  # one index per backend: their vectors differ
+    log.info("embedding backend %s (%s), index in %s", embedder.backend, embedder.name, index_folder)
     t = time.perf_counter()
     index = sync(docs, index_folder, embedder, max_tokens=MAX_TOKENS)
     index_s = time.perf_counter() - t
@@ -211,10 +224,11 @@ def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list
     rows = [(v.label + (" ← baseline (split passages)" if v == reference else "")
              + (" ← product default" if v == Variant(*PRODUCT) else ""),
              tallies[v].summary()) for v in plan]
-    rows.append(("baseline: whole paragraphs, unsplit, dense", baseline.summary()))
+    rows.append((f"plain recipe: whole paragraphs, unsplit, dense ({embedder.backend})", baseline.summary()))
     print()
-    print(f"## SQuAD v1.1 train retrieval — {stats['documents']} articles, {len(questions)} questions, "
-          f"top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}, qa source {qa_version()}")
+    print(f"## SQuAD v1.1 train retrieval — backend {embedder.backend} ({embedder.name}), {stats['documents']} "
+          f"articles, {len(questions)} questions, top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}, "
+          f"qa source {qa_version()}")
     print()
     print(f"- passages: {stats['passages']} from {stats['paragraphs']} paragraphs "
           f"(max_tokens={MAX_TOKENS}; {stats['split_paragraphs']} paragraphs split into {stats['pieces_of_split']} "
@@ -252,8 +266,9 @@ def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list
         print("\nspelling corrections (first 10):")
         for before, after in changed[:10]:
             print(f"  {before!r} -> {after!r}")
-    out = cache / "results.json"
-    out.write_text(json.dumps({"args": vars(args), "qa_source": qa_version(), "stats": stats, "changed": changed,
+    out = cache / f"results-{embedder.backend}.json"
+    out.write_text(json.dumps({"args": vars(args), "backend": embedder.backend, "model": embedder.name,
+                               "qa_source": qa_version(), "stats": stats, "changed": changed,
                                "rows": [{"variant": label, **s} for label, s in rows],
                                "questions": [q.id for q in questions],
                                "ranks": {**{v.label: tallies[v].ranks for v in plan},
@@ -266,10 +281,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="articles to index (default 48)")
     parser.add_argument("--questions", type=int, default=1200, help="questions to ask (default 1200)")
-    parser.add_argument("--cache", default="~/.cache/qa-bench/squad", help="where documents and index live")
+    parser.add_argument("--cache", default="~/.cache/qa-bench/squad",
+                        help="where docs/, index-<backend>/ and results-<backend>.json live (default ~/.cache/qa-bench/squad)")
+    add_backend_flag(parser, "every row")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sampling seed for articles and questions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
     run(args)
 
 
