@@ -1,6 +1,7 @@
 """Scale: build, load, memory and query speed at 10k, 100k and ~430k real passages, and 1M vectors index-only.
 
     python bench/scale.py [--sizes 10000,100000,430685] [--million 1000000] [--questions 300]
+                          [--crossover 25000,50000,100000,200000]
 
 Corpus (bench/scale_data.py): SQuAD v1.1 train sentences, chitchat-dataset messages and WordNet definitions,
 430,685 distinct short texts, each embedded once by the project's embedder and cached outside the repo
@@ -18,6 +19,9 @@ Per size, in this one run:
   (torch `SentenceTransformer.encode([q])` + FAISS `IndexFlatIP` search of the same passage vectors, k=10);
 - quality: SQuAD questions whose answer sentence is among our 10 passages (hit@10) and first (hit@1);
   for an approximate index, its recall@10 against exact search of the same vectors.
+
+Crossover: exact and HNSW search timed side by side at a few sizes, which is how Settings.approximate_above
+was chosen.
 
 1M: the corpus's vectors plus perturbed copies of randomly chosen ones (each copy = the vector plus Gaussian noise
 of sigma 0.03 a dimension, renormalised: cosine ~0.85 to its source, like a paraphrase, not a duplicate) up to
@@ -216,29 +220,62 @@ def measure_million(total: int, vectors: np.ndarray, questions: list[ScaleQuesti
     return result
 
 
+def measure_crossover(sizes: list[int], vectors: np.ndarray, qvecs: np.ndarray) -> list[dict]:
+    """Exact against HNSW search time, one thread, k=50 (the engine's candidates), on the first n corpus vectors."""
+    results = []
+    for n in sizes:
+        rows = np.ascontiguousarray(vectors[:n], dtype=np.float32)
+        flat = VectorIndex.build(rows)
+        began = time.perf_counter()
+        hnsw = VectorIndex.build(rows, approximate_above=0)
+        build_s = time.perf_counter() - began
+        faiss.omp_set_num_threads(1)
+        timings: dict[str, list[float]] = {"flat": [], "hnsw": []}
+        found: dict[str, list[np.ndarray]] = {"flat": [], "hnsw": []}
+        for v in qvecs:
+            for name, index in (("flat", flat), ("hnsw", hnsw)):
+                t = time.perf_counter()
+                found[name].append(index.search(v, 50)[1][:10])
+                timings[name].append((time.perf_counter() - t) * 1000)
+        results.append({"n": n, "flat": percentiles(timings["flat"]), "hnsw": percentiles(timings["hnsw"]),
+                        "build_s": build_s, "recall10": recall(np.stack(found["hnsw"]), np.stack(found["flat"]))})
+        log.info("crossover %s", results[-1])
+    return results
+
+
 def report(sizes: list[dict], million: dict | None, embed_rate: float, settings: Settings, questions: int,
-           total_s: float) -> None:
-    print()
-    print(f"## Scale — {questions} SQuAD questions, one thread a query; exact search up to "
-          f"{settings.approximate_above:,} vectors, HNSW above (M={HnswParams.m}, efConstruction="
-          f"{HnswParams.ef_construction}, efSearch={HnswParams.ef_search})")
-    print()
-    print("| passages | search | build s | (embedding, once) | load s | memory bytes/passage | on disk MB | "
-          "ask p50 / p95 ms | plain recipe p50 / p95 ms | ratio p50 | hit@1 (plain) | hit@10 (plain) | "
-          "recall@10 vs exact |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in sizes:
-        print(f"| {r['size']:,} | {r['kind']} | {r['build_s']:.1f} | {r['size'] / embed_rate:.0f} s | "
-              f"{r['load_s']:.2f} | {r['bytes_per_passage']:,.0f} | {r['disk_mb']:,.0f} | "
-              f"{r['ours'][0]:.1f} / {r['ours'][1]:.1f} | {r['plain'][0]:.1f} / {r['plain'][1]:.1f} | "
-              f"{r['ours'][0] / r['plain'][0]:.2f} | {r['hit1']:.3f} ({r['plain_hit1']:.3f}) | "
-              f"{r['hit10']:.3f} ({r['plain_hit10']:.3f}) | "
-              f"{r.get('recall10', 1.0):.3f}{'' if 'recall10' in r else ' (exact)'} |")
-    print()
-    print(f"- build is the index alone from cached vectors; embedding the passages took the time in brackets at "
-          f"the {embed_rate:.0f} texts/s the cache run measured")
-    print("- memory: growth of a fresh process's resident memory on `Index.load`, divided by passages; it holds "
-          "the passage and the sentence vectors (here the same texts) and BM25")
+           total_s: float, crossover: list[dict]) -> None:
+    if crossover:
+        print()
+        print("### Where exact search stops being fast: one search, one thread, k=50 (the engine's candidates)")
+        print()
+        print("| vectors | exact p50 / p95 ms | HNSW p50 / p95 ms | HNSW build s | HNSW recall@10 vs exact |")
+        print("|---:|---:|---:|---:|---:|")
+        for c in crossover:
+            print(f"| {c['n']:,} | {c['flat'][0]:.2f} / {c['flat'][1]:.2f} | {c['hnsw'][0]:.2f} / {c['hnsw'][1]:.2f} | "
+                  f"{c['build_s']:.1f} | {c['recall10']:.3f} |")
+    if sizes:
+        print()
+        print(f"## Scale — {questions} SQuAD questions, one thread a query; exact search up to "
+              f"{settings.approximate_above:,} vectors, HNSW above (M={HnswParams.m}, efConstruction="
+              f"{HnswParams.ef_construction}, efSearch={HnswParams.ef_search})")
+        print()
+        print("| passages | search | build s | (embedding, once) | load s | memory bytes/passage | on disk MB | "
+              "ask p50 / p95 ms | plain recipe p50 / p95 ms | ratio p50 | hit@1 (plain) | hit@10 (plain) | "
+              "recall@10 vs exact |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in sizes:
+            print(f"| {r['size']:,} | {r['kind']} | {r['build_s']:.1f} | {r['size'] / embed_rate:.0f} s | "
+                  f"{r['load_s']:.2f} | {r['bytes_per_passage']:,.0f} | {r['disk_mb']:,.0f} | "
+                  f"{r['ours'][0]:.1f} / {r['ours'][1]:.1f} | {r['plain'][0]:.1f} / {r['plain'][1]:.1f} | "
+                  f"{r['ours'][0] / r['plain'][0]:.2f} | {r['hit1']:.3f} ({r['plain_hit1']:.3f}) | "
+                  f"{r['hit10']:.3f} ({r['plain_hit10']:.3f}) | "
+                  f"{r.get('recall10', 1.0):.3f}{'' if 'recall10' in r else ' (exact)'} |")
+        print()
+        print(f"- build is the index alone from cached vectors; embedding the passages took the time in brackets at "
+              f"the {embed_rate:.0f} texts/s the cache run measured")
+        print("- memory: growth of a fresh process's resident memory on `Index.load`, divided by passages; it holds "
+              "the passage and the sentence vectors (here the same texts) and BM25")
     if million:
         m = million
         print()
@@ -263,6 +300,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,430685", help="passages per index (comma-separated)")
     parser.add_argument("--million", type=int, default=1_000_000, help="vectors for the index-only run (0: skip)")
+    parser.add_argument("--crossover", default="25000,50000,100000,200000",
+                        help="vector counts at which exact and HNSW search are timed side by side ('' to skip)")
     parser.add_argument("--questions", type=int, default=300, help="SQuAD questions asked at each size")
     parser.add_argument("--workdir", type=Path, default=None, help="where indexes are built (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -278,12 +317,14 @@ def main(argv: list[str] | None = None) -> None:
     qvecs = embedder([q.question for q in questions])
     plain = PlainEncoder(threads=1)  # one query at a time, one thread, as ours
     sizes = [min(int(s), len(corpus.texts)) for s in args.sizes.split(",") if s]
+    crossover = measure_crossover([int(n) for n in args.crossover.split(",") if n], vectors, qvecs)
     with tempfile.TemporaryDirectory(prefix="qa-scale-", dir=args.workdir) as tmp:
         work = Path(tmp)
         results = [measure_size(s, corpus, vectors, questions, qvecs, embedder, plain, work, settings) for s in sizes]
         million = (measure_million(args.million, vectors, questions, qvecs, work, settings)
                    if args.million > len(corpus.texts) else None)
-    report(results, million, len(corpus.texts) / embed_s, settings, len(questions), time.perf_counter() - started)
+    report(results, million, len(corpus.texts) / embed_s, settings, len(questions), time.perf_counter() - started,
+           crossover)
 
 
 if __name__ == "__main__":
