@@ -19,9 +19,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
 
@@ -138,20 +139,21 @@ def load_corpus(rebuild: bool = False) -> Corpus:
         log.info("corpus read from %s: %s", path, dict(Counter(corpus.sources)))
         return corpus
     corpus = build_corpus()
-    _write_atomic(path, (json.dumps({"text": t, "source": s, "title": d}, ensure_ascii=False) + "\n"
-                         for t, s, d in zip(corpus.texts, corpus.sources, corpus.titles)))
+    lines = (json.dumps({"text": t, "source": s, "title": d}, ensure_ascii=False) + "\n"
+             for t, s, d in zip(corpus.texts, corpus.sources, corpus.titles))
+    _write_atomic(path, lambda out: out.writelines(lines))
     log.info("corpus written to %s", path)
     return corpus
 
 
-def _write_atomic(path: Path, lines: Iterator[str]) -> None:
+def _write_atomic(path: Path, write: Callable[[IO], object], binary: bool = False) -> None:
     """Write a temporary file in the same folder, then rename it over `path`: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
     try:
         os.chmod(fd, 0o644)  # mkstemp's 0600 would make the cache private to one user
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.writelines(lines)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")) as out:
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
@@ -221,22 +223,19 @@ def load_vectors(corpus: Corpus, embedder: Embedder, chunk: int = 20_000) -> np.
             began = time.perf_counter()
             vectors = embedder(corpus.texts[start:start + chunk])
             seconds = time.perf_counter() - began
-            with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as f:
-                np.save(f, vectors)
-            os.replace(f.name, part)
-            (folder / f"{part.name}.seconds").write_text(f"{seconds:.1f}")
+            _write_atomic(folder / f"{part.name}.seconds", lambda out: out.write(f"{seconds:.1f}"))
+            _write_atomic(part, lambda out: np.save(out, vectors), binary=True)
             log.info("embedded %d of %d texts (%.0f texts/s)", min(start + chunk, len(corpus.texts)),
                      len(corpus.texts), len(vectors) / seconds)
         parts.append(part)
     vectors = np.concatenate([np.load(p) for p in parts])
     total = sum(float((folder / f"{p.name}.seconds").read_text()) for p in parts
                 if (folder / f"{p.name}.seconds").is_file())
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as f:
-        np.save(f, vectors)
-    os.replace(f.name, final)
-    (folder / "seconds").write_text(f"{total:.1f}")
+    _write_atomic(folder / "seconds", lambda out: out.write(f"{total:.1f}"))
+    _write_atomic(final, lambda out: np.save(out, vectors), binary=True)
     for p in parts:
         p.unlink()
+        (folder / f"{p.name}.seconds").unlink(missing_ok=True)
     return np.load(final, mmap_mode="r")
 
 

@@ -72,20 +72,23 @@ class Embedder:
         if backend not in BACKENDS:
             raise ValueError(f"unknown embedding backend {backend!r}: choose one of {', '.join(BACKENDS)}")
         source = model_path()
-        self.encoder: Encoder | None = None
+        self.encoder: Encoder
+        self.name = MODEL_NAME
         if backend == "onnx":
             try:
                 from qa.onnx_model import OnnxEncoder
 
-                self.encoder = OnnxEncoder(source, cache or Settings.from_env().model_cache)
+                onnx = OnnxEncoder(source, cache or Settings.from_env().model_cache)
+                # the export's identity (model files, recipe, runtime) is in the name: vectors of another export
+                # are never mixed into an index or the embedding cache
+                self.encoder, self.name = onnx, f"{MODEL_NAME}@onnx-int8-{onnx.path.stem}"
             except Exception as exc:  # no onnxruntime, a failed export, an unreadable file: torch still works
                 log.warning("ONNX Runtime unavailable (%s: %s); embedding with torch instead (slower)",
                             type(exc).__name__, exc)
                 backend = "torch"
-        if self.encoder is None:
+        if backend == "torch":
             self.encoder = TorchEncoder(source, batch_size)
         self.backend = backend
-        self.name = MODEL_NAME if backend == "torch" else f"{MODEL_NAME}@onnx-int8"
         self.dim = int(self.encoder.dim)
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.no_truncation()

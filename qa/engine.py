@@ -36,7 +36,9 @@ class Engine:
         faiss.omp_set_num_threads(settings.faiss_threads)
         self.settings = settings
         self.embedder = embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache)
-        self.index: Index = index or self._sync()
+        if index is not None and index.meta.get("model") != self.embedder.name:
+            raise ValueError(f"the index was made with {index.meta.get('model')}, the embedder is {self.embedder.name}")
+        self.index: Index = index if index is not None else self._sync()
         self.write_lock = threading.Lock()  # one change to the documents at a time; asking goes on meanwhile
 
     def _sync(self) -> Index:

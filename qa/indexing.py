@@ -14,6 +14,7 @@ from qa.library import LIBRARY, removed
 from qa.passages import split_passages, split_sentences
 from qa.readers import ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
+from qa.vectors import kind_for
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ def read_sources(docs: Path, root: Path) -> list[Document]:
     return documents
 
 
-def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, documents: list[Document]) -> str | None:
+def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, documents: list[Document],
+                 approximate_above: int | None = None) -> str | None:
     """Why the stored index can't serve these documents, or None if it can."""
     if folder is None:
         return "no index yet"
@@ -65,6 +67,10 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
         removed = len(stored.keys() - current.keys())
         changed = sum(1 for p in current.keys() & stored.keys() if current[p] != stored[p])
         return f"documents changed: {added} new, {changed} changed, {removed} removed"
+    wanted = {name: kind_for(meta.get(count, -1), approximate_above)
+              for name, count in (("vectors", "passages"), ("sentences", "sentences"))}
+    if meta.get("search") != wanted:
+        return f"the stored index searches {meta.get('search')}, the size threshold ({approximate_above}) asks for {wanted}"
     return None
 
 
@@ -92,7 +98,7 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
     """
     documents = read_sources(docs, root)
     folder = current_generation(root)
-    reason = stale_reason(folder, embedder, max_tokens, documents)
+    reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
     if reason is None and folder is not None:
         try:
             return Index.load(folder)

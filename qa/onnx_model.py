@@ -66,21 +66,23 @@ def export(source: Path, target: Path) -> Path:
     root = logging.getLogger()
     level = root.level
     try:
-        root.setLevel(logging.ERROR)  # the quantizer logs a line per tensor, and advice, on the root logger
-        warnings.filterwarnings("ignore", module=r"(torch|transformers|onnxruntime)\.")
-        transformers_logging.disable_progress_bar()
-        model = Pooled(AutoModel.from_pretrained(str(source), attn_implementation="eager").eval())
-        example = torch.ones((2, 8), dtype=torch.int64)
-        axes = {0: "batch", 1: "tokens"}
-        with torch.no_grad():
-            torch.onnx.export(model, (example, example), str(fp32), dynamo=False, opset_version=17,
-                              input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "embedding": {0: "batch"}})
-        # int8 weights for the matrix products only, one scale per output channel: mean cosine 0.994 to the
-        # float model on SQuAD paragraphs, against 0.950 for the default (per-tensor, every op); see KEEP_FLOAT
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"], nodes_to_exclude=list(KEEP_FLOAT))
-        os.replace(int8, target)
+        with warnings.catch_warnings():
+            root.setLevel(logging.ERROR)  # the quantizer logs a line per tensor, and advice, on the root logger
+            warnings.simplefilter("ignore")  # the tracer's warnings about shapes it fixes: the axes are dynamic
+            transformers_logging.disable_progress_bar()
+            model = Pooled(AutoModel.from_pretrained(str(source), attn_implementation="eager").eval())
+            example = torch.ones((2, 8), dtype=torch.int64)
+            axes = {0: "batch", 1: "tokens"}
+            with torch.no_grad():
+                torch.onnx.export(model, (example, example), str(fp32), dynamo=False, opset_version=17,
+                                  input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                                  dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                                "embedding": {0: "batch"}})
+            # int8 weights for the matrix products only, one scale per output channel: mean cosine 0.994 to the
+            # float model on SQuAD paragraphs, against 0.950 for the default (per-tensor, every op); see KEEP_FLOAT
+            quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"], nodes_to_exclude=list(KEEP_FLOAT))
+            os.replace(int8, target)
     finally:
         root.setLevel(level)
         for leftover in (fp32, int8):
@@ -104,7 +106,7 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.path = path
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or len(os.sched_getaffinity(0))
         config = json.loads((source / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.max_length = int(config.get("max_seq_length", 256))
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))

@@ -151,7 +151,8 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
     (tmp / "bm25").mkdir()
     LexicalIndex.build([p.text for p in passages]).save(tmp / "bm25")
-    meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages), "search": kinds,
+    meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages),
+            "sentences": len(sentence_vectors), "search": kinds,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     _fsync_tree(tmp)

@@ -23,6 +23,11 @@ class HnswParams:
     ef_search: int = 128         # candidates kept while searching (at least k)
 
 
+def kind_for(count: int, approximate_above: int | None) -> str:
+    """The search an index of `count` vectors gets: "flat" (exact) up to the threshold, "hnsw" above it."""
+    return "hnsw" if approximate_above is not None and count > approximate_above else "flat"
+
+
 class VectorIndex:
     """Row i is passage i. `search` returns (scores, rows) of the nearest vectors, best first.
 
@@ -40,7 +45,7 @@ class VectorIndex:
               params: HnswParams | None = None) -> VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         params = params or HnswParams()
-        if approximate_above is not None and len(vectors) > approximate_above:
+        if kind_for(len(vectors), approximate_above) == "hnsw":
             index = faiss.IndexHNSWFlat(vectors.shape[1], params.m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = params.ef_construction
             log.info("building an HNSW index of %d vectors (more than %d)", len(vectors), approximate_above)
@@ -86,7 +91,7 @@ class VectorIndex:
 def _all_threads() -> Iterator[None]:
     """Build with every core (FAISS's OpenMP threads are set per calling thread; queries keep theirs at one)."""
     before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))
     try:
         yield
     finally:

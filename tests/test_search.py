@@ -40,3 +40,8 @@ def test_top_rows_is_the_head_of_a_full_sort() -> None:
     scores = np.random.default_rng(3).random(10_000).astype(np.float32)
     assert np.array_equal(top_rows(scores, 50), np.argsort(-scores)[:50])
     assert np.array_equal(top_rows(scores[:20], 50), np.argsort(-scores[:20]))  # fewer rows than asked for
+    bm25 = np.zeros(1000, dtype=np.float32)  # as BM25 scores are: mostly zero, with ties
+    bm25[[3, 500, 999, 7]] = [2.0, 1.0, 1.0, 0.5]
+    rows = top_rows(bm25, 10)
+    assert rows[0] == 3 and set(rows[1:3]) == {500, 999} and rows[3] == 7  # tied rows in either order
+    assert len(set(rows)) == 10 and not bm25[rows[4:]].any()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +53,10 @@ def test_a_nearest_vector_is_found_first(tmp_path: Path) -> None:
 
 def test_the_engine_builds_and_reloads_an_approximate_index_above_the_threshold(tmp_path: Path, embedder) -> None:
     settings = Settings(docs=SEEDS, index=tmp_path / "index", approximate_above=20)
-    engine = Engine(settings, embedder=embedder)
+    flat = Engine(replace(settings, approximate_above=50_000), embedder=embedder)
+    assert flat.index.vectors.kind == "flat"
+    engine = Engine(settings, embedder=embedder)  # the threshold changed: the stored index no longer fits
+    assert engine.index.folder != flat.index.folder
     meta = json.loads((current_generation(settings.index) / "meta.json").read_text())
     assert meta["search"] == {"vectors": "hnsw", "sentences": "hnsw"}  # the seed has ~20 passages, ~60 sentences
     assert engine.index.vectors.kind == engine.index.sentences.kind == "hnsw"
@@ -63,7 +68,18 @@ def test_the_engine_builds_and_reloads_an_approximate_index_above_the_threshold(
     assert [c.passage.paragraph for c in again.passages] == [c.passage.paragraph for c in built.passages]
     assert "T-72 tanks" in " ".join(c.passage.text for c in again.passages)
 
-    flat = Engine(Settings(docs=SEEDS, index=tmp_path / "flat"), embedder=embedder)
-    assert flat.index.vectors.kind == "flat"
     assert [c.passage.paragraph for c in flat.ask("What did Belarus supply Russia?").passages] == \
         [c.passage.paragraph for c in built.passages]  # on a small index HNSW finds what exact search finds
+
+
+def test_questions_asked_at_once_get_the_answers_asked_alone(tmp_path: Path, embedder) -> None:
+    engine = Engine(Settings(docs=SEEDS, index=tmp_path, approximate_above=20), embedder=embedder)
+    questions = ["What did Belarus supply Russia?", "How many Apache helicopters is Poland buying?",
+                 "Who is Franak Viacorka?", "When did Ukrainian drones enter Belarusian airspace?"] * 10
+
+    def ask(question: str) -> list[tuple[int, float]]:
+        return [(c.passage.paragraph, c.score) for c in engine.ask(question, top_k=5).passages]
+
+    alone = [ask(q) for q in questions]
+    with ThreadPoolExecutor(8) as pool:  # the server answers from several threads: ONNX session and HNSW shared
+        assert list(pool.map(ask, questions)) == alone
