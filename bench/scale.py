@@ -12,7 +12,8 @@ rest is a seeded sample of the corpus, so at every size those questions search a
 Per size, in this one run:
 - build: `qa.store.write_generation` with the cached vectors (SQLite, the passage and sentence vector indexes,
   BM25, fsync, atomic switch), the index type chosen by `Settings.approximate_above`; embedding time is apart,
-  from the cache run (the texts/s of bench/throughput.py applies);
+  from the cache run (the texts/s of bench/throughput.py applies); then the same write after removing one
+  document, and after adding it back (an HNSW graph is taken over from the previous generation);
 - load and memory: a fresh process runs `Index.load` (the server's start-up step) and reports its time and how
   much its resident memory grew, divided by passages; the folder's size on disk too;
 - query: `Engine.ask(question, top_k=10)` in process, one thread, against the plain recipe in the same loop
@@ -169,6 +170,11 @@ def measure_size(size: int, corpus: Corpus, vectors: np.ndarray, questions: list
         approx = np.stack([index.vectors.search(v, 10)[1] for v in qvecs])
         result["recall10"] = recall(approx, exact)
     index.close()
+    # a change of documents writes a new generation: remove one document, then add it back
+    title = corpus.titles[rows[len(rows) // 2]]
+    fewer = [r for r in rows if corpus.titles[r] != title]
+    result["remove_s"] = build(root, corpus, fewer, vectors, embedder, settings.approximate_above)[3]
+    result["add_s"] = build(root, corpus, rows, vectors, embedder, settings.approximate_above)[3]
     shutil.rmtree(root, ignore_errors=True)
     log.info("size %d: %s", size, result)
     return result
@@ -266,12 +272,14 @@ def report(sizes: list[dict], million: dict | None, embed_rate: float, settings:
               f"{settings.approximate_above:,} vectors, HNSW above (M={HnswParams.m}, efConstruction="
               f"{HnswParams.ef_construction}, efSearch={HnswParams.ef_search})")
         print()
-        print("| passages | search | build s | (embedding, once) | load s | memory bytes/passage | on disk MB | "
+        print("| passages | search | build s | remove / add a document s | (embedding, once) | load s | "
+              "memory bytes/passage | on disk MB | "
               "ask p50 / p95 ms | plain recipe p50 / p95 ms | ratio p50 | hit@1 (plain) | hit@10 (plain) | "
               "recall@10 vs exact |")
-        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in sizes:
-            print(f"| {r['size']:,} | {r['kind']} | {r['build_s']:.1f} | {r['size'] / embed_rate:.0f} s | "
+            print(f"| {r['size']:,} | {r['kind']} | {r['build_s']:.1f} | {r['remove_s']:.1f} / {r['add_s']:.1f} | "
+                  f"{r['size'] / embed_rate:.0f} s | "
                   f"{r['load_s']:.2f} | {r['bytes_per_passage']:,.0f} | {r['disk_mb']:,.0f} | "
                   f"{r['ours'][0]:.1f} / {r['ours'][1]:.1f} | {r['plain'][0]:.1f} / {r['plain'][1]:.1f} | "
                   f"{r['ours'][0] / r['plain'][0]:.2f} | {r['hit1']:.3f} ({r['plain_hit1']:.3f}) | "

@@ -143,9 +143,10 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
                        [(i, p, s, e) for i, (p, s, e) in enumerate((p, s, e) for p, spans in enumerate(sentences)
                                                                      for s, e in spans)])
     db.close()
-    kinds = {}
+    kinds, previous = {}, current_generation(root)
     for name, rows in (("vectors", vectors), ("sentences", sentence_vectors)):
-        built = VectorIndex.build(rows, approximate_above)
+        built = VectorIndex.build(rows, approximate_above,
+                                  previous=previous / f"{name}.faiss" if previous is not None else None)
         built.save(tmp / f"{name}.faiss")
         kinds[name] = built.kind
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))

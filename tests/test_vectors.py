@@ -83,3 +83,49 @@ def test_questions_asked_at_once_get_the_answers_asked_alone(tmp_path: Path, emb
     alone = [ask(q) for q in questions]
     with ThreadPoolExecutor(8) as pool:  # the server answers from several threads: ONNX session and HNSW shared
         assert list(pool.map(ask, questions)) == alone
+
+
+def test_a_new_generation_takes_over_the_previous_graph(tmp_path: Path) -> None:
+    old = unit_vectors(3000, seed=4)
+    VectorIndex.build(old, approximate_above=100).save(tmp_path / "old.faiss")
+    added = unit_vectors(50, seed=5)
+    vectors = np.concatenate([added[:25], old[400:][::-1], added[25:]])  # 400 removed, the rest moved, 50 new
+    index = VectorIndex.build(vectors, approximate_above=100, previous=tmp_path / "old.faiss")
+    assert index.index.ntotal == 3050 and len(index) == 2650  # linked into the old graph, not built anew
+    index.save(tmp_path / "new.faiss")
+    for built in (index, VectorIndex.load(tmp_path / "new.faiss")):
+        assert len(built) == 2650
+        for row in (0, 24, 25, 1000, 2624, 2625, 2649):
+            scores, rows = built.search(vectors[row], 5)
+            assert rows[0] == row and abs(scores[0] - 1) < 1e-5 and (rows >= 0).all() and (rows < 2650).all()
+        for gone in old[:400:50]:  # a removed vector is never found again: its entry is a tombstone
+            assert built.search(gone, 5)[0][0] < 0.999
+        rows = np.array([0, 30, 2649])
+        assert np.allclose(built.similarity(vectors[7], rows), vectors[rows] @ vectors[7], atol=1e-6)
+
+
+def test_a_graph_with_many_removals_is_built_anew(tmp_path: Path) -> None:
+    old = unit_vectors(3000, seed=6)
+    VectorIndex.build(old, approximate_above=100).save(tmp_path / "old.faiss")
+    index = VectorIndex.build(old[1000:], approximate_above=100, previous=tmp_path / "old.faiss")
+    assert index.index.ntotal == 2000 and index.labels is None  # a third gone: more than TOMBSTONES_MAX
+    flat = VectorIndex.build(old[10:], approximate_above=None, previous=tmp_path / "old.faiss")
+    assert flat.kind == "flat" and len(flat) == 2990  # below the threshold it is exact, whatever came before
+
+
+def test_adding_and_removing_documents_keeps_the_graph(tmp_path: Path, embedder, caplog) -> None:
+    engine = Engine(Settings(docs=SEEDS, index=tmp_path, approximate_above=20), embedder=embedder)
+    text = b"Harbour report\n\nThe lighthouse keeper counted 412 seals on the northern rocks in March."
+    with caplog.at_level("INFO", logger="qa.vectors"):
+        doc, new = engine.add("harbour.txt", text)
+    assert new and "HNSW graph reused" in caplog.text and "building an HNSW" not in caplog.text
+    answer = engine.ask("How many seals did the lighthouse keeper count?")
+    assert answer.found and answer.passages[0].passage.doc_id == doc.id
+
+    caplog.clear()
+    with caplog.at_level("INFO", logger="qa.vectors"):
+        assert engine.remove(doc.id)
+    assert "HNSW graph reused" in caplog.text and "1 tombstones" in caplog.text
+    assert engine.index.vectors.index.ntotal == len(engine.index) + 1  # the removed passage's entry stays, unused
+    assert all(c.passage.doc_id != doc.id for c in engine.ask("How many seals were counted?").passages)
+    assert "T-72 tanks" in " ".join(c.passage.text for c in engine.ask("What did Belarus supply Russia?").passages)
