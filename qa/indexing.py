@@ -70,7 +70,8 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
     wanted = {name: kind_for(meta.get(count, -1), approximate_above)
               for name, count in (("vectors", "passages"), ("sentences", "sentences"))}
     if meta.get("search") != wanted:
-        return f"the stored index searches {meta.get('search')}, the size threshold ({approximate_above}) asks for {wanted}"
+        return (f"the stored index searches {meta.get('search')}, "
+                f"the size threshold ({approximate_above}) asks for {wanted}")
     return None
 
 
