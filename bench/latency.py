@@ -17,7 +17,7 @@ For each corpus, on the same index and the same questions:
 Each phase is warmed up first (untimed), and its ratio is taken to the plain recipe timed in the same loop.
 Target: our HTTP p50 no slower than the plain recipe's in-process p50 (ratio <= 1.00), on both corpora.
 
-Corpora: "seed" (seeds/, questions: the last turns of bench/seed_questions.jsonl and ../shared/eval/dev.jsonl,
+Corpora: "seed" (seeds/, questions: the last turns of bench/seed_questions.jsonl and bench/dev.jsonl,
 cycled; index in ~/.cache/qa-bench/latency/seed-index-<backend>) and "squad" (the 48-article sample of
 bench/squad.py, written by bench.squad_data.write_documents to ~/.cache/qa-bench/squad/docs, its index
 index-<backend> there reused by sync; questions sampled from that sample). Every server started is stopped, also
@@ -126,7 +126,7 @@ class PlainRecipe:
 
 
 def seed_questions(dev: Path) -> list[str]:
-    """Last turns of bench/seed_questions.jsonl and of the shared dev set (if it is there), as asked alone."""
+    """Last turns of bench/seed_questions.jsonl and of the dev set (if it is there), as asked alone."""
     paths = [ROOT / "bench" / "seed_questions.jsonl"] + ([dev] if dev.is_file() else [])
     if not dev.is_file():
         log.warning("no %s: seed questions from bench/seed_questions.jsonl only", dev)
@@ -327,8 +327,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="index folder for seeds/ (default ~/.cache/qa-bench/latency/seed-index-<backend>)")
     parser.add_argument("--squad-cache", type=Path, default=BENCH_CACHE / "squad",
                         help="bench/squad.py's folder: docs/ and index-<backend>/ (default ~/.cache/qa-bench/squad)")
-    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "dev.jsonl",
-                        help="the shared dev set, for seed questions (default ../shared/eval/dev.jsonl)")
+    parser.add_argument("--dev", type=Path, default=ROOT / "bench" / "dev.jsonl",
+                        help="the dev set, for seed questions (default bench/dev.jsonl)")
     parser.add_argument("--plain-threads", type=int, default=1,
                         help="torch threads of the plain recipe (default 1, what the engine uses for a question)")
     parser.add_argument("--no-http", action="store_true", help="skip (b), the server over HTTP")

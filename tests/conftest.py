@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_SET = ROOT / "bench" / "dev.jsonl"  # the project's own dev questions (a copy of the example set, kept here)
 
 
 @pytest.fixture(scope="session")

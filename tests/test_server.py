@@ -1,10 +1,11 @@
+"""The server's listening socket (qa/server.py)."""
 from __future__ import annotations
 
 import socket
 
 import pytest
 
-from ui import bind
+from qa.server import bind
 
 
 def test_the_listening_socket_is_tcp_so_replies_are_not_held_by_nagle() -> None:
