@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.settings import Settings, add_common_flags
+from qa.settings import load as load_settings
 
 if TYPE_CHECKING:
     from qa.engine import Engine
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                         stream=sys.stderr)
     for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = Settings.from_env().with_args(args)
+    settings = load_settings(args)
     if args.command == "eval":
         return run_eval(args, settings)
 

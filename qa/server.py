@@ -7,7 +7,8 @@ import socket
 import threading
 import time
 
-from qa.settings import Settings, add_common_flags
+from qa.settings import add_common_flags
+from qa.settings import load as load_settings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = Settings.from_env().with_args(parse_args(argv))
+    settings = load_settings(parse_args(argv))
     sock = bind(settings.host, settings.port)
 
     import gradio as gr

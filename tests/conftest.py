@@ -18,6 +18,28 @@ SEEDS = ROOT / "seeds"
 DEV_SET = ROOT / "bench" / "dev.jsonl"  # the project's own dev questions (a copy of the example set, kept here)
 
 
+# Tests are tiered by what they need, so each tier can be run alone (the README says how):
+#   unit: no model; model: the embedding model and real indexes; server: `python ui.py` or the CLI in a
+#   subprocess; browser: Debian's Chromium. A test's tier comes from the fixtures it asks for and its `slow` mark.
+MODEL_FIXTURES = {"embedder", "engine", "torch_embedder"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if item.path.stem.endswith("_browser"):
+            tier = "browser"
+        elif "server" in names or item.get_closest_marker("slow"):
+            tier = "server"
+        elif names & MODEL_FIXTURES:
+            tier = "model"
+        else:
+            tier = "unit"
+        item.add_marker(getattr(pytest.mark, tier))
+        if tier in ("server", "browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from qa.embedder import Embedder
