@@ -1,9 +1,7 @@
 """Entry point kept for `python ui.py`: the server lives in qa/server.py (also the `qa-server` command)."""
 from __future__ import annotations
 
-import sys
-
 from qa.server import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

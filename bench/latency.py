@@ -1,6 +1,6 @@
 """Query latency p50/p95: Engine.ask in process and POST /api/ask over HTTP, each against the plain recipe, same run.
 
-    python bench/latency.py [--queries 200] [--warmup 10] [--corpora seed,squad] [--no-http]
+    python -m bench.latency [--queries 200] [--warmup 10] [--corpora seed,squad] [--no-http]
 
 "Ours" runs the project's defaults (Settings.from_env(): the onnx int8 embedder unless QA_BACKEND says otherwise),
 in process and in the real server. The plain recipe is what a minimal retrieval service does without this project:
@@ -41,9 +41,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the repo root, for `qa` and `bench`
-
 import faiss
 import httpx
 import numpy as np
@@ -62,6 +59,7 @@ from qa.indexing import embed
 from qa.settings import Settings
 from qa.store import EmbeddingCache
 
+ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger("bench.latency")
 
 TOP_K = 3

@@ -1,6 +1,6 @@
 """Scale: build, load, memory and query speed at 10k, 100k and ~430k real passages, and 1M vectors index-only.
 
-    python bench/scale.py [--sizes 10000,100000,430685] [--million 1000000] [--questions 300]
+    python -m bench.scale [--sizes 10000,100000,430685] [--million 1000000] [--questions 300]
                           [--crossover 25000,50000,100000,200000]
 
 Corpus (bench/scale_data.py): SQuAD v1.1 train sentences, chitchat-dataset messages and WordNet definitions,
@@ -47,15 +47,20 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
-
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from bench.scale_data import (Corpus, ScaleQuestion, embedding_seconds, load_corpus, load_vectors,  # noqa: E402
-                               squad_questions, subset)
-from qa.documents import Document  # noqa: E402
 from bench.backend import PlainEncoder  # noqa: E402
+from bench.scale_data import (  # noqa: E402
+    Corpus,
+    ScaleQuestion,
+    embedding_seconds,
+    load_corpus,
+    load_vectors,
+    squad_questions,
+    subset,
+)
+from qa.documents import Document  # noqa: E402
 from qa.embedder import Embedder  # noqa: E402
 from qa.engine import Engine  # noqa: E402
 from qa.passages import Passage  # noqa: E402
@@ -105,14 +110,14 @@ def probe(kind: str, path: Path) -> dict:
     The index was just written: its pages are flushed first, so the load does not wait on the write-back.
     """
     os.sync()
-    code = ("import json, sys, time; sys.path.insert(0, %r)\n"
+    code = ("import json, time\n"
             "def rss(): return int(next(l for l in open('/proc/self/status') if l.startswith('VmRSS')).split()[1])\n"
             "from qa.store import Index; from qa.vectors import VectorIndex; from pathlib import Path\n"
             "before = rss(); t = time.perf_counter()\n"
-            "x = Index.load(Path(%r)) if %r == 'index' else VectorIndex.load(Path(%r))\n"
-            "print(json.dumps({'load_s': time.perf_counter() - t, 'rss_mb': (rss() - before) / 1024}))"
-            % (str(Path(__file__).resolve().parents[1]), str(path), kind, str(path)))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            f"x = Index.load(Path({str(path)!r})) if {kind!r} == 'index' else VectorIndex.load(Path({str(path)!r}))\n"
+            "print(json.dumps({'load_s': time.perf_counter() - t, 'rss_mb': (rss() - before) / 1024}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])  # the repo root: `qa` imports from there
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

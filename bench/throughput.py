@@ -1,6 +1,6 @@
-"""Index build throughput (passages/s): our embedder and qa.indexing.sync vs a plain SentenceTransformer.encode, same run.
+"""Index build throughput (passages/s): our embedder and qa.indexing.sync vs plain SentenceTransformer.encode.
 
-    python bench/throughput.py [--paragraphs 300] [--seed 101] [--repeats 3] [--batch-size 32] [--backend onnx|torch]
+    python -m bench.throughput [--paragraphs 300] [--seed 101] [--repeats 3] [--batch-size 32] [--backend onnx|torch]
 
 A fresh seeded sample of SQuAD v1.1 train paragraphs, from articles that neither bench/squad.py nor
 bench/fit_relevance.py indexes, is written as documents (one per article: title, blank line, its sampled
@@ -27,13 +27,10 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
 
 import numpy as np
 

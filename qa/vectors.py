@@ -64,9 +64,9 @@ class VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         params = params or HnswParams()
         if kind_for(len(vectors), approximate_above) == "flat":
-            index = faiss.IndexFlatIP(vectors.shape[1])
-            index.add(vectors)
-            return cls(index, params)
+            flat = faiss.IndexFlatIP(vectors.shape[1])
+            flat.add(vectors)
+            return cls(flat, params)
         if previous is not None and previous.is_file():
             reused = cls._extend(cls.load(previous, params), vectors)
             if reused is not None:
@@ -128,7 +128,8 @@ class VectorIndex:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         query = query.reshape(1, -1).astype(np.float32)
         if self.kind == "hnsw":
-            search = faiss.SearchParametersHNSW(efSearch=max(self.params.ef_search, k))
+            search = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]  # not in faiss's stubs
+                efSearch=max(self.params.ef_search, k))
             if self._live is not None:
                 selector = faiss.IDSelectorBitmap(len(self._live), faiss.swig_ptr(self._live))
                 search.sel = selector  # the selector must outlive the search: `selector` holds it
