@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from qa.answer import Answer
 from qa.conversation import Turn
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 20
+NOT_BLANK = r"\S"  # at least one character that is not white space (the spec says so too)
+
+
+class Error(BaseModel):
+    """Every 4xx: what is wrong and how to fix it."""
+    detail: str
 
 
 class Message(BaseModel):
@@ -21,10 +27,12 @@ class Message(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"question": "What did Belarus supply Russia?", "history": [], "top_k": 3}]})
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="the question, in plain words")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK,
+                          description="the question, in plain words (not only spaces)")
     history: list[Message] = Field(default_factory=list, max_length=100,
                                    description="earlier turns of the conversation, oldest first")
-    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="how many passages to return (1-20)")
+    top_k: StrictInt | None = Field(default=None, ge=1, le=MAX_TOP_K,
+                                    description="how many passages to return (1-20), a whole number")
 
     @field_validator("question")
     @classmethod
@@ -70,8 +78,9 @@ class TextDocument(BaseModel):
     """A document sent as JSON instead of a file."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"title": "Meeting notes", "text": "The budget was approved on Monday."}]})
-    title: str = Field(min_length=1, max_length=300, description="the document's title")
-    text: str = Field(min_length=1, description="the document's text; paragraphs separated by blank lines")
+    title: str = Field(min_length=1, max_length=300, pattern=NOT_BLANK, description="the document's title")
+    text: str = Field(min_length=1, pattern=NOT_BLANK,
+                      description="the document's text; paragraphs separated by blank lines")
 
     @field_validator("title", "text")
     @classmethod

@@ -9,13 +9,27 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import SEEDS, Server
 
-from qa.chat import (SOURCES, add_file, counted, document_choices, documents_html, forget_upload, history_turns,
-                     marked, neighbours, plain, remove_document, reply_html, status_html, text_of, too_large,
-                     upload_hint)
+from qa.chat import (
+    SOURCES,
+    add_file,
+    counted,
+    document_choices,
+    documents_html,
+    forget_upload,
+    history_turns,
+    marked,
+    neighbours,
+    plain,
+    remove_document,
+    reply_html,
+    status_html,
+    text_of,
+    upload_hint,
+)
 from qa.schema import AskResponse, DocumentRef, PassageOut, Span
 from qa.store import DocumentInfo
-from conftest import SEEDS, Server
 
 QUESTION = "What did Belarus supply Russia?"
 TITLE = "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."
@@ -105,10 +119,10 @@ def small_engine(tmp_path: Path, embedder):
 def test_documents_list_titles_and_passage_counts(small_engine) -> None:
     assert "Searching 1 document<" in documents_html(small_engine)
     assert "<li>Orchard &lt;notes&gt; (2 passages)</li>" in documents_html(small_engine)
-    small_engine.add("more.txt", b"More notes\n\nThe bees live by the hedge.\n")
+    small_engine.collection.add("more.txt", b"More notes\n\nThe bees live by the hedge.\n")
     assert "Searching 2 documents, 3 passages" in documents_html(small_engine)
-    small_engine.remove("orchard")
-    small_engine.remove("more")
+    small_engine.collection.remove("orchard")
+    small_engine.collection.remove("more")
     assert "No documents" in documents_html(small_engine)
 
 
@@ -128,14 +142,6 @@ def test_remove_choices_are_titles_with_ids_and_file_names_tell_twins_apart() ->
     assert document_choices([]) == []
 
 
-def test_too_large_names_the_size_and_the_limit() -> None:
-    assert too_large("a.pdf", 1024 * 1024, 1) is None
-    message = too_large("a.pdf", 3 * 1024 * 1024 // 2, 1)
-    assert message == ("a.pdf was not added: it is 1.5 MB, larger than the limit of 1 MB. "
-                       "Split it into smaller files.")
-    assert "limit of 0.5 MB" in too_large("a.pdf", 600 * 1024, 0.5)
-
-
 def test_add_file_says_added_or_already_there(tmp_path: Path, small_engine) -> None:
     file = tmp_path / "new.md"
     file.write_bytes(b"# New notes\n\nThe well in the yard is twelve metres deep.")
@@ -153,7 +159,7 @@ def test_add_file_turns_every_failure_into_a_message(tmp_path: Path, small_engin
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (300 * 1024 // 5))
     assert add_file(small_engine, big) == ("error", "big.txt was not added: it is 0.3 MB, larger than the limit of "
-                                                    "0.25 MB. Split it into smaller files.")
+                                                    "0.25 MB (QA_MAX_UPLOAD_MB sets it): split it into smaller files.")
     assert add_file(small_engine, tmp_path / "gone.txt")[0] == "error"
     assert small_engine.index.documents() == before
 
