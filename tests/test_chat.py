@@ -1,7 +1,6 @@
 """The web chat's reply rendering, and its `ask` endpoint through Gradio's client (and MCP) on the real server."""
 from __future__ import annotations
 
-import ast
 import asyncio
 import json
 import shutil
@@ -247,7 +246,7 @@ def test_mcp_tool_asks_the_documents(server) -> None:
     [tool] = [t for t in tools if t.name == "ask"]
     assert tool.inputSchema["required"] == ["question"] and "cited passages" in tool.description
     assert not result.isError
-    reply = ast.literal_eval(result.content[0].text)  # Gradio sends a dict as its Python repr
+    reply = json.loads(result.content[0].text)  # JSON, not the Python repr Gradio would send (qa/server.py)
     assert len(reply["passages"]) == 2 and reply["passages"][0]["document"]["title"] == TITLE
     assert reply["found"] is True and "delivered T-72 tanks" in reply["passages"][0]["text"]
 
