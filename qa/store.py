@@ -196,8 +196,12 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     db.close()
     kinds, previous = {}, current_generation(root)
     for name, rows in (("vectors", vectors), ("sentences", sentence_vectors)):
-        built = VectorIndex.build(rows, approximate_above,
-                                  previous=previous / f"{name}.faiss" if previous is not None else None)
+        try:
+            built = VectorIndex.build(rows, approximate_above,
+                                      previous=previous / f"{name}.faiss" if previous is not None else None)
+        except Exception as exc:  # the previous graph is damaged: build this one from scratch
+            log.warning("could not reuse the previous %s.faiss (%s): building it anew", name, exc)
+            built = VectorIndex.build(rows, approximate_above)
         built.save(tmp / f"{name}.faiss")
         kinds[name] = built.kind
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
