@@ -5,7 +5,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -119,6 +121,8 @@ def main(argv: list[str] | None = None) -> None:
                      f"; bringing the index up to date meanwhile ({collection.pending})" if collection.pending else "")
 
     threading.Thread(target=announce, daemon=True).start()
+    # uvicorn re-raises SIGTERM once it has shut down: this handler turns it into an exit that runs `finally`
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run(sockets=[sock])
     finally:

@@ -7,6 +7,8 @@ one server run (removed at exit), files older than `max_age` seconds are deleted
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -20,7 +22,8 @@ UPLOAD_PATH = "/gradio_api/upload"
 
 class UploadFolder:
     def __init__(self, max_bytes: int, max_age: float = 600.0) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="qa-uploads-"))
+        remove_orphans()
+        self.path = Path(tempfile.mkdtemp(prefix=f"qa-uploads-{os.getpid()}-"))
         self.max_bytes, self.max_age = max_bytes, max_age
         self._stop = threading.Event()
         self._size = 0
@@ -66,3 +69,23 @@ class UploadFolder:
     def close(self) -> None:
         self._stop.set()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def remove_orphans() -> None:
+    """Delete the upload folders of servers that ended without removing theirs (kill -9)."""
+    for folder in Path(tempfile.gettempdir()).glob("qa-uploads-*"):
+        match = re.match(r"qa-uploads-(\d+)-", folder.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        log.info("deleted %s, left by a server that is gone", folder)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

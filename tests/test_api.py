@@ -111,3 +111,37 @@ def test_a_port_in_use_is_a_one_line_error(server) -> None:
 
 def test_the_server_logs_its_url_and_start_up_time(server) -> None:
     assert f"serving http://127.0.0.1:{server.port}/" in server.log() and "ready in" in server.log()
+
+
+def test_the_openapi_spec_declares_what_the_server_answers(server) -> None:
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert spec["components"]["schemas"]["Error"]["properties"] == {"detail": {"title": "Detail", "type": "string"}}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    operations = {(path, method): op for path, item in spec["paths"].items() for method, op in item.items()}
+    expected = {("/api/ask", "post"): {"400", "413", "422"},
+                ("/api/documents", "post"): {"400", "413", "415", "422", "429", "503"},
+                ("/api/documents/{doc_id}", "get"): {"404"},
+                ("/api/documents/{doc_id}", "delete"): {"404", "429", "503"}}
+    for key, codes in expected.items():
+        responses = operations[key]["responses"]
+        assert codes <= responses.keys(), (key, responses.keys())
+        for code in codes:
+            assert responses[code]["content"]["application/json"]["schema"] == error, (key, code)
+    question = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]
+    assert question["pattern"] == r"\S"   # whitespace-only questions are refused by the spec as by the server
+
+
+def test_strict_numbers_and_blank_questions(server) -> None:
+    for body in ({"question": "Who?", "top_k": True}, {"question": "Who?", "top_k": 2.0},
+                 {"question": "Who?", "top_k": "3"}, {"question": " \t\n "}):
+        response = ask(server, **body)
+        assert response.status_code == 422 and isinstance(response.json()["detail"], str), body
+
+
+def test_bad_json_to_documents_speaks_of_documents(server) -> None:
+    response = httpx.post(f"{server.url}/api/documents", content=b"{bad", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert '"title"' in response.json()["detail"] and "question" not in response.json()["detail"]
+    wrong = httpx.post(f"{server.url}/api/documents", json={"question": "x"})
+    assert wrong.status_code == 422 and "title: is required" in wrong.json()["detail"]
