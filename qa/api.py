@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Receive, Scope, Send
 
 from qa import __version__
 from qa.collection import Collection, TooLarge
@@ -101,6 +102,8 @@ async def read_upload(request: Request, collection: Collection) -> tuple[str, by
         upload = form.get("file")
         if not isinstance(upload, StarletteUploadFile):
             raise HTTPException(422, "the multipart form has no file: send it in a field named `file`")
+        if other := sorted(set(form.keys()) - {"file"}):
+            raise HTTPException(422, f"unexpected form fields {other!r:.100}: send only the field `file`")
         name = upload.filename or "document.txt"
         if suffix_of(name) not in SUPPORTED_SUFFIXES:
             raise HTTPException(415, f"unsupported file type {suffix_of(name) or '(none)'!r} of {name[:100]!r}: "
@@ -120,6 +123,26 @@ async def read_upload(request: Request, collection: Collection) -> tuple[str, by
 async def finished(future: Future[T]) -> T:
     """Wait for a queued write without holding a worker thread (readers keep theirs)."""
     return await asyncio.wrap_future(future)
+
+
+class Unknown:
+    """Any method under /api that no route takes: 405 with Allow on a known path, else 404 (not the chat's).
+
+    A plain ASGI app, not a function, so that its route takes every method (TRACE, QUERY, ... included).
+    """
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        allowed = sorted({m for r in self.routes if r.matches(scope)[0] == Match.PARTIAL
+                          for m in getattr(r, "methods", ())})
+        if allowed:
+            response = JSONResponse({"detail": f"{scope['method']} is not allowed here: use {', '.join(allowed)}"},
+                                    status_code=405, headers={"Allow": ", ".join(allowed)})
+        else:
+            response = JSONResponse({"detail": f"no endpoint {scope['path']}: /docs lists them"}, status_code=404)
+        await response(scope, receive, send)
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -183,8 +206,10 @@ def create_app(engine: Engine) -> FastAPI:
                          415: error(415, f"unsupported file type: send {', '.join(SUPPORTED_SUFFIXES)}"),
                          422: error(422, "empty, unreadable, or no text to search"), **BUSY},
               openapi_extra={"requestBody": {"required": True, "content": {
-                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                      "file": {"type": "string", "format": "binary"}}}},
+                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                                     "additionalProperties": False, "properties": {
+                      "file": {"type": "string", "format": "binary",
+                               "description": f"the file, named with one of {', '.join(SUPPORTED_SUFFIXES)}"}}}},
                   "application/json": {"schema": TextDocument.model_json_schema()}}}})
     async def add_document(request: Request) -> JSONResponse:
         name, data = await read_upload(request, collection)
@@ -200,15 +225,5 @@ def create_app(engine: Engine) -> FastAPI:
 
     api_routes = list(app.routes)
 
-    @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-                   include_in_schema=False)
-    def unknown(request: Request) -> Response:
-        """Under /api, a known path with another method is a 405 (not the chat's 404)."""
-        allowed = sorted({m for r in api_routes if r.matches(request.scope)[0] == Match.PARTIAL
-                          for m in getattr(r, "methods", ())})
-        if allowed:
-            raise HTTPException(405, f"{request.method} is not allowed here: use {', '.join(allowed)}",
-                                headers={"Allow": ", ".join(allowed)})
-        raise HTTPException(404, f"no endpoint {request.url.path}: /docs lists them")
-
+    app.router.routes.append(Route("/api/{rest:path}", Unknown(api_routes), include_in_schema=False))
     return app

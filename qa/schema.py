@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qa.answer import Answer
 from qa.conversation import Turn
@@ -31,14 +31,22 @@ class AskRequest(BaseModel):
                           description="the question, in plain words (not only spaces)")
     history: list[Message] = Field(default_factory=list, max_length=100,
                                    description="earlier turns of the conversation, oldest first")
-    top_k: StrictInt | None = Field(default=None, ge=1, le=MAX_TOP_K,
-                                    description="how many passages to return (1-20), a whole number")
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K,
+                              description="how many passages to return (1-20), a whole number")
 
     @field_validator("question")
     @classmethod
     def not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("the question is blank: write a question with at least one word")
+        return value
+
+    @field_validator("top_k", mode="before")
+    @classmethod
+    def a_number(cls, value: object) -> object:
+        """A JSON integer (3, or 3.0, which JSON Schema counts as one); never true or "3"."""
+        if isinstance(value, bool | str):
+            raise ValueError(f"must be a whole number from 1 to {MAX_TOP_K}")
         return value
 
     def turns(self) -> list[Turn]:

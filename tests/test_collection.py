@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import ROOT, SEEDS, Server
 
 pytestmark = pytest.mark.slow
@@ -52,7 +51,8 @@ def fresh(tmp_path: Path):
 
 def test_an_id_names_one_document_for_its_whole_life(fresh: Server) -> None:
     made = {}
-    for name, sentence in [("report.txt", "The text report covers apples."), ("report.md", "The md report covers pears."),
+    for name, sentence in [("report.txt", "The text report covers apples."),
+                           ("report.md", "The md report covers pears."),
                            ("a_b.txt", "Underscore file about kites."), ("a-b.txt", "Dash file about boats."),
                            ("X.txt", "Capital X file about owls."), ("x.txt", "Small x file about bats."),
                            ("notes.txt", "Uploaded notes about the new bridge.")]:
