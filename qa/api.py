@@ -79,8 +79,6 @@ def describe(exc: RequestValidationError, path: str = "") -> str:
             message = "is required"
         elif kind == "extra_forbidden":
             message = "is not a known field (the schema at /docs lists the fields)"
-        elif kind == "string_pattern_mismatch":
-            message = "is blank: write at least one word"
         got = error.get("input")
         shown = f" (got {got!r:.60})" if kind not in ("missing", "model_attributes_type") and got is not None else ""
         problems.append(f"{where}: {message}{shown}")
