@@ -160,7 +160,8 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(TooLarge)
     async def too_large(_: Request, exc: TooLarge) -> JSONResponse:
-        return JSONResponse(status_code=413, content={"detail": f"the document was not added: {exc}"})
+        return JSONResponse(status_code=413, content={"detail": f"the document was not added: {exc} "
+                                                                      "(QA_MAX_UPLOAD_MB sets the limit)"})
 
     @app.exception_handler(ReadError)
     async def unreadable(_: Request, exc: ReadError) -> JSONResponse:

@@ -106,7 +106,7 @@ class Collection:
         """Raise TooLarge if a document of `size` bytes is over the limit (the one place it is checked)."""
         if size > self.max_upload_bytes:
             raise TooLarge(f"it is {size / 1048576:.1f} MB, larger than the limit of {self.settings.max_upload_mb:g} "
-                           "MB (QA_MAX_UPLOAD_MB sets it): split it into smaller files")
+                           "MB. Split it into smaller files")
 
     def submit_add(self, name: str, data: bytes) -> Future[tuple[DocumentInfo, bool]]:
         """Queue adding a file's content; the Future gives (document, whether it is new).

@@ -158,7 +158,7 @@ def test_add_file_turns_every_failure_into_a_message(tmp_path: Path, small_engin
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (300 * 1024 // 5))
     assert add_file(small_engine, big) == ("error", "big.txt was not added: it is 0.3 MB, larger than the limit of "
-                                                    "0.25 MB (QA_MAX_UPLOAD_MB sets it): split it into smaller files.")
+                                                    "0.25 MB. Split it into smaller files.")
     assert add_file(small_engine, tmp_path / "gone.txt")[0] == "error"
     assert small_engine.index.documents() == before
 
