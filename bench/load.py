@@ -5,7 +5,7 @@
 Starts `python ui.py` on 127.0.0.1 (a free port, a copy of seeds/ and a fresh index in a temporary folder, removed
 after) and, for each number of clients, runs two phases of `--seconds` each on the same server:
   - "asking":        N clients POST /api/ask back to back (questions: the last turns of bench/dev.jsonl and
-                     bench/seed_questions.jsonl, plus questions about the writer's documents), nothing else;
+                     bench/seed_questions.jsonl, and every fourth one about the writer's documents), nothing else;
   - "asking+writes": the same, while one writer adds a small document (POST /api/documents), waits 1 s, and
                      removes it (DELETE), over and over.
 A phase stops at `--seconds` or `--max-requests` answers, whichever comes first. Counted: errors (any status
@@ -93,7 +93,7 @@ async def run_phase(url: str, clients: int, seconds: float, max_requests: int, w
         async def asker(number: int) -> None:
             turn = number
             while time.perf_counter() < stop and len(phase.latencies) + len(phase.errors) < max_requests:
-                question = WRITER_QUESTION if writes and turn % 4 == 0 else asked[turn % len(asked)]
+                question = WRITER_QUESTION if turn % 4 == 0 else asked[turn % len(asked)]  # the same mix in both
                 turn += clients
                 sent = time.perf_counter()
                 try:
