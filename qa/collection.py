@@ -98,6 +98,8 @@ class Collection:
         try:
             with index_lock(self.root, self.settings.lock_wait):
                 self._install(self._sync())
+        except Exception:  # nobody waits on this write: say what went wrong; the next change tries again
+            log.exception("could not bring the index up to date (%s); still serving the stored one", self.pending)
         finally:
             self.pending = None
 
