@@ -88,7 +88,7 @@ async def run_phase(url: str, clients: int, seconds: float, max_requests: int, w
     phase = Phase()
     removed_at: dict[str, float] = {}   # document id -> when its DELETE returned 204
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients + 2, max_keepalive_connections=clients + 2)
+    limits = httpx.Limits(max_connections=clients + 2, max_keepalive_connections=clients + 2, keepalive_expiry=4)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         async def asker(number: int) -> None:
             turn = number

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from qa import __version__
 from qa.collection import Collection, TooLarge
 from qa.engine import Engine
+from qa.guard import Cap
 from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError, suffix_of
 from qa.schema import AskRequest, AskResponse, DocumentOut, Error, Health, TextDocument, to_response
@@ -33,20 +34,29 @@ T = TypeVar("T")
 
 ASK_BODY_CAP = 4 * 1048576     # a question (2,000 characters) and up to 100 earlier turns
 OTHER_BODY_CAP = 4 * 1048576   # Gradio's queue messages carry the chat so far
+MULTIPART_SLACK = 65536         # a multipart form's boundaries and headers around the file
 EXAMPLES = {"/api/ask": '{"question": "..."}', "/api/documents": '{"title": "...", "text": "..."}'}
 
 
-def body_cap(max_upload_bytes: int) -> Callable[[str, str], int]:
-    """(method, path) -> the largest body accepted, for qa.guard: a document (JSON-escaped text can be twice
-    its size) where documents are uploaded, a question's worth elsewhere."""
-    upload_cap = 2 * max_upload_bytes + 1048576
+def body_cap(max_upload_bytes: int) -> Callable[[str, str, str], Cap]:
+    """(method, path, content type) -> the largest body accepted, for qa.guard: a document where documents are
+    uploaded (as JSON its text may take twice its size, escaped), a question's worth elsewhere."""
+    upload = f"the upload limit of {max_upload_bytes / 1048576:g} MB (QA_MAX_UPLOAD_MB sets it)"
+    ask = Cap(ASK_BODY_CAP, f"the limit of {ASK_BODY_CAP // 1048576} MB for a question and its conversation")
+    other = Cap(OTHER_BODY_CAP, f"the limit of {OTHER_BODY_CAP // 1048576} MB for this endpoint")
+    multipart = Cap(max_upload_bytes + MULTIPART_SLACK, upload)
+    json_text = Cap(2 * max_upload_bytes + MULTIPART_SLACK, upload)
+    # Gradio's upload button takes files up to twice the limit, so the chat can explain a file a little too large
+    gradio = Cap(2 * max_upload_bytes + MULTIPART_SLACK, f"twice {upload}")
 
-    def cap(method: str, path: str) -> int:
+    def cap(method: str, path: str, content_type: str) -> Cap:
         if path == "/api/ask":
-            return ASK_BODY_CAP
-        if path in ("/api/documents", "/gradio_api/upload"):
-            return upload_cap
-        return OTHER_BODY_CAP
+            return ask
+        if path == "/api/documents":
+            return multipart if content_type.lower().startswith("multipart/") else json_text
+        if path == "/gradio_api/upload":
+            return gradio
+        return other
 
     return cap
 

@@ -36,15 +36,18 @@ SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+@dataclass(frozen=True)
+class Cap:
+    """The largest body a request may send, and how to say it: "the limit of 4 MB for this endpoint"."""
+    size: int
+    what: str
+
+
 class BodyTooLarge(HTTPException):
     """Raised from `receive` when a body streams past its cap; FastAPI's handler answers it as a 413."""
 
-    def __init__(self, cap: int) -> None:
-        super().__init__(413, f"the request body is larger than the limit of {describe_size(cap)} for this endpoint")
-
-
-def describe_size(size: int) -> str:
-    return f"{size / 1048576:g} MB" if size >= 1048576 else f"{size // 1024} KB"
+    def __init__(self, cap: Cap) -> None:
+        super().__init__(413, f"the request body is larger than {cap.what}")
 
 
 def served_names(host: str) -> frozenset[str] | None:
@@ -70,7 +73,7 @@ def host_name(host_header: str) -> str:
 class Policy:
     names: frozenset[str] | None        # host names served (None: any)
     api_key: str                         # "" for none
-    body_cap: Callable[[str, str], int]  # (method, path) -> largest body accepted, in bytes
+    body_cap: Callable[[str, str, str], Cap]  # (method, path, content type) -> the largest body accepted
     busy: Callable[[str], str | None] = lambda path: None  # a reason to answer 429 now, e.g. uploads full
 
 
@@ -100,9 +103,9 @@ class Guard:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
-        cap = self.policy.body_cap(scope["method"], scope["path"])
+        cap = self.policy.body_cap(scope["method"], scope["path"], headers.get("content-type", ""))
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > cap:
+        if length.isdigit() and int(length) > cap.size:
             await respond(send, 413, {"detail": BodyTooLarge(cap).detail}, [(b"connection", b"close")])
             return
         started: list[bool] = []
@@ -164,7 +167,7 @@ class Guard:
         return [(b"location", location.encode()), (b"set-cookie", cookie.encode()), *SECURITY_HEADERS]
 
 
-def capped(receive: Receive, cap: int) -> Receive:
+def capped(receive: Receive, cap: Cap) -> Receive:
     """`receive` that raises BodyTooLarge once more than `cap` body bytes have arrived."""
     seen = 0
 
@@ -173,7 +176,7 @@ def capped(receive: Receive, cap: int) -> Receive:
         message = await receive()
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
-            if seen > cap:
+            if seen > cap.size:
                 raise BodyTooLarge(cap)
         return message
 
