@@ -25,7 +25,7 @@ FOUND_DEPTH = 5
 
 
 class Engine:
-    """Holds the one loaded index and the model; `ask` is safe to call from several threads."""
+    """Answers questions from the collection's current index with the model; `ask` is safe from several threads."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, index: Index | None = None,
                  collection: Collection | None = None) -> None:
