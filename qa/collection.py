@@ -19,7 +19,7 @@ from qa.indexing import read_sources, stale_reason, sync
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
 from qa.settings import Settings
-from qa.store import DamagedIndex, DocumentInfo, Index, current_generation
+from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation
 from qa.writes import WriteQueue
 
 log = logging.getLogger(__name__)
@@ -62,14 +62,16 @@ class Collection:
         if serve_stale:
             self._index = self._load_stale()
             if self._index is not None:
-                self._writes.submit(self._catch_up)
+                if self.pending:
+                    self._writes.submit(self._catch_up)
                 return self
         with index_lock(self.root, self.settings.lock_wait):
             self._index = self._sync()
         return self
 
     def _load_stale(self) -> Index | None:
-        """The stored generation, if it loads and every document it holds is still there under its id."""
+        """The stored generation, if it loads and every document it holds is still there under its id; `pending`
+        says why it is behind the documents, if it is."""
         with index_lock(self.root, self.settings.lock_wait):
             folder = current_generation(self.root)
             if folder is None:
@@ -78,18 +80,19 @@ class Collection:
             documents = read_sources(self.settings.docs, self.root, ids)
             reason = stale_reason(folder, self.embedder, self.settings.max_passage_tokens, documents,
                                   self.settings.approximate_above)
-            if reason is None:
-                return None  # up to date: the ordinary path loads it (and rebuilds it if it is damaged)
             try:
                 index = Index.load(folder)
             except DamagedIndex as exc:
                 log.error("not serving the stored index: %s", exc)
                 return None
+            if reason is None:
+                return index  # up to date
             live = {d.path: d.id for d in documents}
-            if index.meta.get("model") != self.embedder.name or any(
-                    live.get(d.path) != d.id for d in index.documents()):
+            made_alike = (index.meta.get("model"), index.meta.get("format"), index.meta.get("max_tokens")) == (
+                self.embedder.name, FORMAT_VERSION, self.settings.max_passage_tokens)
+            if not made_alike or any(live.get(d.path) != d.id for d in index.documents()):
                 index.close()
-                return None  # it holds a removed document (or another model): bring it up to date first
+                return None  # another model or format, or it holds a removed document: bring it up to date first
             log.info("serving the stored index while it is brought up to date (%s)", reason)
             self.pending = reason
             return index
