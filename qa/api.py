@@ -46,8 +46,9 @@ def body_cap(max_upload_bytes: int) -> Callable[[str, str, str], Cap]:
     other = Cap(OTHER_BODY_CAP, f"the limit of {OTHER_BODY_CAP // 1048576} MB for this endpoint")
     multipart = Cap(max_upload_bytes + MULTIPART_SLACK, upload)
     json_text = Cap(2 * max_upload_bytes + MULTIPART_SLACK, upload)
-    # Gradio's upload button takes files up to twice the limit, so the chat can explain a file a little too large
-    gradio = Cap(2 * max_upload_bytes + MULTIPART_SLACK, f"twice {upload}")
+    # the chat's "Add files" sends all the files chosen in one request; each may be up to twice the limit (so the
+    # chat can explain a file a little too large), and together up to four documents' worth
+    gradio = Cap(4 * max_upload_bytes + MULTIPART_SLACK, f"four times {upload}, for the files sent together")
 
     def cap(method: str, path: str, content_type: str) -> Cap:
         if path == "/api/ask":

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     except (FileNotFoundError, LockBusy, DamagedIds) as exc:
         raise SystemExit(f"error: {exc}") from None
     collection.watch()
-    uploads = UploadFolder(max_bytes=4 * collection.max_upload_bytes)
+    uploads = UploadFolder(max_bytes=8 * collection.max_upload_bytes)  # two full requests of the chat's uploads
     os.environ["GRADIO_TEMP_DIR"] = str(uploads.path)  # read by Gradio when it is imported, just below
 
     import gradio as gr

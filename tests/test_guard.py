@@ -77,15 +77,15 @@ def test_bodies_are_capped_while_they_stream(server: Server) -> None:
                          timeout=60)
     assert chunked.status_code == 413, chunked.text
 
-    def multipart() -> Iterator[bytes]:
-        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
-        yield from chunks(50)
+    def multipart(megabytes: int = 30, field: str = "file") -> Iterator[bytes]:
+        yield f'--b\r\nContent-Disposition: form-data; name="{field}"; filename="big.txt"\r\n\r\n'.encode()
+        yield from chunks(megabytes)
         yield b"\r\n--b--\r\n"
 
     upload = httpx.post(f"{server.url}/api/documents", content=multipart(),
                         headers={"content-type": "multipart/form-data; boundary=b"}, timeout=60)
     assert upload.status_code == 413 and "upload limit of 20 MB" in upload.json()["detail"], upload.text
-    gradio = httpx.post(f"{server.url}/gradio_api/upload", content=multipart(),
+    gradio = httpx.post(f"{server.url}/gradio_api/upload", content=multipart(90, "files"),
                         headers={"content-type": "multipart/form-data; boundary=b"}, timeout=60)
     assert gradio.status_code == 413, gradio.text
     assert httpx.get(f"{server.url}/api/health").status_code == 200
