@@ -67,7 +67,7 @@ def mcp_returns_json() -> None:
     GradioMCPServer.postprocess_output_data = postprocess  # type: ignore[method-assign]
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s"):
@@ -131,3 +131,4 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         collection.close(wait=False)  # an interrupted write leaves the last whole generation in place
         uploads.close()
+    return 0
