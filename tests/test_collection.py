@@ -160,3 +160,28 @@ def test_after_a_crash_mid_add_the_server_serves_at_once_and_finishes_after(fres
     assert "survey" in ids(fresh)   # ...and finishes it after
     answer = httpx.post(f"{fresh.url}/api/ask", json={"question": "What did survey number 2345 find?"}).json()
     assert "survey number 2345 " in answer["passages"][0]["text"]
+
+
+def test_while_starting_the_port_refuses_connections_instead_of_hanging(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log")
+    starting = threading.Thread(target=server.start)
+    starting.start()
+    outcomes = []
+    try:
+        while server.process is None:  # start() has chosen the port once it has started the process
+            time.sleep(0.01)
+        while starting.is_alive() or not outcomes or outcomes[-1] != "answered":
+            time.sleep(0.1)
+            try:
+                response = httpx.get(f"{server.url}/api/health", timeout=5)
+                outcomes.append("answered" if response.status_code == 200 else str(response.status_code))
+            except httpx.ConnectError:
+                outcomes.append("refused")
+            except httpx.TimeoutException:
+                outcomes.append("hung")
+        # the port is taken at once, but until the index is built and the app serves, connecting is refused
+        assert "refused" in outcomes and "hung" not in outcomes, outcomes
+    finally:
+        starting.join()
+        server.stop()
