@@ -36,7 +36,8 @@ def read_sources(docs: Path, root: Path, ids: Ids | None = None) -> list[Documen
             try:
                 doc = read_document(path, folder)
             except (ReadError, OSError) as exc:
-                log.warning("skipping %s: %s", path, exc)
+                known = ids.assigned.get(path.relative_to(folder).as_posix())
+                log.warning("skipping %s: %s%s", path, exc, f" (its id {known!r} can be removed)" if known else "")
                 continue
             if folder == docs and gone.get(doc.path) == doc.sha256:
                 continue
