@@ -1,7 +1,11 @@
 """The HTTP API (FastAPI): ask, health, and add/list/remove documents, with 4xx errors that say what to fix."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -10,17 +14,68 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Receive, Scope, Send
 
 from qa import __version__
+from qa.collection import Collection, TooLarge
 from qa.engine import Engine
-from qa.readers import ReadError
-from qa.schema import AskRequest, AskResponse, DocumentOut, Health, TextDocument, to_response
+from qa.guard import Cap
+from qa.lock import LockBusy
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, suffix_of
+from qa.schema import AskRequest, AskResponse, DocumentOut, Error, Health, TextDocument, to_response
 from qa.store import DocumentInfo
+from qa.writes import Busy
 
 log = logging.getLogger(__name__)
 
 
-def describe(exc: RequestValidationError) -> str:
+T = TypeVar("T")
+
+ASK_BODY_CAP = 4 * 1048576     # a question (2,000 characters) and up to 100 earlier turns
+OTHER_BODY_CAP = 4 * 1048576   # Gradio's queue messages carry the chat so far
+MULTIPART_SLACK = 65536         # a multipart form's boundaries and headers around the file
+EXAMPLES = {"/api/ask": '{"question": "..."}', "/api/documents": '{"title": "...", "text": "..."}'}
+
+
+def body_cap(max_upload_bytes: int) -> Callable[[str, str, str], Cap]:
+    """(method, path, content type) -> the largest body accepted, for qa.guard: a document where documents are
+    uploaded (as JSON its text may take twice its size, escaped), a question's worth elsewhere."""
+    upload = f"the upload limit of {max_upload_bytes / 1048576:g} MB (QA_MAX_UPLOAD_MB sets it)"
+    ask = Cap(ASK_BODY_CAP, f"the limit of {ASK_BODY_CAP // 1048576} MB for a question and its conversation")
+    other = Cap(OTHER_BODY_CAP, f"the limit of {OTHER_BODY_CAP // 1048576} MB for this endpoint")
+    multipart = Cap(max_upload_bytes + MULTIPART_SLACK, upload)
+    json_text = Cap(2 * max_upload_bytes + MULTIPART_SLACK, upload)
+    # the chat's "Add files" sends all the files chosen in one request; each may be up to twice the limit (so the
+    # chat can explain a file a little too large), and together up to four documents' worth
+    gradio = Cap(4 * max_upload_bytes + MULTIPART_SLACK, f"four times {upload}, for the files sent together")
+
+    def cap(method: str, path: str, content_type: str) -> Cap:
+        if path == "/api/ask":
+            return ask
+        if path == "/api/documents":
+            return multipart if content_type.lower().startswith("multipart/") else json_text
+        if path == "/gradio_api/upload":
+            return gradio
+        return other
+
+    return cap
+
+
+def error(status: int, description: str) -> dict[str, Any]:
+    return {"model": Error, "description": description}
+
+
+Responses = dict[int | str, dict[str, Any]]
+BAD_BODY: Responses = {400: error(400, "the body is not valid JSON"),
+            413: error(413, "the body is larger than the limit for this endpoint"),
+            422: error(422, "a field is missing or invalid: `detail` says which and how to fix it")}
+NOT_FOUND: Responses = {404: error(404, "no document with that id (removed ids stay unknown)")}
+BUSY: Responses = {429: error(429, "too many changes are waiting: try again after Retry-After seconds"),
+        503: error(503, "another process is changing the index: try again after Retry-After seconds")}
+
+
+def describe(exc: RequestValidationError, path: str = "") -> str:
     """One readable sentence per problem, e.g. "top_k: must be at most 20 (got 50)"."""
     problems = []
     for error in exc.errors():
@@ -28,7 +83,7 @@ def describe(exc: RequestValidationError) -> str:
         kind = error.get("type", "")
         if kind == "json_invalid":
             problems.append(f"the body is not valid JSON ({error.get('ctx', {}).get('error', 'parse error')}): "
-                            "send a JSON object such as {\"question\": \"...\"}")
+                            f"send a JSON object such as {EXAMPLES.get(path, '{...}')}")
             continue
         message = error.get("msg", "is invalid").removeprefix("Value error, ")
         if kind == "missing":
@@ -45,50 +100,95 @@ def out(doc: DocumentInfo) -> DocumentOut:
     return DocumentOut(id=doc.id, title=doc.title, path=doc.path, passages=doc.passages)
 
 
-async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
-    """(file name, bytes) of a multipart upload (field `file`) or a JSON {title, text}; 4xx for anything else."""
-    too_large = HTTPException(413, f"the document is larger than the limit of {limit / 1048576:g} MB "
-                                   "(set QA_MAX_UPLOAD_MB to change it)")
-    length = request.headers.get("content-length", "0")
-    if length.isdigit() and int(length) > limit + 64 * 1024:
-        raise too_large
+async def read_upload(request: Request, collection: Collection) -> tuple[str, bytes]:
+    """(file name, bytes) of a multipart upload (field `file`) or a JSON {title, text}; 4xx for anything else.
+
+    The body itself is capped while it streams in (qa.guard); the document's own limit is the collection's.
+    """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
         if not isinstance(upload, StarletteUploadFile):
             raise HTTPException(422, "the multipart form has no file: send it in a field named `file`")
-        data = await upload.read(limit + 1)
-        if len(data) > limit:
-            raise too_large
-        return upload.filename or "document.txt", data
+        if other := sorted(set(form.keys()) - {"file"}):
+            raise HTTPException(422, f"unexpected form fields {other!r:.100}: send only the field `file`")
+        name = upload.filename or "document.txt"
+        if suffix_of(name) not in SUPPORTED_SUFFIXES:
+            raise HTTPException(415, f"unsupported file type {suffix_of(name) or '(none)'!r} of {name[:100]!r}: "
+                                     f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
+        collection.check_size(upload.size or 0)
+        return name, await upload.read(collection.max_upload_bytes + 1)
     if kind == "application/json":
         try:
             body = TextDocument.model_validate_json(await request.body())
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
-        data = f"{body.title.strip()}\n\n{body.text.strip()}\n".encode("utf-8")
-        if len(data) > limit:
-            raise too_large
-        return f"{body.title.strip()[:80]}.txt", data
+        return f"{body.title.strip()[:80]}.txt", f"{body.title.strip()}\n\n{body.text.strip()}\n".encode()
     raise HTTPException(415, "send the document as multipart/form-data (a field named `file`) "
                              "or as application/json {\"title\": ..., \"text\": ...}")
 
 
+async def finished(future: Future[T]) -> T:
+    """Wait for a queued write without holding a worker thread (readers keep theirs)."""
+    return await asyncio.wrap_future(future)
+
+
+class Unknown:
+    """Any method under /api that no route takes: 405 with Allow on a known path, else 404 (not the chat's).
+
+    A plain ASGI app, not a function, so that its route takes every method (TRACE, QUERY, ... included).
+    """
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        allowed = sorted({m for r in self.routes if r.matches(scope)[0] == Match.PARTIAL
+                          for m in getattr(r, "methods", ())})
+        if allowed:
+            response = JSONResponse({"detail": f"{scope['method']} is not allowed here: use {', '.join(allowed)}"},
+                                    status_code=405, headers={"Allow": ", ".join(allowed)})
+        else:
+            response = JSONResponse({"detail": f"no endpoint {scope['path']}: /docs lists them"}, status_code=404)
+        await response(scope, receive, send)
+
+
 def create_app(engine: Engine) -> FastAPI:
+    collection = engine.collection
     app = FastAPI(title="Ask the documents", version=__version__,
                   description="Questions answered with passages quoted from the documents, each with its citation.")
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         body_errors = [e for e in exc.errors() if e.get("type") == "json_invalid"]
-        return JSONResponse(status_code=400 if body_errors else 422, content={"detail": describe(exc)})
+        return JSONResponse(status_code=400 if body_errors else 422,
+                            content={"detail": describe(exc, request.url.path)})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)})
+        return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=exc.headers)
 
-    @app.post("/api/ask", response_model=AskResponse, summary="Ask a question; get cited passages")
+    @app.exception_handler(TooLarge)
+    async def too_large(_: Request, exc: TooLarge) -> JSONResponse:
+        return JSONResponse(status_code=413, content={"detail": f"the document was not added: {exc} "
+                                                                      "(QA_MAX_UPLOAD_MB sets the limit)"})
+
+    @app.exception_handler(ReadError)
+    async def unreadable(_: Request, exc: ReadError) -> JSONResponse:
+        return JSONResponse(status_code=getattr(exc, "status", 422), content={"detail": str(exc)})
+
+    @app.exception_handler(Busy)
+    async def busy(_: Request, exc: Busy) -> JSONResponse:
+        return JSONResponse(status_code=429, content={"detail": str(exc)},
+                            headers={"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(LockBusy)
+    async def locked(_: Request, exc: LockBusy) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "30"})
+
+    @app.post("/api/ask", response_model=AskResponse, summary="Ask a question; get cited passages",
+              responses=BAD_BODY)
     def ask(request: AskRequest) -> AskResponse:
         return to_response(engine.ask(request.question, request.turns(), request.top_k))
 
@@ -101,7 +201,7 @@ def create_app(engine: Engine) -> FastAPI:
     def documents() -> list[DocumentOut]:
         return [out(d) for d in engine.index.documents()]
 
-    @app.get("/api/documents/{doc_id}", response_model=DocumentOut)
+    @app.get("/api/documents/{doc_id}", response_model=DocumentOut, responses={**NOT_FOUND, 422: BAD_BODY[422]})
     def document(doc_id: str) -> DocumentOut:
         found = engine.index.document(doc_id)
         if found is None:
@@ -110,27 +210,30 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.post("/api/documents", response_model=DocumentOut, status_code=201,
               summary="Add a document: a file upload (multipart field `file`) or JSON {title, text}",
-              responses={200: {"description": "the same content was already there: the existing document"},
-                         413: {"description": "larger than the size limit"},
-                         415: {"description": "unsupported file type"},
-                         422: {"description": "empty, unreadable, or no text to search"}},
+              responses={200: {"description": "the same content was already there: the existing document",
+                               "model": DocumentOut},
+                         **BAD_BODY, 413: error(413, "larger than the size limit (QA_MAX_UPLOAD_MB)"),
+                         415: error(415, f"unsupported file type: send {', '.join(SUPPORTED_SUFFIXES)}"),
+                         422: error(422, "empty, unreadable, or no text to search"), **BUSY},
               openapi_extra={"requestBody": {"required": True, "content": {
-                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                      "file": {"type": "string", "format": "binary"}}}},
+                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                                     "additionalProperties": False, "properties": {
+                      "file": {"type": "string", "format": "binary",
+                               "description": f"the file, named with one of {', '.join(SUPPORTED_SUFFIXES)}"}}}},
                   "application/json": {"schema": TextDocument.model_json_schema()}}}})
     async def add_document(request: Request) -> JSONResponse:
-        name, data = await read_upload(request, int(engine.settings.max_upload_mb * 1024 * 1024))
-        try:
-            doc, created = await run_in_threadpool(engine.add, name, data)
-        except ReadError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        name, data = await read_upload(request, collection)
+        doc, created = await finished(await run_in_threadpool(collection.submit_add, name, data))
         return JSONResponse(out(doc).model_dump(), status_code=201 if created else 200)
 
     @app.delete("/api/documents/{doc_id}", status_code=204, summary="Remove a document; it is never cited again",
-                responses={404: {"description": "no document with that id"}})
+                responses={**NOT_FOUND, 422: BAD_BODY[422], **BUSY})
     async def remove_document(doc_id: str) -> Response:
-        if not await run_in_threadpool(engine.remove, doc_id):
+        if not await finished(collection.submit_remove(doc_id)):
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
         return Response(status_code=204)
 
+    api_routes = list(app.routes)
+
+    app.router.routes.append(Route("/api/{rest:path}", Unknown(api_routes), include_in_schema=False))
     return app

@@ -18,11 +18,14 @@ from typing import Literal
 import gradio as gr
 from pydantic import ValidationError
 
+from qa.collection import TooLarge
 from qa.conversation import Turn
 from qa.engine import Engine
+from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError
 from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, PassageOut, to_response
 from qa.store import DocumentInfo
+from qa.writes import Busy
 
 log = logging.getLogger(__name__)
 
@@ -192,14 +195,6 @@ def document_choices(docs: Sequence[DocumentInfo]) -> list[tuple[str, str]]:
     return [(d.title if titles.count(d.title) == 1 else f"{d.title} ({Path(d.path).name})", d.id) for d in docs]
 
 
-def too_large(name: str, size: int, limit_mb: float) -> str | None:
-    """Why a file is over the upload limit, or None when it fits."""
-    if size <= limit_mb * 1024 * 1024:
-        return None
-    return (f"{name} was not added: it is {size / (1024 * 1024):.1f} MB, larger than the limit of {limit_mb:g} MB. "
-            "Split it into smaller files.")
-
-
 def added(doc: DocumentInfo, created: bool) -> Status:
     """The status line for what `Engine.add` returned."""
     if created:
@@ -211,11 +206,8 @@ def add_file(engine: Engine, path: str | Path) -> Status:
     """Add one uploaded file to the documents; what happened, in words (never a traceback)."""
     file = Path(path)
     try:
-        problem = too_large(file.name, file.stat().st_size, engine.settings.max_upload_mb)
-        if problem:
-            return "error", problem
-        return added(*engine.add(file.name, file.read_bytes()))
-    except ReadError as exc:
+        return added(*engine.collection.add_path(file))
+    except (ReadError, TooLarge, Busy, LockBusy) as exc:
         return "error", f"{file.name} was not added: {str(exc).rstrip('.')}."
     except Exception:
         log.exception("adding %s failed", file.name)
@@ -227,7 +219,7 @@ def remove_document(engine: Engine, doc_id: str | None) -> Status:
     if not doc_id:
         return "error", "Choose a document to remove first."
     doc = engine.index.document(doc_id)
-    if doc is None or not engine.remove(doc_id):
+    if doc is None or not engine.collection.remove(doc_id):
         return "error", "That document is no longer there: it was removed meanwhile."
     return "ok", f"Removed “{doc.title}”: it will not be cited again."
 

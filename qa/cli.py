@@ -60,14 +60,27 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(args, settings)
 
     from qa.engine import Engine
+    from qa.ids import DamagedIds
+    from qa.lock import LockBusy
 
     try:
         engine = Engine(settings)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, LockBusy, DamagedIds) as exc:
         log.error("%s", exc)
         return 2
+    try:
+        return run_command(args, engine)
+    except LockBusy as exc:
+        log.error("%s", exc)
+        return 2
+    finally:
+        engine.collection.close()
+
+
+def run_command(args: argparse.Namespace, engine: Engine) -> int:
+    """index, add, list, remove or ask, with the engine open."""
     if args.command == "index":
-        log.info("index in %s: %d documents, %d passages", settings.index, len(engine.index.documents()),
+        log.info("index in %s: %d documents, %d passages", engine.settings.index, len(engine.index.documents()),
                  len(engine.index))
         return 0
     if args.command == "add":
@@ -77,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{doc.id}\t{doc.passages} passages\t{doc.title}")
         return 0
     if args.command == "remove":
-        if engine.remove(args.id):
+        if engine.collection.remove(args.id):
             print(f"removed {args.id}")
             return 0
         log.error("no document with id %r: `python -m qa list` shows the ids", args.id)
@@ -86,16 +99,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_add(args: argparse.Namespace, engine: Engine) -> int:
+    from qa.collection import TooLarge
     from qa.readers import ReadError
 
     failed = 0
-    limit = int(engine.settings.max_upload_mb * 1024 * 1024)
     for path in args.files:
         try:
-            if path.stat().st_size > limit:
-                raise ReadError(f"larger than the limit of {engine.settings.max_upload_mb:g} MB (QA_MAX_UPLOAD_MB)")
-            doc, created = engine.add(path.name, path.read_bytes())
-        except (ReadError, OSError) as exc:
+            doc, created = engine.collection.add_path(path)
+        except (ReadError, TooLarge, OSError) as exc:
             log.error("%s: %s", path, exc)
             failed += 1
             continue

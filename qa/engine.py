@@ -1,9 +1,7 @@
 """The one path from a question to a cited answer: query -> search -> highlight -> answer."""
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 from dataclasses import dataclass
 
 import faiss
@@ -11,15 +9,13 @@ import numpy as np
 
 from qa.answer import Answer, Citation, compose, sentence_scores
 from qa.answer_type import has_answer_type
+from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
-from qa.documents import parse_document
 from qa.embedder import Embedder
-from qa.indexing import sync
-from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.passages import Passage
 from qa.search import Hit, search
 from qa.settings import Settings
-from qa.store import DocumentInfo, Index
+from qa.store import Index
 
 log = logging.getLogger(__name__)
 
@@ -29,64 +25,26 @@ FOUND_DEPTH = 5
 
 
 class Engine:
-    """Holds the one loaded index and the model; `ask` is safe to call from several threads."""
+    """Answers questions from the collection's current index with the model; `ask` is safe from several threads."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, index: Index | None = None) -> None:
-        """Bring the index in settings.index up to date with settings.docs, or serve `index` as it is (benchmarks)."""
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, index: Index | None = None,
+                 collection: Collection | None = None) -> None:
+        """Bring the index in settings.index up to date with settings.docs, or serve `index` as it is (benchmarks).
+
+        The documents and every change to them belong to `collection` (qa.collection); this class only answers.
+        """
         faiss.omp_set_num_threads(settings.faiss_threads)
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache)
+        self.embedder = collection.embedder if collection is not None else (
+            embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache))
         if index is not None and index.meta.get("model") != self.embedder.name:
             raise ValueError(f"the index was made with {index.meta.get('model')}, the embedder is {self.embedder.name}")
-        self.index: Index = index if index is not None else self._sync()
-        self.write_lock = threading.Lock()  # one change to the documents at a time; asking goes on meanwhile
+        self.collection = collection or Collection(settings, self.embedder, index).open()
 
-    def _sync(self) -> Index:
-        return sync(self.settings.docs, self.settings.index, self.embedder, self.settings.max_passage_tokens,
-                    self.settings.approximate_above)
-
-    def _swap(self) -> None:
-        """Load the updated index and put it in service; the old one closes once in-flight questions are done."""
-        old, self.index = self.index, self._sync()
-        if old.folder != self.index.folder:
-            closer = threading.Timer(60, old.close)
-            closer.daemon = True  # never keeps the process alive
-            closer.start()
-
-    def add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
-        """Add a file's content; returns the document and whether it is new (the same content is not added twice).
-
-        Raises qa.readers.ReadError (unsupported type, empty, unreadable) before anything is written.
-        """
-        parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
-        with self.write_lock:
-            sha = hashlib.sha256(data).hexdigest()
-            existing = next((d for d in self.index.documents() if d.sha256 == sha), None)
-            if existing is not None:
-                return existing, False
-            target = save_original(self.settings.index, name, data)
-            try:
-                self._swap()
-            except Exception:
-                target.unlink(missing_ok=True)
-                raise
-            added = next(d for d in self.index.documents() if d.sha256 == sha)
-            log.info("added %s as %s (%d passages)", name, added.id, added.passages)
-            return added, True
-
-    def remove(self, doc_id: str) -> bool:
-        """Remove a document from the index (and its original, if it was added); False if there is no such id."""
-        with self.write_lock:
-            doc = self.index.document(doc_id)
-            if doc is None:
-                return False
-            if doc.path.startswith(LIBRARY + "/"):
-                (self.settings.index / doc.path).unlink(missing_ok=True)
-            else:
-                mark_removed(self.settings.index, doc.path, doc.sha256)
-            self._swap()
-            log.info("removed %s (%s)", doc.id, doc.path)
-            return True
+    @property
+    def index(self) -> Index:
+        """The index being served now (replaced whole when the documents change)."""
+        return self.collection.index
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None) -> Answer:
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one

@@ -10,6 +10,7 @@ import numpy as np
 
 from qa.documents import Document, document_id, find_documents, read_document
 from qa.embedder import Embedder
+from qa.ids import Ids
 from qa.library import LIBRARY, removed
 from qa.passages import split_passages, split_sentences
 from qa.readers import ReadError
@@ -19,13 +20,14 @@ from qa.vectors import kind_for
 log = logging.getLogger(__name__)
 
 
-def read_sources(docs: Path, root: Path) -> list[Document]:
+def read_sources(docs: Path, root: Path, ids: Ids | None = None) -> list[Document]:
     """The documents folder, less the files the user removed, and the library of added documents.
 
-    Ids are made unique; a file that can't be read is skipped with a warning.
+    Each path keeps the id `ids` gave it (qa.ids); a file that can't be read is skipped with a warning.
     """
-    gone = removed(root)
-    documents, seen = [], set()
+    ids = ids if ids is not None else Ids.load(root, current_generation(root))
+    gone = {**removed(root), **ids.removed_files()}
+    documents = []
     sources = [(docs, find_documents(docs))]
     if (root / LIBRARY).is_dir():
         sources.append((root, find_documents(root / LIBRARY)))  # paths read library/<name>
@@ -34,15 +36,12 @@ def read_sources(docs: Path, root: Path) -> list[Document]:
             try:
                 doc = read_document(path, folder)
             except (ReadError, OSError) as exc:
-                log.warning("skipping %s: %s", path, exc)
+                known = ids.assigned.get(path.relative_to(folder).as_posix())
+                log.warning("skipping %s: %s%s", path, exc, f" (its id {known!r} can be removed)" if known else "")
                 continue
             if folder == docs and gone.get(doc.path) == doc.sha256:
                 continue
-            if folder == root:
-                doc = replace(doc, id=document_id(path.name))
-            if doc.id in seen:
-                doc = replace(doc, id=f"{doc.id}-{doc.sha256[:8]}")
-            seen.add(doc.id)
+            doc = replace(doc, id=ids.assign(doc.path, document_id(path.name) if folder == root else doc.id))
             documents.append(doc)
     return documents
 
@@ -62,7 +61,7 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
         return f"the stored index was made with model {meta.get('model')} ({meta.get('max_tokens')} tokens)"
     stored = meta.get("files", {})
     current = {d.path: d.sha256 for d in documents}
-    if stored != current:
+    if stored != current or meta.get("ids", {}) != {d.path: d.id for d in documents}:
         added = len(current.keys() - stored.keys())
         removed = len(stored.keys() - current.keys())
         changed = sum(1 for p in current.keys() & stored.keys() if current[p] != stored[p])
@@ -97,8 +96,10 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
 
     Vector search stays exact up to `approximate_above` vectors and is HNSW beyond (qa.vectors).
     """
-    documents = read_sources(docs, root)
     folder = current_generation(root)
+    ids = Ids.load(root, folder)
+    documents = read_sources(docs, root, ids)
+    ids.save(root)
     reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
     if reason is None and folder is not None:
         try:
@@ -116,7 +117,7 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
     finally:
         cache.close()
     meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
-            "files": {d.path: d.sha256 for d in documents}}
+            "files": {d.path: d.sha256 for d in documents}, "ids": {d.path: d.id for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
                               vectors[len(passages):], approximate_above)
     log.info("index ready: %d documents, %d passages", len(documents), len(passages))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -11,9 +12,19 @@ import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
 
-_STEMMER = Stemmer.Stemmer("english")
+# PyStemmer's documentation: a Stemmer object must not be used by several threads at once; the server asks
+# from many threads, so each thread gets its own (cheap: ~10 us to make).
+_STEMMERS = threading.local()
 _STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {"s"}
 _WORD = re.compile(r"[^\W_]+")
+
+
+def stemmer() -> Stemmer.Stemmer:
+    """This thread's English stemmer."""
+    found = getattr(_STEMMERS, "english", None)
+    if found is None:
+        found = _STEMMERS.english = Stemmer.Stemmer("english")
+    return found
 
 
 def words(text: str) -> list[str]:
@@ -27,7 +38,7 @@ def words(text: str) -> list[str]:
 def analyze(text: str) -> list[str]:
     """The terms BM25 indexes: words minus stopwords, stemmed; a place and its people share a term
     ("Russia"/"Russian", "Belarus"/"Belarusian", "Ukraine"/"Ukrainian" -> russ, belarus, ukrain)."""
-    return [_demonym(t) for t in _STEMMER.stemWords([w for w in words(text) if w not in _STOPWORDS])]
+    return [_demonym(t) for t in stemmer().stemWords([w for w in words(text) if w not in _STOPWORDS])]
 
 
 def _demonym(term: str) -> str:
@@ -71,7 +82,7 @@ class LexicalIndex:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             key = (words(word) or [""])[0]
-            known = key in self._known or key in dictionary or _STEMMER.stemWord(key) in self.retriever.vocab_dict
+            known = key in self._known or key in dictionary or stemmer().stemWord(key) in self.retriever.vocab_dict
             if len(key) < 5 or known or key in _STOPWORDS or key.isdigit():
                 return word
             candidates = [v for v in self.vocabulary if v[0] == key[0]]
@@ -109,7 +120,7 @@ class LexicalIndex:
         weights = self.idf(terms)
         vocab = self.retriever.vocab_dict
         indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
-        for term, weight in zip(terms, weights):
+        for term, weight in zip(terms, weights, strict=True):
             if term in vocab:
                 covered[indices[indptr[vocab[term]]:indptr[vocab[term] + 1]]] += weight
         return covered / float(weights.sum())
@@ -122,7 +133,7 @@ class LexicalIndex:
         weights = self.idf(terms)
         weights = weights / weights.sum()
         present = [set(analyze(text)) for text in texts]
-        return np.array([sum(w for t, w in zip(terms, weights) if t in words) for words in present])
+        return np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in words) for words in present])
 
 
 def _cutoff(word: str) -> float:

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import uuid
 from pathlib import Path
 
 from qa.readers import suffix_of
+
+log = logging.getLogger(__name__)
 
 LIBRARY = "library"          # <index>/library/: originals of documents added by upload or `qa add`
 REMOVED = "removed.json"     # <index>/removed.json: documents-folder files the user removed {path: sha256}
@@ -55,9 +58,14 @@ def save_original(root: Path, name: str, data: bytes) -> Path:
 
 def removed(root: Path) -> dict[str, str]:
     """Documents-folder files the user removed: {relative path: sha256 of the removed content}."""
+    path = root / REMOVED
+    if not path.exists():
+        return {}
     try:
-        return dict(json.loads((root / REMOVED).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        return {str(k): str(v) for k, v in dict(json.loads(path.read_text(encoding="utf-8"))).items()}
+    except (OSError, ValueError, TypeError) as exc:
+        # the removals are also kept in ids.json (qa.ids), which the index consults as well
+        log.error("%s is damaged (%s): the removals recorded in ids.json still apply", path, exc)
         return {}
 
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import JsonDict
 
 from qa.answer import Answer
 from qa.conversation import Turn
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 20
+# at least one character that is not white space: said in the spec; checked by the validators (clearer messages)
+NOT_BLANK: JsonDict = {"pattern": r"\S"}
+
+
+class Error(BaseModel):
+    """Every 4xx: what is wrong and how to fix it."""
+    detail: str
 
 
 class Message(BaseModel):
@@ -21,16 +29,26 @@ class Message(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"question": "What did Belarus supply Russia?", "history": [], "top_k": 3}]})
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="the question, in plain words")
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra=NOT_BLANK,
+                          description="the question, in plain words (not only spaces)")
     history: list[Message] = Field(default_factory=list, max_length=100,
                                    description="earlier turns of the conversation, oldest first")
-    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="how many passages to return (1-20)")
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K,
+                              description="how many passages to return (1-20), a whole number")
 
     @field_validator("question")
     @classmethod
     def not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("the question is blank: write a question with at least one word")
+        return value
+
+    @field_validator("top_k", mode="before")
+    @classmethod
+    def a_number(cls, value: object) -> object:
+        """A JSON integer (3, or 3.0, which JSON Schema counts as one); never true or "3"."""
+        if isinstance(value, bool | str):
+            raise ValueError(f"must be a whole number from 1 to {MAX_TOP_K}")
         return value
 
     def turns(self) -> list[Turn]:
@@ -70,8 +88,9 @@ class TextDocument(BaseModel):
     """A document sent as JSON instead of a file."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"title": "Meeting notes", "text": "The budget was approved on Monday."}]})
-    title: str = Field(min_length=1, max_length=300, description="the document's title")
-    text: str = Field(min_length=1, description="the document's text; paragraphs separated by blank lines")
+    title: str = Field(min_length=1, max_length=300, json_schema_extra=NOT_BLANK, description="the document's title")
+    text: str = Field(min_length=1, json_schema_extra=NOT_BLANK,
+                      description="the document's text; paragraphs separated by blank lines")
 
     @field_validator("title", "text")
     @classmethod

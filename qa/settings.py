@@ -36,6 +36,9 @@ class Settings:
     model_cache: Path = Path.home() / ".cache" / "qa" / "models"   # the ONNX export, made once per machine
     faiss_threads: int = 1              # OpenMP threads for single queries
     approximate_above: int = 50_000     # vectors: exact search up to this many (~3 ms), HNSW beyond (qa/vectors.py)
+    api_key: str = ""                   # when set, required on /api, Gradio's API and MCP (header, Bearer or /?key=)
+    max_queued_writes: int = 16         # adds/removes waiting for the writer; more get 429 with Retry-After
+    lock_wait: float = 600.0            # seconds a write waits for another process's index lock before giving up
 
     def __post_init__(self) -> None:
         for f in fields(self):

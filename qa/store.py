@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
+GENERATION = re.compile(r"gen-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
+
+
+class DamagedIndex(ValueError):
+    """A generation whose files disagree with each other or can't be read: it is rebuilt, never served."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,46 @@ class Index:
 
     @classmethod
     def load(cls, folder: Path) -> Index:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        return cls(folder, meta, VectorIndex.load(folder / "vectors.faiss"), VectorIndex.load(folder / "sentences.faiss"),
-                   np.load(folder / "sentence_offsets.npy"), LexicalIndex.load(folder / "bm25"))
+        """Load a generation and check that its parts agree; raises DamagedIndex if they don't."""
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            index = cls(folder, meta, VectorIndex.load(folder / "vectors.faiss"),
+                        VectorIndex.load(folder / "sentences.faiss"),
+                        np.load(folder / "sentence_offsets.npy", allow_pickle=False),
+                        LexicalIndex.load(folder / "bm25"))
+        except DamagedIndex:
+            raise
+        except Exception as exc:  # faiss, numpy, bm25s and json each raise their own kind on a damaged file
+            raise DamagedIndex(f"{folder.name} can't be read: {exc}") from exc
+        try:
+            index.check()
+        except Exception:
+            index.close()
+            raise
+        return index
+
+    def check(self) -> None:
+        """Raise DamagedIndex unless the vectors, sentence offsets, BM25 rows and the store agree with meta.json."""
+        try:
+            passages, sentences = int(self.meta["passages"]), int(self.meta["sentences"])
+            documents = int(self.meta["documents"])
+            counts = self._query("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages), "
+                                 "(SELECT COUNT(*) FROM sentences)")[0]
+        except (KeyError, TypeError, ValueError, sqlite3.Error) as exc:
+            raise DamagedIndex(f"{self.folder.name}: the store can't be read ({exc})") from exc
+        offsets = self.sentence_offsets
+        problems = [
+            f"{what} has {got} rows, meta.json says {want}" for what, got, want in (
+                ("store.sqlite documents", counts[0], documents), ("store.sqlite passages", counts[1], passages),
+                ("store.sqlite sentences", counts[2], sentences), ("vectors.faiss", len(self.vectors), passages),
+                ("sentences.faiss", len(self.sentences), sentences),
+                ("sentence_offsets.npy", len(offsets) - 1, passages),
+                ("bm25", int(self.lexical.retriever.scores["num_docs"]), max(passages, 1))) if got != want]
+        if not problems and (offsets.ndim != 1 or offsets[0] != 0 or offsets[-1] != sentences
+                             or np.any(np.diff(offsets) < 0)):
+            problems.append("sentence_offsets.npy does not run from 0 to the sentence count")
+        if problems:
+            raise DamagedIndex(f"{self.folder.name}: " + "; ".join(problems))
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -69,8 +112,8 @@ class Index:
         marks = ",".join("?" * len(rows))
         found = {
             r[0]: Passage(*r[1:])
-            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page FROM passages WHERE row IN ({marks})",
-                                 tuple(int(r) for r in rows))
+            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page FROM passages "
+                                 f"WHERE row IN ({marks})", tuple(int(r) for r in rows))
         }
         return [found[int(r)] for r in rows]
 
@@ -112,7 +155,15 @@ def current_generation(root: Path) -> Path | None:
     pointer = root / CURRENT
     if not pointer.is_file():
         return None
-    folder = root / pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        log.error("%s can't be read (%s): the index will be rebuilt", pointer, exc)
+        return None
+    if not GENERATION.fullmatch(name):
+        log.error("%s names %r, not a generation: the index will be rebuilt", pointer, name[:80])
+        return None
+    folder = root / name
     return folder if folder.is_dir() else None
 
 
@@ -145,8 +196,12 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     db.close()
     kinds, previous = {}, current_generation(root)
     for name, rows in (("vectors", vectors), ("sentences", sentence_vectors)):
-        built = VectorIndex.build(rows, approximate_above,
-                                  previous=previous / f"{name}.faiss" if previous is not None else None)
+        try:
+            built = VectorIndex.build(rows, approximate_above,
+                                      previous=previous / f"{name}.faiss" if previous is not None else None)
+        except Exception as exc:  # the previous graph is damaged: build this one from scratch
+            log.warning("could not reuse the previous %s.faiss (%s): building it anew", name, exc)
+            built = VectorIndex.build(rows, approximate_above)
         built.save(tmp / f"{name}.faiss")
         kinds[name] = built.kind
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
@@ -198,15 +253,48 @@ class EmbeddingCache:
 
     def __init__(self, path: Path, model: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))")
-        self.model = model
+        self.path, self.model = path, model
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            self.db = self._set_aside(exc)
+
+    def _set_aside(self, exc: Exception) -> sqlite3.Connection:
+        """The cache is damaged; it is only a cache: move it aside, log why, and start an empty one."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{uuid.uuid4().hex[:8]}")
+        log.error("the embedding cache %s is damaged (%s): moved to %s, texts will be embedded again",
+                  self.path, exc, aside.name)
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return self._open(self.path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, "
+                       "PRIMARY KEY (model, hash))")
+            db.execute("SELECT hash, vector FROM vectors LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
     def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        try:
+            return self._get(keys)
+        except sqlite3.DatabaseError as exc:
+            self.db = self._set_aside(exc)
+            return {}
+
+    def _get(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), 500):
@@ -214,10 +302,18 @@ class EmbeddingCache:
             marks = ",".join("?" * len(chunk))
             for k, blob in self.db.execute(
                     f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({marks})", (self.model, *chunk)):
-                found[k] = np.frombuffer(blob, dtype=np.float32)
+                if isinstance(blob, bytes) and blob and len(blob) % 4 == 0:  # else: damaged, embedded again
+                    found[k] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put(self, items: dict[str, np.ndarray]) -> None:
+        try:
+            self._put(items)
+        except sqlite3.DatabaseError as exc:
+            self.db = self._set_aside(exc)
+            self._put(items)
+
+    def _put(self, items: dict[str, np.ndarray]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                 [(self.model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])

@@ -79,8 +79,8 @@ def free_port() -> int:
 class Server:
     """`python ui.py` as a user starts it, on a free loopback port, with its own documents and index folders."""
 
-    def __init__(self, docs: Path, index: Path, log: Path) -> None:
-        self.docs, self.index, self.log_path = docs, index, log
+    def __init__(self, docs: Path, index: Path, log: Path, env: dict[str, str] | None = None) -> None:
+        self.docs, self.index, self.log_path, self.env = docs, index, log, env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -91,7 +91,7 @@ class Server:
         self._log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [sys.executable, "ui.py", "--docs", str(self.docs), "--index", str(self.index), "--port", str(self.port)],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env})
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:

@@ -6,7 +6,6 @@ import sys
 
 import httpx
 import pytest
-
 from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -32,8 +31,9 @@ def test_answer_quotes_the_highlighted_sentence_with_its_citation(server) -> Non
     sentence = first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
     assert "96 Apache attack helicopters" in sentence
     assert reply["answer"].startswith(sentence + " [1]")
-    assert first["document"] == {"id": "putins-clock-is-ticking-for-lukashenko",
-                                 "title": "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."}
+    assert first["document"] == {
+        "id": "putins-clock-is-ticking-for-lukashenko",
+        "title": "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."}
     assert first["paragraph"] == 14 and SEED_TEXT[first["start"]:first["end"]] == first["text"]
     assert first["page"] is None
     assert [p["rank"] for p in reply["passages"]] == [1, 2, 3]
@@ -111,3 +111,40 @@ def test_a_port_in_use_is_a_one_line_error(server) -> None:
 
 def test_the_server_logs_its_url_and_start_up_time(server) -> None:
     assert f"serving http://127.0.0.1:{server.port}/" in server.log() and "ready in" in server.log()
+
+
+def test_the_openapi_spec_declares_what_the_server_answers(server) -> None:
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert spec["components"]["schemas"]["Error"]["properties"] == {"detail": {"title": "Detail", "type": "string"}}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    operations = {(path, method): op for path, item in spec["paths"].items() for method, op in item.items()}
+    expected = {("/api/ask", "post"): {"400", "413", "422"},
+                ("/api/documents", "post"): {"400", "413", "415", "422", "429", "503"},
+                ("/api/documents/{doc_id}", "get"): {"404"},
+                ("/api/documents/{doc_id}", "delete"): {"404", "429", "503"}}
+    for key, codes in expected.items():
+        responses = operations[key]["responses"]
+        assert codes <= responses.keys(), (key, responses.keys())
+        for code in codes:
+            assert responses[code]["content"]["application/json"]["schema"] == error, (key, code)
+    question = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]
+    assert question["pattern"] == r"\S"   # whitespace-only questions are refused by the spec as by the server
+
+
+def test_strict_numbers_and_blank_questions(server) -> None:
+    for body in ({"question": "Who?", "top_k": True}, {"question": "Who?", "top_k": 2.5},
+                 {"question": "Who?", "top_k": "3"}, {"question": " \t\n "}):
+        response = ask(server, **body)
+        assert response.status_code == 422 and isinstance(response.json()["detail"], str), body
+    assert "whole number" in ask(server, question="Who?", top_k=True).json()["detail"]
+    # JSON Schema counts 2.0 as an integer, so the server does too
+    assert len(ask(server, question="Who is Lukashenko?", top_k=2.0).json()["passages"]) == 2
+
+
+def test_bad_json_to_documents_speaks_of_documents(server) -> None:
+    response = httpx.post(f"{server.url}/api/documents", content=b"{bad", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert '"title"' in response.json()["detail"] and "question" not in response.json()["detail"]
+    wrong = httpx.post(f"{server.url}/api/documents", json={"question": "x"})
+    assert wrong.status_code == 422 and "title: is required" in wrong.json()["detail"]

@@ -38,3 +38,24 @@ def test_coverage_weights_rare_terms() -> None:
     assert index.coverage("Apache helicopters", [TEXTS[3]])[0] == 1.0
     assert index.coverage("population of Belarus", [TEXTS[1]])[0] < 0.5
     assert index.coverage("the of", [TEXTS[0]])[0] == 0.0
+
+
+def test_each_thread_stems_with_its_own_stemmer() -> None:
+    """PyStemmer's objects must not be shared between threads: each thread gets its own, and many threads
+    stemming at once get exactly what one thread gets."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa.lexical import analyze, stemmer
+
+    texts = [f"Belarusian officials were running {i} investigations into the Russians' supplies" for i in range(400)]
+    expected = [analyze(t) for t in texts]
+    seen: dict[int, int] = {}
+
+    def stem(text: str) -> list[str]:
+        seen[threading.get_ident()] = id(stemmer())
+        return analyze(text)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(stem, texts)) == expected
+    assert len(set(seen.values())) == len(seen) and stemmer() is stemmer()

@@ -117,14 +117,14 @@ def test_adding_and_removing_documents_keeps_the_graph(tmp_path: Path, embedder,
     engine = Engine(Settings(docs=SEEDS, index=tmp_path, approximate_above=20), embedder=embedder)
     text = b"Harbour report\n\nThe lighthouse keeper counted 412 seals on the northern rocks in March."
     with caplog.at_level("INFO", logger="qa.vectors"):
-        doc, new = engine.add("harbour.txt", text)
+        doc, new = engine.collection.add("harbour.txt", text)
     assert new and "HNSW graph reused" in caplog.text and "building an HNSW" not in caplog.text
     answer = engine.ask("How many seals did the lighthouse keeper count?")
     assert answer.found and answer.passages[0].passage.doc_id == doc.id
 
     caplog.clear()
     with caplog.at_level("INFO", logger="qa.vectors"):
-        assert engine.remove(doc.id)
+        assert engine.collection.remove(doc.id)
     assert "HNSW graph reused" in caplog.text and "1 tombstones" in caplog.text
     assert engine.index.vectors.index.ntotal == len(engine.index) + 1  # the removed passage's entry stays, unused
     assert all(c.passage.doc_id != doc.id for c in engine.ask("How many seals were counted?").passages)

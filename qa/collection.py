@@ -1,0 +1,243 @@
+"""The documents being searched: the served index, and every change to it (add, remove, sync), one at a time.
+
+Changes run on one writer thread (qa.writes) and, across processes, under the index lock (qa.lock); ids are
+given for life (qa.ids); the upload size limit is checked here and nowhere else. Generations written by another
+process (`python -m qa add` beside the server) are picked up by watching CURRENT.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from qa.documents import parse_document
+from qa.embedder import Embedder
+from qa.ids import Ids
+from qa.indexing import read_sources, stale_reason, sync
+from qa.library import LIBRARY, mark_removed, safe_name, save_original
+from qa.lock import index_lock
+from qa.settings import Settings
+from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation
+from qa.writes import WriteQueue
+
+log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 1.0     # how often CURRENT is read for generations written by another process
+RETIRE_SECONDS = 60     # a replaced index closes after this, once the questions it is answering are done
+
+
+class TooLarge(ValueError):
+    """A document over the upload limit (QA_MAX_UPLOAD_MB)."""
+
+
+class Collection:
+    """Holds the one served index; `index` may be read from any thread, changes go through the write queue."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: Index | None = None) -> None:
+        self.settings, self.embedder, self.root = settings, embedder, settings.index
+        self.max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
+        self.pending: str | None = None  # why the served index is behind the documents, while it catches up
+        self._index = index
+        self._writes = WriteQueue(settings.max_queued_writes)
+        self._stop = threading.Event()
+        self._reload_queued = False
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            raise RuntimeError("the collection is not open yet")
+        return self._index
+
+    # -- opening -----------------------------------------------------------------------------------------------
+    def open(self, serve_stale: bool = False) -> Collection:
+        """Bring the index up to date with the documents and load it.
+
+        With `serve_stale` (the server), a stored generation that cites nothing removed is served at once and
+        brought up to date on the writer thread, so an interrupted add never delays start-up by its embedding.
+        """
+        if self._index is not None:
+            return self
+        if serve_stale:
+            self._index = self._load_stale()
+            if self._index is not None:
+                if self.pending:
+                    self._writes.submit(self._catch_up)
+                return self
+        with index_lock(self.root, self.settings.lock_wait):
+            self._index = self._sync()
+        return self
+
+    def _load_stale(self) -> Index | None:
+        """The stored generation, if it loads and every document it holds is still there under its id; `pending`
+        says why it is behind the documents, if it is."""
+        with index_lock(self.root, self.settings.lock_wait):
+            folder = current_generation(self.root)
+            if folder is None:
+                return None
+            ids = Ids.load(self.root, folder)
+            documents = read_sources(self.settings.docs, self.root, ids)
+            reason = stale_reason(folder, self.embedder, self.settings.max_passage_tokens, documents,
+                                  self.settings.approximate_above)
+            try:
+                index = Index.load(folder)
+            except DamagedIndex as exc:
+                log.error("not serving the stored index: %s", exc)
+                return None
+            if reason is None:
+                return index  # up to date
+            live = {d.path: d.id for d in documents}
+            made_alike = (index.meta.get("model"), index.meta.get("format"), index.meta.get("max_tokens")) == (
+                self.embedder.name, FORMAT_VERSION, self.settings.max_passage_tokens)
+            if not made_alike or any(live.get(d.path) != d.id for d in index.documents()):
+                index.close()
+                return None  # another model or format, or it holds a removed document: bring it up to date first
+            log.info("serving the stored index while it is brought up to date (%s)", reason)
+            self.pending = reason
+            return index
+
+    def _catch_up(self) -> None:
+        try:
+            with index_lock(self.root, self.settings.lock_wait):
+                self._install(self._sync())
+        except Exception:  # nobody waits on this write: say what went wrong; the next change tries again
+            log.exception("could not bring the index up to date (%s); still serving the stored one", self.pending)
+        finally:
+            self.pending = None
+
+    # -- changes -----------------------------------------------------------------------------------------------
+    def check_size(self, size: int) -> None:
+        """Raise TooLarge if a document of `size` bytes is over the limit (the one place it is checked)."""
+        if size > self.max_upload_bytes:
+            raise TooLarge(f"it is {size / 1048576:.1f} MB, larger than the limit of {self.settings.max_upload_mb:g} "
+                           "MB. Split it into smaller files")
+
+    def submit_add(self, name: str, data: bytes) -> Future[tuple[DocumentInfo, bool]]:
+        """Queue adding a file's content; the Future gives (document, whether it is new).
+
+        Raises TooLarge, qa.readers.ReadError (unsupported, empty, unreadable) or qa.writes.Busy at once,
+        before anything is written.
+        """
+        self.check_size(len(data))
+        parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
+        return self._writes.submit(lambda: self._add(name, data))
+
+    def submit_remove(self, doc_id: str) -> Future[bool]:
+        """Queue removing a document; the Future gives False if no live document has that id."""
+        return self._writes.submit(lambda: self._remove(doc_id))
+
+    def add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
+        """Add a file's content and wait for it: (document, whether it is new)."""
+        return self.submit_add(name, data).result()
+
+    def add_path(self, path: Path) -> tuple[DocumentInfo, bool]:
+        """Add a file from disk (checked against the size limit before it is read)."""
+        self.check_size(path.stat().st_size)
+        return self.add(path.name, path.read_bytes())
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document and wait for it; False if no live document has that id."""
+        return self.submit_remove(doc_id).result()
+
+    def waiting(self) -> int:
+        """Changes queued behind the one running."""
+        return self._writes.waiting()
+
+    def _add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
+        sha = hashlib.sha256(data).hexdigest()
+        with index_lock(self.root, self.settings.lock_wait):
+            existing = next((d for d in self.index.documents() if d.sha256 == sha), None)
+            if existing is not None:
+                return existing, False
+            target = save_original(self.root, name, data)
+            try:
+                self._install(self._sync())
+            except Exception:
+                target.unlink(missing_ok=True)
+                raise
+        added = next(d for d in self.index.documents() if d.sha256 == sha)
+        log.info("added %s as %s (%d passages)", name, added.id, added.passages)
+        return added, True
+
+    def _remove(self, doc_id: str) -> bool:
+        with index_lock(self.root, self.settings.lock_wait):
+            ids = Ids.load(self.root, current_generation(self.root))
+            path = ids.path_of(doc_id)
+            if path is None:
+                return False
+            in_library = path.startswith(LIBRARY + "/")
+            file = (self.root if in_library else self.settings.docs) / path
+            indexed = self.index.document(doc_id)
+            if indexed is None and not file.exists():
+                return False  # a folder file deleted from disk: nothing to remove
+            try:
+                sha = hashlib.sha256(file.read_bytes()).hexdigest()
+            except OSError:  # unreadable: what the index holds, if anything
+                sha = indexed.sha256 if indexed is not None else ""
+            # the removal is recorded before anything is deleted, so an interruption can't bring it back
+            ids.retire(doc_id, sha)
+            ids.save(self.root)
+            if in_library:
+                file.unlink(missing_ok=True)
+            else:
+                mark_removed(self.root, path, sha)
+            self._install(self._sync())
+        log.info("removed %s (%s)", doc_id, path)
+        return True
+
+    # -- generations ---------------------------------------------------------------------------------------------
+    def _sync(self) -> Index:
+        """Bring the index up to date; the caller holds the index lock."""
+        return sync(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
+                    self.settings.approximate_above)
+
+    def _install(self, new: Index) -> None:
+        """Serve `new`; the old index closes once the questions it is answering are done."""
+        old = self._index
+        if old is not None and old.folder == new.folder:
+            new.close()  # the same generation, loaded again: keep serving the one already loaded
+            return
+        self._index = new
+        if old is not None:
+            closer = threading.Timer(RETIRE_SECONDS, old.close)
+            closer.daemon = True  # never keeps the process alive
+            closer.start()
+
+    def watch(self) -> None:
+        """Pick up generations other processes write (read CURRENT every WATCH_SECONDS) until close()."""
+        def loop() -> None:
+            while not self._stop.wait(WATCH_SECONDS):
+                folder = current_generation(self.root)
+                if folder is not None and self._index is not None and folder != self._index.folder \
+                        and not self._reload_queued:
+                    self._reload_queued = True
+                    try:
+                        self._writes.submit(self._reload)
+                    except Exception:  # the queue is full: a write is running and will load it anyway
+                        self._reload_queued = False
+
+        threading.Thread(target=loop, name="watch-current", daemon=True).start()
+
+    def _reload(self) -> None:
+        self._reload_queued = False
+        folder = current_generation(self.root)
+        if folder is None or folder == self.index.folder:
+            return
+        try:
+            new = Index.load(folder)
+        except DamagedIndex as exc:  # e.g. replaced again meanwhile; the next look sees the newer one
+            log.warning("not serving %s: %s", folder.name, exc)
+            return
+        if new.meta.get("model") != self.embedder.name:
+            new.close()
+            log.warning("not serving %s: it was made with %s", folder.name, new.meta.get("model"))
+            return
+        log.info("serving %s, written by another process (%d documents)", folder.name, len(new.documents()))
+        self._install(new)
+
+    def close(self, wait: bool = True) -> None:
+        """Stop watching; with `wait`, finish the queued changes first."""
+        self._stop.set()
+        if wait:
+            self._writes.close()

@@ -1,0 +1,205 @@
+"""The server's front door (pure ASGI, outside FastAPI and Gradio): who may ask, from where, and how much.
+
+- Host: only the names the server is reached by (DNS rebinding: a foreign name pointing at 127.0.0.1 is refused).
+- Origin: a request a browser sends from another origin (another site, or localhost:OTHERPORT) is refused,
+  preflights included, and no Access-Control-Allow-* header ever leaves: Gradio would allow any localhost origin.
+- An optional API key (QA_API_KEY): a header, a Bearer token, or a cookie set by opening /?key=KEY once.
+- Bodies are capped while they stream in: 413 at the cap, whether Content-Length says so or not (chunked).
+- Every response says it may not be framed (X-Frame-Options, CSP frame-ancestors) and carries a CSP.
+"""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+KEY_COOKIE = "qa_key"
+# Gradio's page runs inline scripts and styles and opens its own server's event streams; Swagger UI (/docs)
+# loads from jsdelivr. Checked in Chromium: the chat loads and answers with no CSP violation (tests/test_guard.py).
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' https://cdn.jsdelivr.net; "
+       "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+       "font-src 'self' data: https://fonts.gstatic.com; img-src 'self' data: blob: https://fastapi.tiangolo.com; "
+       "media-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+       "base-uri 'self'; form-action 'self'; object-src 'none'")
+SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@dataclass(frozen=True)
+class Cap:
+    """The largest body a request may send, and how to say it: "the limit of 4 MB for this endpoint"."""
+    size: int
+    what: str
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` when a body streams past its cap; FastAPI's handler answers it as a 413."""
+
+    def __init__(self, cap: Cap) -> None:
+        super().__init__(413, f"the request body is larger than {cap.what}")
+
+
+def served_names(host: str) -> frozenset[str] | None:
+    """The host names a server listening on `host` answers to; None (any) when it listens on every address."""
+    if host in ("", "0.0.0.0", "::"):
+        return None
+    names = {host.strip("[]").lower()}
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host.lower() == "localhost"
+    return frozenset(names | LOOPBACK_NAMES) if loopback else frozenset(names)
+
+
+def host_name(host_header: str) -> str:
+    """'127.0.0.1:7860' -> '127.0.0.1', '[::1]:7860' -> '::1'."""
+    if host_header.startswith("["):
+        return host_header[1:host_header.find("]")].lower() if "]" in host_header else host_header.lower()
+    return host_header.rsplit(":", 1)[0].lower() if host_header.count(":") == 1 else host_header.lower()
+
+
+@dataclass(frozen=True)
+class Policy:
+    names: frozenset[str] | None        # host names served (None: any)
+    api_key: str                         # "" for none
+    body_cap: Callable[[str, str, str], Cap]  # (method, path, content type) -> the largest body accepted
+    busy: Callable[[str], str | None] = lambda path: None  # a reason to answer 429 now, e.g. uploads full
+
+
+class Guard:
+    """Wraps the whole app (FastAPI with Gradio mounted); see the module docstring."""
+
+    def __init__(self, app: ASGIApp, policy: Policy) -> None:
+        self.app, self.policy = app, policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        refusal = self.refuse(scope, headers)
+        if refusal is not None:
+            status, detail, extra = refusal
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await respond(send, status, {"detail": detail}, extra)
+            return
+        if scope["type"] == "http" and (redirect := self.key_from_query(scope)) is not None:
+            await send({"type": "http.response.start", "status": 303, "headers": redirect})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        cap = self.policy.body_cap(scope["method"], scope["path"], headers.get("content-type", ""))
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap.size:
+            await respond(send, 413, {"detail": BodyTooLarge(cap).detail}, [(b"connection", b"close")])
+            return
+        started: list[bool] = []
+        try:
+            await self.app(scope, capped(receive, cap), secured(send, started))
+        except BodyTooLarge as exc:  # an app that let it through (FastAPI's handler answers it itself)
+            if started:
+                raise
+            await respond(send, 413, {"detail": exc.detail}, [(b"connection", b"close")])
+
+    def refuse(self, scope: Scope, headers: Headers) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
+        """(status, detail, headers) when the request must not reach the app."""
+        host = headers.get("host", "")
+        names = self.policy.names
+        if names is not None and host_name(host) not in names:
+            return 421, (f"this server does not answer to the host {host!r}: use "
+                         f"{' or '.join(sorted(names))}"), []
+        origin = headers.get("origin")
+        if origin is not None and origin.lower() not in (f"http://{host}".lower(), f"https://{host}".lower()):
+            return 403, (f"requests from other origins ({origin[:100]}) are refused: "
+                         "use the page this server serves, or a client that is not a browser"), []
+        method = scope.get("method", "GET")
+        if method not in SAFE_METHODS and headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+            return 403, "requests from other sites are refused", []
+        if self.policy.api_key and not self.has_key(scope, headers):
+            return 401, ("this server needs its API key: send the header `Authorization: Bearer KEY` or "
+                         "`X-API-Key: KEY`, or open /?key=KEY once in the browser"), [(b"www-authenticate", b"Bearer")]
+        if method == "OPTIONS" and "access-control-request-method" in headers:
+            return 403, "cross-origin requests are not served", []
+        if scope["type"] == "http" and method not in SAFE_METHODS and (reason := self.policy.busy(scope["path"])):
+            return 429, reason, [(b"retry-after", b"60")]
+        return None
+
+    def has_key(self, scope: Scope, headers: Headers) -> bool:
+        key = self.policy.api_key.encode()
+        auth = headers.get("authorization", "")
+        given = [headers.get("x-api-key", ""), auth[7:] if auth.lower().startswith("bearer ") else ""]
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get("cookie", ""))
+        except Exception:  # a malformed cookie header is no key
+            pass
+        if KEY_COOKIE in cookie:
+            given.append(cookie[KEY_COOKIE].value)
+        if scope["type"] == "http" and scope.get("method") == "GET":
+            given.append(dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("key", ""))
+        return any(hmac.compare_digest(g.encode(), key) for g in given if g)
+
+    def key_from_query(self, scope: Scope) -> list[tuple[bytes, bytes]] | None:
+        """Opening a page with ?key=KEY stores the key in a cookie and reloads the page without it."""
+        if not self.policy.api_key or scope.get("method") != "GET":
+            return None
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        if not any(k == "key" for k, _ in query):
+            return None
+        rest = urlencode([(k, v) for k, v in query if k != "key"])
+        location = scope["path"] + (f"?{rest}" if rest else "")
+        cookie = f"{KEY_COOKIE}={self.policy.api_key}; Path=/; HttpOnly; SameSite=Strict"
+        return [(b"location", location.encode()), (b"set-cookie", cookie.encode()), *SECURITY_HEADERS]
+
+
+def capped(receive: Receive, cap: Cap) -> Receive:
+    """`receive` that raises BodyTooLarge once more than `cap` body bytes have arrived."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap.size:
+                raise BodyTooLarge(cap)
+        return message
+
+    return wrapped
+
+
+def secured(send: Send, started: list[bool]) -> Send:
+    """`send` that adds the security headers and drops any CORS allowance; `started` records the response began."""
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            started.append(True)
+            kept = [(k, v) for k, v in message.get("headers", [])
+                    if not k.lower().startswith(b"access-control-allow-")
+                    and k.lower() not in (b"x-frame-options", b"content-security-policy")]
+            message = {**message, "headers": kept + SECURITY_HEADERS}
+        await send(message)
+
+    return wrapped
+
+
+async def respond(send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]]) -> None:
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()), *extra,
+        *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": data})
