@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa import __version__
 from qa.engine import Engine
-from qa.readers import ReadError
+from qa.readers import ReadError, UnsupportedType
 from qa.schema import AskRequest, AskResponse, DocumentOut, Health, TextDocument, to_response
 from qa.store import DocumentInfo
 
@@ -123,7 +123,7 @@ def create_app(engine: Engine) -> FastAPI:
         try:
             doc, created = await run_in_threadpool(engine.add, name, data)
         except ReadError as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+            raise HTTPException(415 if isinstance(exc, UnsupportedType) else 422, str(exc)) from None
         return JSONResponse(out(doc).model_dump(), status_code=201 if created else 200)
 
     @app.delete("/api/documents/{doc_id}", status_code=204, summary="Remove a document; it is never cited again",

@@ -1,50 +1,102 @@
 """Bring the index up to date with the documents folder and the library: only new or changed text is embedded."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
-from qa.documents import Document, document_id, find_documents, read_document
+from qa.documents import Document, document_id, find_documents, parse_document
 from qa.embedder import Embedder
 from qa.library import LIBRARY, removed
-from qa.passages import split_passages, split_sentences
-from qa.readers import ReadError
+from qa.parse_cache import ParseCache
+from qa.passages import Passage, split_passages, split_sentences
+from qa.readers import READER_VERSION, ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
 from qa.vectors import kind_for
 
 log = logging.getLogger(__name__)
 
 
-def read_sources(docs: Path, root: Path) -> list[Document]:
+def read_sources(docs: Path, root: Path, cache: ParseCache | None = None) -> list[Document]:
     """The documents folder, less the files the user removed, and the library of added documents.
 
-    Ids are made unique; a file that can't be read is skipped with a warning.
+    Ids are made unique; a file that can't be read is skipped with a warning. With a cache, a file read before
+    (same content, name and readers' version) is taken from it instead of being read again.
     """
     gone = removed(root)
     documents, seen = [], set()
     sources = [(docs, find_documents(docs))]
     if (root / LIBRARY).is_dir():
         sources.append((root, find_documents(root / LIBRARY)))  # paths read library/<name>
-    for folder, paths in sources:
-        for path in paths:
-            try:
-                doc = read_document(path, folder)
-            except (ReadError, OSError) as exc:
-                log.warning("skipping %s: %s", path, exc)
-                continue
-            if folder == docs and gone.get(doc.path) == doc.sha256:
-                continue
-            if folder == root:
-                doc = replace(doc, id=document_id(path.name))
-            if doc.id in seen:
-                doc = replace(doc, id=f"{doc.id}-{doc.sha256[:8]}")
-            seen.add(doc.id)
-            documents.append(doc)
+    files = [(folder, path) for folder, paths in sources for path in paths]
+    fresh = 0
+    for folder, path in tqdm(files, desc="reading documents", unit="file", disable=len(files) < 50, leave=False):
+        relative = path.relative_to(folder).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log.warning("skipping %s: %s", path, exc)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if folder == docs and gone.get(relative) == sha:
+            continue
+        doc, was_read = _document(relative, data, sha, cache)
+        fresh += was_read
+        if isinstance(doc, str):
+            log.warning("skipping %s: %s", path, doc)
+            continue
+        if folder == root:
+            doc = replace(doc, id=document_id(path.name))
+        if doc.id in seen:
+            doc = replace(doc, id=f"{doc.id}-{doc.sha256[:8]}")
+        seen.add(doc.id)
+        documents.append(doc)
+    log.info("%d files: %d read, %d from the parse cache", len(files), fresh, len(files) - fresh)
     return documents
+
+
+def _document(relative: str, data: bytes, sha: str, cache: ParseCache | None) -> tuple[Document | str, bool]:
+    """The file's document, or why it can't be one; and whether the file had to be read (not cached)."""
+    key = f"doc:{READER_VERSION}:{sha}:{relative}"
+    cached = cache.get(key) if cache is not None else None
+    if isinstance(cached, dict):
+        return (Document.from_json(cached) if "blocks" in cached else str(cached.get("error"))), False
+    try:
+        doc: Document | str = parse_document(relative, data)
+    except ReadError as exc:
+        doc = str(exc)
+    if cache is not None:
+        cache.put(key, doc.to_json() if isinstance(doc, Document) else {"error": doc})
+    return doc, True
+
+
+def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
+              cache: ParseCache | None) -> tuple[list[Passage], list[list[tuple[int, int]]]]:
+    """Every document's passages and each passage's sentence spans, from the cache where the document was split
+    before with this tokenizer and window."""
+    passages: list[Passage] = []
+    sentences: list[list[tuple[int, int]]] = []
+    for doc in documents:
+        key = f"split:{READER_VERSION}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
+        cached = cache.get(key) if cache is not None else None
+        if isinstance(cached, list):
+            for paragraph, start, end, page, section, spans in cached:
+                passages.append(Passage(doc.id, paragraph, start, end, doc.text[start:end], page, section))
+                sentences.append([(s, e) for s, e in spans])
+            continue
+        split = split_passages(doc, embedder.count_tokens, max_tokens)
+        spans = [split_sentences(p.text) or [(0, len(p.text))] for p in split]
+        passages.extend(split)
+        sentences.extend(spans)
+        if cache is not None:
+            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, s] for p, s in zip(split, spans,
+                                                                                                 strict=True)])
+    return passages, sentences
 
 
 def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, documents: list[Document],
@@ -93,28 +145,33 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
 
 
 def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximate_above: int | None = None) -> Index:
-    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors.
+    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors,
+    and the documents read and split before (qa.parse_cache).
 
     Vector search stays exact up to `approximate_above` vectors and is HNSW beyond (qa.vectors).
     """
-    documents = read_sources(docs, root)
-    folder = current_generation(root)
-    reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
-    if reason is None and folder is not None:
-        try:
-            return Index.load(folder)
-        except Exception as exc:  # a damaged generation is rebuilt, never served
-            reason = f"the stored index could not be loaded ({exc})"
-    log.info("building the index in %s: %s", root, reason)
-    passages = [p for d in documents for p in split_passages(d, embedder.count_tokens, max_tokens)]
-    sentences = [split_sentences(p.text) or [(0, len(p.text))] for p in passages]
-    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences) for s, e in spans]
-    cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    cache = ParseCache(root)
     try:
-        # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
-        vectors = embed([p.text for p in passages] + sentence_texts, embedder, cache)
+        documents = read_sources(docs, root, cache)
+        folder = current_generation(root)
+        reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
+        if reason is None and folder is not None:
+            try:
+                return Index.load(folder)
+            except Exception as exc:  # a damaged generation is rebuilt, never served
+                reason = f"the stored index could not be loaded ({exc})"
+        log.info("building the index in %s: %s", root, reason)
+        passages, sentences = split_all(documents, embedder, max_tokens, cache)
+        cache.prune()
     finally:
         cache.close()
+    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+    vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    try:
+        # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
+        vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache)
+    finally:
+        vectors_cache.close()
     meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
             "files": {d.path: d.sha256 for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,

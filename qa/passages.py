@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.documents import Document
 
@@ -19,11 +20,16 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 @dataclass(frozen=True)
 class Passage:
     doc_id: str
-    paragraph: int  # 1-based number of the body paragraph it comes from
+    paragraph: int  # 1-based number of the block it starts at (block 1 is the document's title)
     start: int      # character offsets into the document's text: text == document.text[start:end]
     end: int
     text: str
     page: int | None = None  # 1-based page, for paged documents (PDF)
+    section: str = ""        # the section path, "json > Basic usage > json.dumps"; "" in a document without headings
+
+    def indexed(self) -> str:
+        """What is embedded and keyword-indexed: the section path, then the passage."""
+        return f"{self.section}\n\n{self.text}" if self.section else self.text
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -45,32 +51,178 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens: int) -> list[Passage]:
-    """Each body paragraph is a passage; one longer than `max_tokens` is cut at sentence ends (at words if need be)."""
-    passages = []
-    for number, (p_start, p_end) in enumerate(doc.content_spans(), start=1):
-        for start, end in _fit(doc.text, p_start, p_end, count_tokens, max_tokens):
-            passages.append(Passage(doc.id, number, start, end, doc.text[start:end], doc.page_at(start)))
-    return passages
+    """Runs of blocks inside one section, filled up to `max_tokens` (section path included).
+
+    A heading, label or definition term travels with what follows it, as does a paragraph ending in ':' with
+    the code, list or table it introduces; a block too long for the window is cut at sentence ends (at lines
+    for code, at words, and hard within a word as a last resort), so every passage fits the window.
+    """
+    structured = any(b.path for b in doc.blocks)
+    tokens = [count_tokens(b.text) - SPECIAL_TOKENS for b in doc.blocks]
+    passages: list[Passage] = []
+    for path, numbers in _sections(doc):
+        section = _section_name(doc.title, path, count_tokens, max_tokens) if structured else ""
+        budget = max_tokens - SPECIAL_TOKENS - (count_tokens(section) if section else 0)
+        for run in _pack(doc, numbers, tokens, count_tokens, budget):
+            start, end, first = run[0][0], run[-1][1], run[0][2]
+            block = doc.blocks[first]
+            passages.append(Passage(doc.id, first + 1, start, end, doc.text[start:end], block.page, section))
+    return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: int) -> list[tuple[int, int]]:
-    if count(text[start:end]) <= limit:
+SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
+STICKY = frozenset({"title", "heading", "label", "term"})
+SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
+
+
+def _sections(doc: Document) -> list[tuple[tuple[str, ...], list[int]]]:
+    """Consecutive body blocks with the same section path; a heading with nothing under it but subsections
+    joins its first subsection, one with nothing at all under it is left out."""
+    groups: list[tuple[tuple[str, ...], list[int]]] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "title":
+            continue
+        if groups and groups[-1][0] == block.path:
+            groups[-1][1].append(number)
+        else:
+            groups.append((block.path, [number]))
+    kept: list[tuple[tuple[str, ...], list[int]]] = []
+    carried: list[int] = []
+    for i, (path, numbers) in enumerate(groups):
+        numbers = carried + numbers
+        carried = []
+        if all(doc.blocks[n].kind in STICKY for n in numbers):
+            following = groups[i + 1][0] if i + 1 < len(groups) else None
+            if following is not None and following[:len(path)] == path:
+                carried = numbers
+            continue
+        kept.append((path, numbers))
+    return kept
+
+
+def _section_name(title: str, path: tuple[str, ...], count: Callable[[str], int], max_tokens: int) -> str:
+    """'Title > Heading > Term', shortened from the middle if it would take more than a quarter of the window."""
+    parts = [title, *path]
+    name = " > ".join(parts)
+    while count(name) > max_tokens // 4 and len(parts) > 2:
+        parts = [parts[0], *parts[2:]]
+        name = " > ".join([parts[0], "...", *parts[1:]])
+    while count(name) > max_tokens // 4:
+        name = name[: len(name) * 3 // 4]
+    return name
+
+
+def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[[str], int],
+          budget: int) -> list[list[tuple[int, int, int]]]:
+    """Pieces (start, end, block number) packed into runs of at most `budget` tokens, sticky pieces kept
+    with the piece after them."""
+    pieces: list[tuple[int, int, int, int, bool]] = []  # start, end, block, tokens, sticky
+    for i, number in enumerate(numbers):
+        block = doc.blocks[number]
+        start, end = doc.spans[number]
+        following = doc.blocks[numbers[i + 1]].kind if i + 1 < len(numbers) else None
+        sticky = block.kind in STICKY or (block.kind == "paragraph" and block.text.endswith(":")
+                                          and following in ("code", "item", "row"))
+        if tokens[number] <= budget:
+            pieces.append((start, end, number, tokens[number], sticky))
+            continue
+        limit = max(budget - 32, budget // 2)  # room for a heading or term that travels with the first piece
+        for s, e in _fit(doc.text, start, end, count, limit, code=block.kind == "code"):
+            pieces.append((s, e, number, count(doc.text[s:e]) - SPECIAL_TOKENS, False))
+    units: list[list[tuple[int, int, int, int, bool]]] = []
+    pending: list[tuple[int, int, int, int, bool]] = []
+    for piece in pieces:
+        pending.append(piece)
+        if not piece[4]:
+            units.append(pending)
+            pending = []
+    if pending:
+        units.append(pending)
+    runs: list[list[tuple[int, int, int]]] = []
+    used = budget + 1
+    for unit in units:
+        size = sum(p[3] for p in unit)
+        if size > budget:  # a long chain of headings and terms: its pieces are packed one by one
+            for piece in unit:
+                if used + piece[3] > budget:
+                    runs.append([])
+                    used = 0
+                runs[-1].append(piece[:3])
+                used += piece[3]
+            continue
+        if used + size > budget:
+            runs.append([])
+            used = 0
+        runs[-1].extend(p[:3] for p in unit)
+        used += size
+    return [r for r in runs if r]
+
+
+def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callable[[str], int],
+                          max_tokens: int) -> list[Passage]:
+    """Adjacent one-passage sections under the same parent ("Parameters > table_name", "Parameters > OF
+    type_name") join while together they stay under SMALL_SECTION tokens; the joined passage is cited with
+    the parent's path."""
+    per_section = Counter(p.section for p in passages)
+    merged: list[tuple[Passage, bool]] = []   # (passage, still one whole small section or a join of them)
+    for p in passages:
+        whole = per_section[p.section] == 1 and " > " in p.section
+        if merged and whole and merged[-1][1]:
+            last = merged[-1][0]
+            parent = _parent(last.section) if last.section in per_section else last.section
+            if parent == _parent(p.section):
+                text = doc.text[last.start:p.end]
+                if count(f"{parent}\n\n{text}") <= min(SMALL_SECTION, max_tokens):
+                    merged[-1] = (replace(last, end=p.end, text=text, section=parent), True)
+                    continue
+        merged.append((p, whole))
+    return [p for p, _ in merged]
+
+
+def _parent(section: str) -> str:
+    return section.rsplit(" > ", 1)[0]
+
+
+def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: int,
+         code: bool = False) -> list[tuple[int, int]]:
+    """Cut text[start:end] into spans of at most `limit` tokens: at sentence ends (lines for code), then between
+    words, then hard inside a word (a base64 blob has no spaces)."""
+    if count(text[start:end]) - SPECIAL_TOKENS <= limit:
         return [(start, end)]
-    pieces = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
-    if len(pieces) == 1:  # one very long sentence: cut between words
-        pieces = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    piece = r"[^\n]*\S[^\n]*" if code else None
+    if piece is not None:
+        spans = [(start + m.start(), start + m.end()) for m in re.finditer(piece, text[start:end])]
+    else:
+        spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+    if len(spans) <= 1:
+        spans = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        if len(spans) <= 1:
+            return _hard_cut(text, start, end, count, limit)
     chunks: list[tuple[int, int]] = []
-    chunk_start, chunk_end, used = pieces[0][0], pieces[0][0], 0
-    for s, e in pieces:
-        n = count(text[s:e])
+    chunk_start, chunk_end, used = spans[0][0], spans[0][0], 0
+    for s, e in spans:
+        n = count(text[s:e]) - SPECIAL_TOKENS
         if used and used + n > limit:
             chunks.append((chunk_start, chunk_end))
             chunk_start, used = s, 0
-        if n > limit:  # a sentence longer than the limit on its own
-            chunks.extend(_fit(text, s, e, count, limit) if (s, e) != (start, end) else [(s, e)])
+        if n > limit:  # one sentence, line or word longer than the window on its own
+            chunks.extend(_fit(text, s, e, count, limit, code))
             chunk_start, chunk_end, used = e, e, 0
             continue
         chunk_end, used = e, used + n
     if used:
         chunks.append((chunk_start, chunk_end))
     return [(s, e) for s, e in chunks if e > s]
+
+
+def _hard_cut(text: str, start: int, end: int, count: Callable[[str], int], limit: int) -> list[tuple[int, int]]:
+    """Spans of at most `limit` tokens cut anywhere: for runs without spaces, where no better cut exists."""
+    spans = []
+    position = start
+    while position < end:
+        stop = min(end, position + limit * 4)
+        while (n := count(text[position:stop]) - SPECIAL_TOKENS) > limit:
+            stop = position + max(1, (stop - position) * limit // n - 1)
+        spans.append((position, stop))
+        position = stop
+    return spans
