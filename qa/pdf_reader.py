@@ -13,9 +13,9 @@ import io
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from qa.blocks import Builder, Parsed, Unreadable, clean_inline
+from qa.blocks import Block, Builder, Parsed, Unreadable, clean_inline
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": ""})
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
@@ -81,7 +81,23 @@ def read_pdf(data: bytes) -> Parsed:
             bullet = False
             continue
         _add_box(builder, box, body, heading_sizes, title)
+    builder.blocks = _continued(builder.blocks)
     return builder.parsed(clean_inline(title) if title else None, paged=True)
+
+
+def _continued(blocks: list[Block]) -> list[Block]:
+    """A paragraph that stops mid-sentence and one that goes on in lower case (a new box, the next page) are one;
+    'man-' + 'agement' -> 'management'."""
+    joined: list[Block] = []
+    for block in blocks:
+        last = joined[-1] if joined else None
+        if (last is not None and last.kind == block.kind == "paragraph" and last.path == block.path
+                and not re.search(r"[.!?:;]$", last.text) and block.text[:1].islower()):
+            text = last.text[:-1] + block.text if re.search(r"[^\W\d_]-$", last.text) else f"{last.text} {block.text}"
+            joined[-1] = replace(last, text=text)
+        else:
+            joined.append(block)
+    return joined
 
 
 def _metadata_title(data: bytes) -> str | None:
