@@ -51,7 +51,8 @@ def read_bytes(name: str, data: bytes) -> Parsed:
     else:
         parsed = read_text(decode(data))
     if not any(re.search(r"\w", b.text) for b in parsed.blocks):
-        raise EmptyDocument("no text could be extracted from the file (a scanned PDF or an image needs OCR first)")
+        why = " (a scanned PDF or an image needs OCR first)" if suffix == ".pdf" else " (only a title or navigation)"
+        raise EmptyDocument(f"no text could be extracted from the file{why}")
     return parsed
 
 

@@ -204,7 +204,7 @@ def test_gradio_client_asks_the_documents(server) -> None:
     assert AskResponse.model_validate(reply).query == QUESTION
     first = reply["passages"][0]
     assert reply["found"] is True and "delivered T-72 tanks" in first["text"]
-    assert first["document"]["title"] == TITLE and first["paragraph"] == 5
+    assert first["document"]["title"] == TITLE and first["paragraph"] == 6  # the headline is paragraph 1
     sentence = first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
     assert reply["answer"].startswith(sentence + " [1]")
     assert len(client.predict("What is the capital of France?", 1, api_name="/ask")["passages"]) == 1
