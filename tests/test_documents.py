@@ -19,7 +19,8 @@ def test_seed_headline_is_block_one_and_boilerplate_is_dropped() -> None:
 
 
 def test_paragraphs_are_numbered_from_the_title_with_exact_offsets(tmp_path: Path) -> None:
-    (tmp_path / "note.txt").write_text("A title\n\nFirst line\nwraps here.\n\n\nSecond.\r\n\r\nRead more\n", encoding="utf-8")
+    (tmp_path / "note.txt").write_text("A title\n\nFirst line\nwraps here.\n\n\nSecond.\r\n\r\nRead more\n",
+                                       encoding="utf-8")
     doc = read_document(tmp_path / "note.txt", tmp_path)
     assert doc.title == "A title"
     assert [doc.block_text(n) for n in (1, 2, 3)] == ["A title", "First line\nwraps here.", "Second."]

@@ -53,5 +53,6 @@ def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedd
     answer = engine.ask("How much is a return ticket for a child?")
     assert answer.found and answer.passages[0].section == "Ferry guide > Tickets > Prices"
     out = to_response(answer).model_dump()["passages"][0]
-    assert out["section"] == "Ferry guide > Tickets > Prices" and out["text"].startswith("Tickets\n\nPrices\n\nA return")
+    assert out["section"] == "Ferry guide > Tickets > Prices"
+    assert out["text"].startswith("Tickets\n\nPrices\n\nA return")
     assert out["paragraph"] == 2  # block 1 is the title, block 2 the "Tickets" heading the passage starts with

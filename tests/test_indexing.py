@@ -65,7 +65,8 @@ def test_changed_and_removed_files_are_picked_up_reusing_unchanged_vectors(docs:
     caplog.clear()
     index = sync(docs, tmp_path / "index", embedder, 256)
     assert "1 changed" in caplog.text
-    assert len(embedded(caplog)) == 1 and embedded(caplog)[0].startswith("embedding 1 new texts")  # only the changed one
+    # only the changed paragraph is embedded
+    assert len(embedded(caplog)) == 1 and embedded(caplog)[0].startswith("embedding 1 new texts")
     texts = [p.text for p in index.passages(list(range(len(index))))]
     assert "Tickets cost twelve euros now." in texts and "Tickets cost nine euros." not in texts
 

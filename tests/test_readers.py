@@ -12,9 +12,11 @@ SPHINX_PAGE = """<html><head><title>json — JSON encoder and decoder — Python
 <h1><code>json</code> — JSON encoder and decoder<a class="headerlink" href="#json">¶</a></h1>
 <p>Encoding basic Python object hierarchies uses <code>dumps()</code>, as in <code>open()</code>, and more.</p>
 <h2>Basic Usage<a class="headerlink" href="#basic">¶</a></h2>
-<dl class="py function"><dt class="sig sig-object py" id="json.dumps"><span class="sig-prename">json.</span><span class="sig-name">dumps</span>(<em>obj</em>, <em>*</em>, <em>skipkeys=False</em>)<a class="headerlink">¶</a></dt>
+<dl class="py function"><dt class="sig sig-object py" id="json.dumps"><span class="sig-prename">json.</span>\
+<span class="sig-name">dumps</span>(<em>obj</em>, <em>*</em>, <em>skipkeys=False</em>)<a class="headerlink">¶</a></dt>
 <dd><p>Serialize <em>obj</em> to a JSON formatted <code>str</code>.</p>
-<div class="admonition note"><p class="admonition-title">Note</p><p>Keys in key/value pairs are always strings.</p></div>
+<div class="admonition note"><p class="admonition-title">Note</p>
+<p>Keys in key/value pairs are always strings.</p></div>
 <div class="highlight"><pre>def encode(o):
     # a comment must not swallow the code
     return json.dumps(o, indent=4)
@@ -67,8 +69,8 @@ def test_docbook_navigation_bars_are_dropped() -> None:
 
 
 def test_markdown_headings_and_fenced_code() -> None:
-    text = "# Guide\n\nIntro with `code`, here.\n\n## Install\n\nRun this:\n\n```sh\n# make a venv\npython3 -m venv env\n" \
-           "  pip install x\n```\n\n| Key | Value |\n|---|---|\n| port | 80 |\n"
+    text = "# Guide\n\nIntro with `code`, here.\n\n## Install\n\nRun this:\n\n```sh\n# make a venv\n" \
+           "python3 -m venv env\n  pip install x\n```\n\n| Key | Value |\n|---|---|\n| port | 80 |\n"
     parsed = read_bytes("guide.md", text.encode())
     assert parsed.title == "Guide"
     assert [(b.kind, b.text) for b in parsed.blocks] == [
@@ -104,9 +106,10 @@ def write_two_page_pdf(path: Path) -> Path:
     pdf.cell(0, 12, "Costs and revenue")
     pdf.ln(16)
     pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text="The finance team reviewed the quarterly spending of every department and found that "
-                         "the cost of facility man-")
-    pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text="agement rose by twelve percent compared to the previous year.")
+    below = {"new_x": "LMARGIN", "new_y": "NEXT"}
+    pdf.multi_cell(0, 6, "The finance team reviewed the quarterly spending of every department and found that "
+                         "the cost of facility man-", **below)
+    pdf.multi_cell(0, 6, "agement rose by twelve percent compared to the previous year.", **below)
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(0, 6, "Revenue grew in all regions; the board approved the budget for the next year.")
