@@ -155,23 +155,27 @@ class _Walker:
             self.builder.close_term()
 
     def table(self, table: Tag) -> None:
-        """Each row as 'Header: value; ...' so header and value meet; a one-column (layout) table is read through."""
+        """Each row as 'Header: value; ...' so header and value meet; a table holding code, lists or tables in its
+        cells is a layout table and read through."""
         rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
         cells = [[c for c in r.find_all(["th", "td"], recursive=False)] for r in rows]
-        if not rows or max(len(c) for c in cells) <= 1:
+        if not rows or table.find(["pre", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"]):
             self.visit(table)
             return
+        for inner in table.find_all(["p", "div", "br"]):
+            inner.insert_after(" ")  # paragraphs inside a cell: "signature description", not "signaturedescription"
         caption = table.find("caption")
         if caption is not None and _text(caption):
             self.builder.add("paragraph", _text(caption))
         header: list[str] = []
         first = cells[0]
-        if rows[0].find_parent("thead") is not None or all(c.name == "th" for c in first):
+        columns = max(len(c) for c in cells)
+        if columns > 1 and (rows[0].find_parent("thead") is not None or all(c.name == "th" for c in first)):
             header = [_text(c) for c in first]
             cells = cells[1:]
+        elif rows[0].find_parent("thead") is not None:
+            cells = cells[1:]  # a one-column table's header names the column, not each row
         for row in cells:
             values = [_text(c) for c in row]
-            if not any(values):
-                continue
-            self.builder.add("row", row_text(header, values))
-
+            if any(values):
+                self.builder.add("row", row_text(header, values))

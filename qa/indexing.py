@@ -14,7 +14,7 @@ from qa.documents import Document, document_id, find_documents, parse_document
 from qa.embedder import Embedder
 from qa.library import LIBRARY, removed
 from qa.parse_cache import ParseCache
-from qa.passages import Passage, split_passages, split_sentences
+from qa.passages import PASSAGES_VERSION, Passage, split_passages, split_sentences
 from qa.readers import READER_VERSION, ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
 from qa.vectors import kind_for
@@ -82,7 +82,7 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
     passages: list[Passage] = []
     sentences: list[list[tuple[int, int]]] = []
     for doc in documents:
-        key = f"split:{READER_VERSION}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
+        key = f"split:{READER_VERSION}.{PASSAGES_VERSION}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, list):
             for paragraph, start, end, page, section, spans in cached:

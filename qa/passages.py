@@ -57,7 +57,9 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     the code, list or table it introduces; a block too long for the window is cut at sentence ends (at lines
     for code, at words, and hard within a word as a last resort), so every passage fits the window.
     """
-    structured = any(b.path for b in doc.blocks)
+    # an article (paragraphs only, no headings) keeps a passage per paragraph; anything with headings, lists,
+    # code, tables or terms is a structured document: passages filled within sections, with the section path
+    structured = any(b.path or b.kind not in ("title", "paragraph", "label") for b in doc.blocks)
     tokens = [count_tokens(b.text) - SPECIAL_TOKENS for b in doc.blocks]
     passages: list[Passage] = []
     for path, numbers in _sections(doc):
@@ -71,9 +73,11 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
+PASSAGES_VERSION = 1    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
+TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
 # In a document without headings (an article) each paragraph stays a passage of its own (cut if too long): on the
 # seed article, filling to the window (6 passages, not 23) lost the dev set's top hit on one question and
 # abstention fell from 0.75 to 0.50 on bench/seed_questions.jsonl; filling only paragraphs under 64 tokens still
@@ -167,19 +171,25 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
 def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callable[[str], int],
                           max_tokens: int) -> list[Passage]:
     """Adjacent one-passage sections under the same parent ("Parameters > table_name", "Parameters > OF
-    type_name") join while together they stay under SMALL_SECTION tokens; the joined passage is cited with
-    the parent's path."""
+    type_name") join while together they stay under SMALL_SECTION tokens, cited with the parent's path; and a
+    passage under TINY tokens (a one-line section, a page's summary line) joins its neighbour when both fit the
+    window, cited with the path they share."""
     per_section = Counter(p.section for p in passages)
     merged: list[tuple[Passage, bool]] = []   # (passage, still one whole small section or a join of them)
     for p in passages:
         whole = per_section[p.section] == 1 and " > " in p.section
-        if merged and whole and merged[-1][1]:
-            last = merged[-1][0]
+        if merged:
+            last, last_whole = merged[-1]
             parent = _parent(last.section) if last.section in per_section else last.section
-            if parent == _parent(p.section):
-                text = doc.text[last.start:p.end]
+            text = doc.text[last.start:p.end]
+            if whole and last_whole and parent == _parent(p.section):
                 if count(f"{parent}\n\n{text}") <= min(SMALL_SECTION, max_tokens):
                     merged[-1] = (replace(last, end=p.end, text=text, section=parent), True)
+                    continue
+            if p.section and last.section and min(count(last.text), count(p.text)) < TINY + SPECIAL_TOKENS:
+                shared = _shared(last.section, p.section)
+                if count(f"{shared}\n\n{text}") <= max_tokens:
+                    merged[-1] = (replace(last, end=p.end, text=text, section=shared), False)
                     continue
         merged.append((p, whole))
     return [p for p, _ in merged]
@@ -187,6 +197,16 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
 
 def _parent(section: str) -> str:
     return section.rsplit(" > ", 1)[0]
+
+
+def _shared(a: str, b: str) -> str:
+    """The path two sections share: 'T > A > x', 'T > A > y' -> 'T > A'."""
+    common = []
+    for x, y in zip(a.split(" > "), b.split(" > "), strict=False):
+        if x != y:
+            break
+        common.append(x)
+    return " > ".join(common)
 
 
 def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: int,

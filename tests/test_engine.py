@@ -47,11 +47,15 @@ def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedd
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "ferry.md").write_text(
         "# Ferry guide\n\n## Tickets\n\n### Prices\n\nA return ticket to the island costs nine euros for adults "
-        "and four euros for children.\n\n## Timetable\n\nThe first ferry leaves the harbour at seven.\n",
+        "and four euros for children. Tickets are sold at the harbour office and on board, where only cash is "
+        "taken.\n\n## Timetable\n\nThe first ferry leaves the harbour at seven in the morning and the last one "
+        "returns from the island at ten at night, every day of the year except Christmas.\n",
         encoding="utf-8")
     engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
-    answer = engine.ask("How much is a return ticket for a child?")
-    assert answer.found and answer.passages[0].section == "Ferry guide > Tickets > Prices"
+    answer = engine.ask("What does a return ticket cost?")
+    assert answer.passages[0].section == "Ferry guide > Tickets > Prices"
+    assert [c.section for c in engine.ask("When does the first ferry leave?").passages] == [
+        "Ferry guide > Timetable", "Ferry guide > Tickets > Prices"]
     out = to_response(answer).model_dump()["passages"][0]
     assert out["section"] == "Ferry guide > Tickets > Prices"
     assert out["text"].startswith("Tickets\n\nPrices\n\nA return")

@@ -11,7 +11,8 @@ from conftest import SEEDS
 
 GUIDE = """# json
 
-The json module encodes and decodes JSON.
+The json module encodes Python objects as JSON text and decodes JSON text into Python objects, following the
+standard that defines the format; it is part of the standard library.
 
 ## Basic usage
 
