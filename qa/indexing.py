@@ -131,12 +131,12 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
     """Vectors for the texts: from the cache where the text was seen before, else from the model."""
     keys = [EmbeddingCache.key(t) for t in texts]
     known = cache.get(keys)
-    by_key = dict(zip(keys, texts))
+    by_key = dict(zip(keys, texts, strict=True))
     missing = [k for k in by_key if k not in known]
     if missing:
         log.info("embedding %d new texts (%d reused)", len(missing), len(by_key) - len(missing))
         fresh = embedder([by_key[k] for k in missing], progress=len(missing) > 64)
-        new = dict(zip(missing, fresh))
+        new = dict(zip(missing, fresh, strict=True))
         cache.put(new)
         known.update(new)
     if not texts:

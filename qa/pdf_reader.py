@@ -20,6 +20,7 @@ from qa.blocks import Block, Builder, Parsed, Unreadable, clean_inline
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": ""})
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
+CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
@@ -81,8 +82,20 @@ def read_pdf(data: bytes) -> Parsed:
             bullet = False
             continue
         _add_box(builder, box, body, heading_sizes, title)
-    builder.blocks = _continued(builder.blocks)
+    builder.blocks = _continued(_without_contents(builder.blocks))
     return builder.parsed(clean_inline(title) if title else None, paged=True)
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    """Without a "Contents" / "Table of Contents" heading and the entries under it (up to the next heading)."""
+    kept: list[Block] = []
+    skipping = False
+    for block in blocks:
+        if block.kind == "heading":
+            skipping = bool(CONTENTS.match(block.text))
+        if not skipping:
+            kept.append(block)
+    return kept
 
 
 def _continued(blocks: list[Block]) -> list[Block]:
@@ -154,23 +167,33 @@ def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
 
 
 def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None) -> None:
-    lines = box.lines
-    if all(line.mono for line in lines):
-        builder.add("code", "\n".join(line.text for line in lines), page=box.page)
-        return
-    size = max(line.size for line in lines)
-    text = _joined(lines)
-    if size > body * HEADING_RATIO and len(text) <= 200:
-        if title and clean_inline(text) == clean_inline(title) and box.page == 1:
-            return  # the title itself
-        builder.heading(text, heading_sizes.index(round(size, 1)) + 1 if round(size, 1) in heading_sizes else 1,
-                        page=box.page)
-        return
-    for paragraph in _paragraphs(lines):
-        if BULLET.match(paragraph):
-            builder.add("item", BULLET.sub("", paragraph), page=box.page)
+    """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items."""
+    groups: list[list[_Line]] = []
+    for line in box.lines:
+        if groups and _kind(groups[-1][0], body) == _kind(line, body):
+            groups[-1].append(line)
         else:
-            builder.add("paragraph", paragraph, page=box.page)
+            groups.append([line])
+    for group in groups:
+        kind, lines = _kind(group[0], body), tuple(group)
+        text = _joined(lines)
+        if kind == "code":
+            builder.add("code", "\n".join(line.text for line in lines), page=box.page)
+        elif kind == "heading" and len(text) <= 200:
+            if title and clean_inline(text) == clean_inline(title) and box.page == 1:
+                continue  # the title itself
+            size = round(max(line.size for line in lines), 1)
+            builder.heading(text, heading_sizes.index(size) + 1 if size in heading_sizes else 1, page=box.page)
+        else:
+            for paragraph in _paragraphs(lines):
+                if BULLET.match(paragraph):
+                    builder.add("item", BULLET.sub("", paragraph), page=box.page)
+                else:
+                    builder.add("paragraph", paragraph, page=box.page)
+
+
+def _kind(line: _Line, body: float) -> str:
+    return "code" if line.mono else "heading" if line.size > body * HEADING_RATIO else "text"
 
 
 def _paragraphs(lines: tuple[_Line, ...]) -> list[str]:
