@@ -257,7 +257,7 @@ def test_add_ask_and_remove_documents_in_the_chat(open_chat, own_server: Server,
     statuses = chat.add_files(tmp_path / "snails.html", tmp_path / "setup.exe", big)
     assert statuses == [
         "✓ “Caring for garden snails” is already there (2 passages): nothing was added.",
-        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf.",
+        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.",
         f"✗ big.txt was not added: it is 1.5 MB, larger than the limit of {UPLOAD_LIMIT_MB} MB. "
         "Split it into smaller files."]
     assert page.locator("#documents-status li.error").count() == 2
