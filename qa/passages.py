@@ -60,7 +60,10 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     # an article (paragraphs only, no headings) keeps a passage per paragraph; anything with headings, lists,
     # code, tables or terms is a structured document: passages filled within sections, with the section path
     structured = any(b.path or b.kind not in ("title", "paragraph", "label") for b in doc.blocks)
-    tokens = [count_tokens(b.text) - SPECIAL_TOKENS for b in doc.blocks]
+    # a block longer than max_chars is cut without counting it whole (tokenizing 200 kB of base64 took 3.4 s)
+    max_chars = CHARS_PER_TOKEN * max_tokens
+    tokens = [count_tokens(b.text) - SPECIAL_TOKENS if len(b.text) <= max_chars else max_tokens + 1
+              for b in doc.blocks]
     passages: list[Passage] = []
     for path, numbers in _sections(doc):
         section = _section_name(doc.title, path, count_tokens, max_tokens) if structured else ""
@@ -73,11 +76,14 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 1    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 2    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
+# At most this many characters a token in a passage: English prose has ~4.5, code ~3; a run of 100 characters
+# without a space or punctuation is one [UNK] token, so without this cap 256 tokens could hold 25,000 characters.
+CHARS_PER_TOKEN = 8
 # In a document without headings (an article) each paragraph stays a passage of its own (cut if too long): on the
 # seed article, filling to the window (6 passages, not 23) lost the dev set's top hit on one question and
 # abstention fell from 0.75 to 0.50 on bench/seed_questions.jsonl; filling only paragraphs under 64 tokens still
@@ -213,7 +219,7 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
          code: bool = False) -> list[tuple[int, int]]:
     """Cut text[start:end] into spans of at most `limit` tokens: at sentence ends (lines for code), then between
     words, then hard inside a word (a base64 blob has no spaces)."""
-    if count(text[start:end]) - SPECIAL_TOKENS <= limit:
+    if end - start <= CHARS_PER_TOKEN * limit and count(text[start:end]) - SPECIAL_TOKENS <= limit:
         return [(start, end)]
     piece = r"[^\n]*\S[^\n]*" if code else None
     if piece is not None:
@@ -227,7 +233,7 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
     chunks: list[tuple[int, int]] = []
     chunk_start, chunk_end, used = spans[0][0], spans[0][0], 0
     for s, e in spans:
-        n = count(text[s:e]) - SPECIAL_TOKENS
+        n = count(text[s:e]) - SPECIAL_TOKENS if e - s <= CHARS_PER_TOKEN * limit else limit + 1
         if used and used + n > limit:
             chunks.append((chunk_start, chunk_end))
             chunk_start, used = s, 0
@@ -245,10 +251,12 @@ def _hard_cut(text: str, start: int, end: int, count: Callable[[str], int], limi
     """Spans of at most `limit` tokens cut anywhere: for runs without spaces, where no better cut exists."""
     spans = []
     position = start
+    size = limit * 2  # characters to try first; then as many as the last cut held
     while position < end:
-        stop = min(end, position + limit * 4)
+        stop = min(end, position + size, position + CHARS_PER_TOKEN * limit)
         while (n := count(text[position:stop]) - SPECIAL_TOKENS) > limit:
             stop = position + max(1, (stop - position) * limit // n - 1)
+        size = stop - position
         spans.append((position, stop))
         position = stop
     return spans
