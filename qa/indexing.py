@@ -21,6 +21,8 @@ from qa.vectors import kind_for
 
 log = logging.getLogger(__name__)
 
+READERS = f"{READER_VERSION}.{PASSAGES_VERSION}"  # a change to how files are read or split rebuilds the index
+
 
 def read_sources(docs: Path, root: Path, cache: ParseCache | None = None) -> list[Document]:
     """The documents folder, less the files the user removed, and the library of added documents.
@@ -82,7 +84,7 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
     passages: list[Passage] = []
     sentences: list[list[tuple[int, int]]] = []
     for doc in documents:
-        key = f"split:{READER_VERSION}.{PASSAGES_VERSION}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
+        key = f"split:{READERS}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, list):
             for paragraph, start, end, page, section, spans in cached:
@@ -110,6 +112,8 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
         return f"the stored index is unreadable ({exc})"
     if meta.get("format") != FORMAT_VERSION:
         return f"the stored index has format {meta.get('format')}, this version reads {FORMAT_VERSION}"
+    if meta.get("readers") != READERS:
+        return f"the stored index was read and split by readers version {meta.get('readers')}, this is {READERS}"
     if meta.get("model") != embedder.name or meta.get("max_tokens") != max_tokens:
         return f"the stored index was made with model {meta.get('model')} ({meta.get('max_tokens')} tokens)"
     stored = meta.get("files", {})
@@ -172,7 +176,7 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
         vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache)
     finally:
         vectors_cache.close()
-    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
+    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": READERS,
             "files": {d.path: d.sha256 for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
                               vectors[len(passages):], approximate_above)

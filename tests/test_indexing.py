@@ -86,6 +86,11 @@ def test_an_index_from_another_format_or_model_is_rebuilt_with_a_reason(docs: Pa
     index = sync(docs, tmp_path / "index", embedder, 256)
     assert "made with model some-other-model" in caplog.text and index.folder != folder
     assert index.meta["model"] == embedder.name
+    meta = json.loads((index.folder / "meta.json").read_text())
+    (index.folder / "meta.json").write_text(json.dumps({**meta, "readers": "1.0"}))
+    caplog.clear()
+    assert sync(docs, tmp_path / "index", embedder, 256).folder != index.folder
+    assert "read and split by readers version 1.0" in caplog.text
 
 
 def test_a_crash_mid_write_leaves_the_previous_index_in_service(docs: Path, tmp_path: Path, embedder, caplog) -> None:
