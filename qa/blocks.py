@@ -12,7 +12,7 @@ Kind = Literal["title", "heading", "paragraph", "item", "term", "code", "row", "
 
 # Short blocks that introduce what follows instead of saying something themselves.
 LABEL = re.compile(
-    r"^(notes?|tip|hint|warning|caution|important|danger|attention|see also|example|examples|"
+    r"^(notes?|tip|hint|warning|caution|important|danger|attention|see also|"
     r"new in version [\w.]+|changed in version [\w.]+|deprecated( since version [\w.]+)?|"
     r"deprecated since [\w.]+|todo|seealso)\s*:?$",
     re.IGNORECASE,
@@ -72,9 +72,6 @@ class Builder:
     def heading(self, text: str, level: int, page: int | None = None) -> None:
         text = clean_inline(text)
         if not text:
-            return
-        if label_kind(text):  # "Note" set as a heading (DocBook admonitions) labels, it does not open a section
-            self.add("label", text, page=page)
             return
         while self._headings and self._headings[-1][0] >= level:
             self._headings.pop()

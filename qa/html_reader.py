@@ -20,6 +20,7 @@ FURNITURE = ("[role=navigation], [role=search], [role=banner], [role=contentinfo
 NAV_ONLY = re.compile(r"^(?:\s|[|·•»«<>←→↑\[\]()]|prev(?:ious)?|next|up|home|index|modules|top|"
                       r"table of contents|contents|back to top|skip to (?:main )?content)+$", re.IGNORECASE)
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+ADMONITIONS = ["note", "tip", "warning", "caution", "important", "admonition", "hint", "danger", "attention"]
 BLOCKS = {"p", "pre", "ul", "ol", "dl", "table", "div", "section", "article", "main", "blockquote", "figure",
           "details", "li", "dt", "dd", "body", "center", "address", "fieldset", "hr", "menu",
           "figcaption", "summary", *HEADINGS}
@@ -87,6 +88,8 @@ class _Walker:
             text = _text(tag)
             if not self.title_seen and text == self.title:
                 self.title_seen = True  # the headline is the document's title, not a section of it
+            elif tag.find_parent(class_=ADMONITIONS):
+                self.builder.add("label", text)  # DocBook's <h3>Note</h3> inside div.note labels, opens no section
             else:
                 self.builder.heading(text, HEADINGS[name])
         elif name == "pre":

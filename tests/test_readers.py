@@ -56,7 +56,8 @@ def test_docbook_navigation_bars_are_dropped() -> None:
             "</td><td><a>Up</a></td><td><a>Home</a></td><td><a>Next</a></td></tr></table></div>"
             "<div class='refentry'><h2>CREATE TABLE</h2><p>CREATE TABLE — define a new table</p>"
             "<h2>Parameters</h2><div class='variablelist'><dl><dt id='T'><span>TEMPORARY</span></dt>"
-            "<dd><p>The table is temporary.</p></dd></dl></div></div>"
+            "<dd><p>The table is temporary.</p></dd></dl></div><h2>Examples</h2>"
+            "<div class='note'><h3 class='title'>Note</h3><p>Careful.</p></div></div>"
             "<div class='navfooter'><table><tr><td>Prev</td><td>Up</td><td>Next</td></tr></table></div></body></html>")
     parsed = read_bytes("create.html", page.encode())
     assert parsed.title == "CREATE TABLE"
@@ -65,6 +66,9 @@ def test_docbook_navigation_bars_are_dropped() -> None:
         ("heading", "Parameters", ("Parameters",)),
         ("term", "TEMPORARY", ("Parameters", "TEMPORARY")),
         ("paragraph", "The table is temporary.", ("Parameters", "TEMPORARY")),
+        ("heading", "Examples", ("Examples",)),   # a section, though "Note" in an admonition is a label
+        ("label", "Note", ("Examples",)),
+        ("paragraph", "Careful.", ("Examples",)),
     ]
 
 
