@@ -42,6 +42,7 @@ class _Box:
     lines: tuple[_Line, ...]
     top: float       # distance from the top of the page, 0..1
     bottom: float
+    height: float    # the page's height in points
 
     @property
     def text(self) -> str:
@@ -63,14 +64,14 @@ def read_pdf(data: bytes) -> Parsed:
             AssertionError, IndexError, RecursionError) as exc:
         raise Unreadable(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
     boxes = [box for number, page in enumerate(pages, 1) for box in _boxes(page, number)]
-    boxes = _drop_running(boxes, len(pages))
+    if not title:  # the first page's largest line, before running headers go (the title is often one of them)
+        first = [line for box in boxes if box.page == 1 for line in box.lines if len(line.text.strip()) > 2]
+        title = max(first, key=lambda line: line.size).text.strip() if first else None
+    boxes = _rejoined(_drop_running(boxes, len(pages)))
     sizes = [line.size for box in boxes for line in box.lines for _ in range(len(line.text))]
     body = statistics.median(sizes) if sizes else 0.0
     heading_sizes = sorted({round(line.size, 1) for box in boxes for line in box.lines
                             if line.size > body * HEADING_RATIO}, reverse=True)
-    if not title:
-        first = [line for box in boxes if box.page == 1 for line in box.lines if len(line.text) > 2]
-        title = max(first, key=lambda line: line.size).text if first else None
     builder = Builder()
     bullet = False
     for box in boxes:
@@ -145,7 +146,7 @@ def _boxes(page: object, number: int) -> list[_Box]:
             mono = sum(_is_mono(c.fontname) for c in chars) > len(chars) / 2
             lines.append(_Line(text, size, mono, line.x0, line.x1))
         if lines:
-            found.append(_Box(number, tuple(lines), 1 - element.y1 / height, 1 - element.y0 / height))
+            found.append(_Box(number, tuple(lines), 1 - element.y1 / height, 1 - element.y0 / height, height))
     return found
 
 
@@ -164,6 +165,22 @@ def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
     repeated = {t for t, n in seen.items() if n >= 2 and n >= 0.3 * pages}
     return [b for b in boxes if not (id(b) in in_margin and (_normalised(b.text) in repeated
                                                               or PAGE_NUMBER.match(clean_inline(b.text))))]
+
+
+def _rejoined(boxes: list[_Box]) -> list[_Box]:
+    """Boxes that layout analysis split inside a paragraph joined again: the next box starts on the next line
+    (a gap under one line), at the same left edge, and the first one stops mid-sentence."""
+    joined: list[_Box] = []
+    for box in boxes:
+        last = joined[-1] if joined else None
+        if (last is not None and last.page == box.page and not re.search(r"[.!?:;]$", last.lines[-1].text.strip())
+                and 0 <= (box.top - last.bottom) * box.height < last.lines[-1].size
+                and abs(box.lines[0].x0 - last.lines[0].x0) < 2 and last.lines[-1].mono == box.lines[0].mono
+                and abs(last.lines[-1].size - box.lines[0].size) < 0.5):
+            joined[-1] = replace(last, lines=last.lines + box.lines, bottom=box.bottom)
+        else:
+            joined.append(box)
+    return joined
 
 
 def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None) -> None:
