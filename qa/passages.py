@@ -76,7 +76,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 2    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 3    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
@@ -142,7 +142,9 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
         if tokens[number] <= budget:
             pieces.append((start, end, number, tokens[number], sticky))
             continue
-        limit = max(budget - 32, budget // 2)  # room for a heading or term that travels with the first piece
+        # room for the heading, label or term before it, which travels with its first piece
+        after_sticky = bool(pieces) and pieces[-1][4]
+        limit = max(budget - sum(p[3] for p in pieces[-3:] if p[4]), budget // 2) if after_sticky else budget
         for s, e in _fit(doc.text, start, end, count, limit, code=block.kind == "code"):
             pieces.append((s, e, number, count(doc.text[s:e]) - SPECIAL_TOKENS, False))
     units: list[list[tuple[int, int, int, int, bool]]] = []
