@@ -1,7 +1,7 @@
 """Time what a documentation folder costs the real server: a start on an unchanged folder (until /api/health
 answers), adding one page over the API and removing it; and describe the passages the index holds.
 
-    python bench/incremental.py --docs /tmp/pg400 --index /tmp/pgidx --page /usr/share/doc/postgresql-doc-15/html/x.html
+    python -m bench.incremental --docs /tmp/pg400 --index /tmp/pgidx --page /usr/share/doc/postgresql-doc-15/html/x.html
 
 The index should already be built for the folder (`python -m qa index --docs ... --index ...`): this measures
 the incremental path, not the first build. Starts are repeated (--runs) and the median printed.
@@ -19,10 +19,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from qa.store import Index, current_generation
 
-from qa.store import Index, current_generation  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
