@@ -76,7 +76,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 3    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 4    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
@@ -232,14 +232,18 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
         spans = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
         if len(spans) <= 1:
             return _hard_cut(text, start, end, count, limit)
+    # each piece is counted with its [CLS]/[SEP], so a chunk stays 2 tokens a piece under the window: the cuts of
+    # the earlier splitter, whose SQuAD figures are the README's (filling exactly moved 102 of 2,258 passages
+    # and lost one top-3 hit in 1,200)
+    cap = limit + SPECIAL_TOKENS
     chunks: list[tuple[int, int]] = []
     chunk_start, chunk_end, used = spans[0][0], spans[0][0], 0
     for s, e in spans:
-        n = count(text[s:e]) - SPECIAL_TOKENS if e - s <= CHARS_PER_TOKEN * limit else limit + 1
-        if used and used + n > limit:
+        n = count(text[s:e]) if e - s <= CHARS_PER_TOKEN * limit else cap + 1
+        if used and used + n > cap:
             chunks.append((chunk_start, chunk_end))
             chunk_start, used = s, 0
-        if n > limit:  # one sentence, line or word longer than the window on its own
+        if n > cap:  # one sentence, line or word longer than the window on its own
             chunks.extend(_fit(text, s, e, count, limit, code))
             chunk_start, chunk_end, used = e, e, 0
             continue
