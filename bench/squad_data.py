@@ -21,7 +21,7 @@ class Question:
     answers: tuple[str, ...]  # answer texts (train has one per question)
     article: str              # article title as written in the document (spaces, URL escapes decoded)
     doc_id: str               # file stem of the article's document (`<slug>.txt`)
-    paragraph: int            # 1-based paragraph number in the written document
+    paragraph: int            # paragraph number in the written document, as cited: the title is paragraph 1
 
 
 def squad_path() -> Path:
@@ -67,7 +67,7 @@ def split_articles(path: Path | None, articles: int, seed: int) -> tuple[list[di
 
 def questions_of(article: dict, doc_id: str) -> list[Question]:
     title = title_of(article)
-    records, number = [], 0
+    records, number = [], 1  # paragraph 1 is the title
     for paragraph in article["paragraphs"]:
         if not clean(paragraph["context"]):
             continue
@@ -110,10 +110,10 @@ def write_documents(folder: Path, articles: int = DEFAULT_ARTICLES, seed: int = 
 
 def paragraphs(articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED,
                path: Path | None = None) -> list[tuple[str, int, str]]:
-    """(doc_id, 1-based paragraph number, text) of every paragraph `write_documents` writes, unsplit."""
+    """(doc_id, paragraph number as cited (the title is 1), text) of every paragraph `write_documents` writes."""
     return [(stem, number, text) for stem, article in _chosen(path, articles, seed)
             for number, text in enumerate((t for t in (clean(p["context"]) for p in article["paragraphs"]) if t),
-                                          start=1)]
+                                          start=2)]
 
 
 def _chosen(path: Path | None, articles: int, seed: int) -> list[tuple[str, dict]]:

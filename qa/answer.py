@@ -18,6 +18,11 @@ class Citation:
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence, offsets into passage.text
 
+    @property
+    def section(self) -> str:
+        """The passage's section path ("json > Basic usage > json.dumps"), "" if its document has no headings."""
+        return self.passage.section
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -22,7 +22,7 @@ from qa.collection import Collection, TooLarge
 from qa.engine import Engine
 from qa.guard import Cap
 from qa.lock import LockBusy
-from qa.readers import SUPPORTED_SUFFIXES, ReadError, suffix_of
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, suffix_of
 from qa.schema import AskRequest, AskResponse, DocumentOut, Error, Health, TextDocument, to_response
 from qa.store import DocumentInfo
 from qa.writes import Busy
@@ -176,7 +176,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(ReadError)
     async def unreadable(_: Request, exc: ReadError) -> JSONResponse:
-        return JSONResponse(status_code=getattr(exc, "status", 422), content={"detail": str(exc)})
+        return JSONResponse(status_code=415 if isinstance(exc, UnsupportedType) else 422, content={"detail": str(exc)})
 
     @app.exception_handler(Busy)
     async def busy(_: Request, exc: Busy) -> JSONResponse:

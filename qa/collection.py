@@ -18,6 +18,7 @@ from qa.ids import Ids
 from qa.indexing import read_sources, stale_reason, sync
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
+from qa.parse_cache import ParseCache
 from qa.settings import Settings
 from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation
 from qa.writes import WriteQueue
@@ -77,7 +78,11 @@ class Collection:
             if folder is None:
                 return None
             ids = Ids.load(self.root, folder)
-            documents = read_sources(self.settings.docs, self.root, ids)
+            cache = ParseCache(self.root)
+            try:
+                documents = read_sources(self.settings.docs, self.root, cache, ids)
+            finally:
+                cache.close()
             reason = stale_reason(folder, self.embedder, self.settings.max_passage_tokens, documents,
                                   self.settings.approximate_above)
             try:

@@ -1,13 +1,12 @@
-"""Read documents from disk into plain text with a title, dropping page boilerplate."""
+"""Read documents from disk into their blocks and text (the blocks joined), with a title, boilerplate dropped."""
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.readers import SUPPORTED_SUFFIXES, ReadError, read_bytes
+from qa.readers import SUPPORTED_SUFFIXES, Block, EmptyDocument, read_bytes
 
 # Whole lines that are web-page furniture, not content (matched case-insensitively, trailing colon allowed).
 BOILERPLATE = re.compile(
@@ -23,25 +22,34 @@ BOILERPLATE = re.compile(
 class Document:
     id: str          # stable id derived from the file name
     title: str       # the headline
-    text: str        # the full text; passages point into it by character offsets
-    body_start: int  # where the body starts (after the headline)
+    text: str        # the blocks joined by blank lines; passages point into it by character offsets
     path: str        # source file, relative to the documents folder
     sha256: str      # content hash of the file's bytes
-    pages: tuple[int, ...] = ()  # PDF: the offset where each page starts
+    blocks: tuple[Block, ...] = ()             # the title first, then the body in reading order
+    spans: tuple[tuple[int, int], ...] = ()    # each block's (start, end) in `text`
 
-    def page_at(self, offset: int) -> int | None:
-        """The 1-based page holding `offset`, for paged documents."""
-        return bisect.bisect_right(self.pages, offset) if self.pages else None
+    def block_text(self, number: int) -> str:
+        """The text of block `number` (1-based: block 1 is the title), as cited as "paragraph N"."""
+        start, end = self.spans[number - 1]
+        return self.text[start:end]
 
-    def content_spans(self) -> list[tuple[int, int]]:
-        """Character spans of the body's paragraphs: blank-line separated blocks, boilerplate dropped."""
-        spans = []
-        for match in re.finditer(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", self.text[self.body_start:]):
-            start, end = match.start() + self.body_start, match.end() + self.body_start
-            block = self.text[start:end].rstrip()
-            if not BOILERPLATE.match(block):
-                spans.append((start, start + len(block)))
-        return spans
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "path": self.path, "sha256": self.sha256,
+                "blocks": [[b.kind, b.text, b.level, list(b.path), b.page] for b in self.blocks]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Document:
+        blocks = tuple(Block(kind, text, level, tuple(path), page) for kind, text, level, path, page in data["blocks"])
+        return assemble(data["id"], data["title"], data["path"], data["sha256"], blocks)
+
+
+def assemble(doc_id: str, title: str, path: str, sha256: str, blocks: tuple[Block, ...]) -> Document:
+    """A document whose text is its blocks joined by blank lines, each block's span kept."""
+    spans, offset = [], 0
+    for block in blocks:
+        spans.append((offset, offset + len(block.text)))
+        offset += len(block.text) + 2
+    return Document(doc_id, title, "\n\n".join(b.text for b in blocks), path, sha256, blocks, tuple(spans))
 
 
 def document_id(relative_path: str) -> str:
@@ -49,14 +57,6 @@ def document_id(relative_path: str) -> str:
     stem = relative_path.rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     return slug or "document"
-
-
-def parse_text(text: str, fallback_title: str) -> tuple[str, int]:
-    """The headline (a Markdown heading or a short first line) and the offset where the body starts."""
-    match = re.match(r"\s*(#{1,6}[ \t]+)?(.+?)[ \t]*(\n|$)", text)
-    if match and (match.group(1) or (len(match.group(2)) <= 200 and "\n\n" in text[match.end(2):match.end(2) + 3])):
-        return match.group(2).strip(), match.end()
-    return fallback_title, 0
 
 
 def read_document(path: Path, root: Path) -> Document:
@@ -71,22 +71,13 @@ def parse_document(relative: str, data: bytes) -> Document:
     """
     parsed = read_bytes(relative, data)
     stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if parsed.title or parsed.pages:  # a title the format carries; a PDF's first line is no headline
-        title, body_start = parsed.title or stem.replace("-", " ").replace("_", " "), 0
-    else:
-        title, body_start = parse_text(parsed.text, fallback_title=stem.replace("-", " ").replace("_", " "))
-    doc = Document(
-        id=document_id(relative),
-        title=title,
-        text=parsed.text,
-        body_start=body_start,
-        path=relative,
-        sha256=hashlib.sha256(data).hexdigest(),
-        pages=parsed.pages,
-    )
-    if not doc.content_spans():
-        raise ReadError(f"{relative!r} has a title but no text to search")
-    return doc
+    title = parsed.title or stem.replace("-", " ").replace("_", " ")
+    body = tuple(b for b in parsed.blocks if not BOILERPLATE.match(b.text))
+    if not body:
+        raise EmptyDocument(f"{relative!r} has a title but no text to search")
+    first_page = body[0].page if parsed.paged else None
+    return assemble(document_id(relative), title, relative, hashlib.sha256(data).hexdigest(),
+                    (Block("title", title, 0, (), first_page), *body))
 
 
 def find_documents(folder: Path) -> list[Path]:

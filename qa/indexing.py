@@ -1,29 +1,35 @@
 """Bring the index up to date with the documents folder and the library: only new or changed text is embedded."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
-from qa.documents import Document, document_id, find_documents, read_document
+from qa.documents import Document, document_id, find_documents, parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
 from qa.library import LIBRARY, removed
-from qa.passages import split_passages, split_sentences
-from qa.readers import ReadError
+from qa.parse_cache import ParseCache
+from qa.passages import PASSAGES_VERSION, Passage, split_passages, split_sentences
+from qa.readers import READER_VERSION, ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
 from qa.vectors import kind_for
 
 log = logging.getLogger(__name__)
 
+READERS = f"{READER_VERSION}.{PASSAGES_VERSION}"  # a change to how files are read or split rebuilds the index
 
-def read_sources(docs: Path, root: Path, ids: Ids | None = None) -> list[Document]:
+
+def read_sources(docs: Path, root: Path, cache: ParseCache | None = None, ids: Ids | None = None) -> list[Document]:
     """The documents folder, less the files the user removed, and the library of added documents.
 
-    Each path keeps the id `ids` gave it (qa.ids); a file that can't be read is skipped with a warning.
+    Each path keeps the id `ids` gave it (qa.ids); a file that can't be read is skipped with a warning. With a
+    cache, a file read before (same content, name and readers' version) is taken from it instead of being read again.
     """
     ids = ids if ids is not None else Ids.load(root, current_generation(root))
     gone = {**removed(root), **ids.removed_files()}
@@ -31,19 +37,68 @@ def read_sources(docs: Path, root: Path, ids: Ids | None = None) -> list[Documen
     sources = [(docs, find_documents(docs))]
     if (root / LIBRARY).is_dir():
         sources.append((root, find_documents(root / LIBRARY)))  # paths read library/<name>
-    for folder, paths in sources:
-        for path in paths:
-            try:
-                doc = read_document(path, folder)
-            except (ReadError, OSError) as exc:
-                known = ids.assigned.get(path.relative_to(folder).as_posix())
-                log.warning("skipping %s: %s%s", path, exc, f" (its id {known!r} can be removed)" if known else "")
-                continue
-            if folder == docs and gone.get(doc.path) == doc.sha256:
-                continue
-            doc = replace(doc, id=ids.assign(doc.path, document_id(path.name) if folder == root else doc.id))
-            documents.append(doc)
+    files = [(folder, path) for folder, paths in sources for path in paths]
+    fresh = 0
+    for folder, path in tqdm(files, desc="reading documents", unit="file", disable=len(files) < 50, leave=False):
+        relative = path.relative_to(folder).as_posix()
+        known = ids.assigned.get(relative)
+        unreadable = f" (its id {known!r} can be removed)" if known else ""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log.warning("skipping %s: %s%s", path, exc, unreadable)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if folder == docs and gone.get(relative) == sha:
+            continue
+        doc, was_read = _document(relative, data, sha, cache)
+        fresh += was_read
+        if isinstance(doc, str):
+            log.warning("skipping %s: %s%s", path, doc, unreadable)
+            continue
+        doc = replace(doc, id=ids.assign(doc.path, document_id(path.name) if folder == root else doc.id))
+        documents.append(doc)
+    log.info("%d files: %d read, %d from the parse cache", len(files), fresh, len(files) - fresh)
     return documents
+
+
+def _document(relative: str, data: bytes, sha: str, cache: ParseCache | None) -> tuple[Document | str, bool]:
+    """The file's document, or why it can't be one; and whether the file had to be read (not cached)."""
+    key = f"doc:{READER_VERSION}:{sha}:{relative}"
+    cached = cache.get(key) if cache is not None else None
+    if isinstance(cached, dict):
+        return (Document.from_json(cached) if "blocks" in cached else str(cached.get("error"))), False
+    try:
+        doc: Document | str = parse_document(relative, data)
+    except ReadError as exc:
+        doc = str(exc)
+    if cache is not None:
+        cache.put(key, doc.to_json() if isinstance(doc, Document) else {"error": doc})
+    return doc, True
+
+
+def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
+              cache: ParseCache | None) -> tuple[list[Passage], list[list[tuple[int, int]]]]:
+    """Every document's passages and each passage's sentence spans, from the cache where the document was split
+    before with this tokenizer and window."""
+    passages: list[Passage] = []
+    sentences: list[list[tuple[int, int]]] = []
+    for doc in documents:
+        key = f"split:{READERS}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
+        cached = cache.get(key) if cache is not None else None
+        if isinstance(cached, list):
+            for paragraph, start, end, page, section, spans in cached:
+                passages.append(Passage(doc.id, paragraph, start, end, doc.text[start:end], page, section))
+                sentences.append([(s, e) for s, e in spans])
+            continue
+        split = split_passages(doc, embedder.count_tokens, max_tokens)
+        spans = [split_sentences(p.text) or [(0, len(p.text))] for p in split]
+        passages.extend(split)
+        sentences.extend(spans)
+        if cache is not None:
+            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, s] for p, s in zip(split, spans,
+                                                                                                 strict=True)])
+    return passages, sentences
 
 
 def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, documents: list[Document],
@@ -57,6 +112,8 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
         return f"the stored index is unreadable ({exc})"
     if meta.get("format") != FORMAT_VERSION:
         return f"the stored index has format {meta.get('format')}, this version reads {FORMAT_VERSION}"
+    if meta.get("readers") != READERS:
+        return f"the stored index was read and split by readers version {meta.get('readers')}, this is {READERS}"
     if meta.get("model") != embedder.name or meta.get("max_tokens") != max_tokens:
         return f"the stored index was made with model {meta.get('model')} ({meta.get('max_tokens')} tokens)"
     stored = meta.get("files", {})
@@ -78,12 +135,12 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
     """Vectors for the texts: from the cache where the text was seen before, else from the model."""
     keys = [EmbeddingCache.key(t) for t in texts]
     known = cache.get(keys)
-    by_key = dict(zip(keys, texts))
+    by_key = dict(zip(keys, texts, strict=True))
     missing = [k for k in by_key if k not in known]
     if missing:
         log.info("embedding %d new texts (%d reused)", len(missing), len(by_key) - len(missing))
         fresh = embedder([by_key[k] for k in missing], progress=len(missing) > 64)
-        new = dict(zip(missing, fresh))
+        new = dict(zip(missing, fresh, strict=True))
         cache.put(new)
         known.update(new)
     if not texts:
@@ -92,31 +149,36 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.nda
 
 
 def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximate_above: int | None = None) -> Index:
-    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors.
+    """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors,
+    and the documents read and split before (qa.parse_cache).
 
     Vector search stays exact up to `approximate_above` vectors and is HNSW beyond (qa.vectors).
     """
-    folder = current_generation(root)
-    ids = Ids.load(root, folder)
-    documents = read_sources(docs, root, ids)
-    ids.save(root)
-    reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
-    if reason is None and folder is not None:
-        try:
-            return Index.load(folder)
-        except Exception as exc:  # a damaged generation is rebuilt, never served
-            reason = f"the stored index could not be loaded ({exc})"
-    log.info("building the index in %s: %s", root, reason)
-    passages = [p for d in documents for p in split_passages(d, embedder.count_tokens, max_tokens)]
-    sentences = [split_sentences(p.text) or [(0, len(p.text))] for p in passages]
-    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences) for s, e in spans]
-    cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    cache = ParseCache(root)
     try:
-        # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
-        vectors = embed([p.text for p in passages] + sentence_texts, embedder, cache)
+        folder = current_generation(root)
+        ids = Ids.load(root, folder)
+        documents = read_sources(docs, root, cache, ids)
+        ids.save(root)
+        reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
+        if reason is None and folder is not None:
+            try:
+                return Index.load(folder)
+            except Exception as exc:  # a damaged generation is rebuilt, never served
+                reason = f"the stored index could not be loaded ({exc})"
+        log.info("building the index in %s: %s", root, reason)
+        passages, sentences = split_all(documents, embedder, max_tokens, cache)
+        cache.prune()
     finally:
         cache.close()
-    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens,
+    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+    vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    try:
+        # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
+        vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache)
+    finally:
+        vectors_cache.close()
+    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": READERS,
             "files": {d.path: d.sha256 for d in documents}, "ids": {d.path: d.id for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
                               vectors[len(passages):], approximate_above)

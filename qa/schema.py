@@ -71,7 +71,8 @@ class PassageOut(BaseModel):
     text: str = Field(description="the whole passage")
     highlight: Span = Field(description="the answering sentence, character offsets into `text`")
     document: DocumentRef
-    paragraph: int = Field(description="1-based paragraph number in the document")
+    section: str = Field(default="", description='the section path, "Title > Heading > Term"; "" if none')
+    paragraph: int = Field(description="1-based paragraph number in the document (the title is paragraph 1)")
     page: int | None = Field(default=None, description="1-based page, for paged documents (PDF)")
     start: int = Field(description="character offset of the passage in the document's text")
     end: int
@@ -125,6 +126,7 @@ def to_response(answer: Answer) -> AskResponse:
                 text=c.passage.text,
                 highlight=Span(start=c.highlight[0], end=c.highlight[1]),
                 document=DocumentRef(id=c.passage.doc_id, title=c.title),
+                section=c.section,
                 paragraph=c.passage.paragraph,
                 page=c.passage.page,
                 start=c.passage.start,

@@ -23,7 +23,7 @@ from qa.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: passages carry their section path
 CURRENT = "CURRENT"
 GENERATION = re.compile(r"gen-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 
@@ -112,7 +112,7 @@ class Index:
         marks = ",".join("?" * len(rows))
         found = {
             r[0]: Passage(*r[1:])
-            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page FROM passages "
+            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page, section FROM passages "
                                  f"WHERE row IN ({marks})", tuple(int(r) for r in rows))
         }
         return [found[int(r)] for r in rows]
@@ -183,11 +183,12 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     with sqlite3.connect(tmp / "store.sqlite") as db:
         db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT)")
         db.execute("CREATE TABLE passages (row INTEGER PRIMARY KEY, doc_id TEXT, paragraph INTEGER, "
-                   "start INTEGER, end INTEGER, text TEXT, page INTEGER)")
+                   "start INTEGER, end INTEGER, text TEXT, page INTEGER, section TEXT)")
         db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
                        [(d.id, d.title, d.path, d.sha256, d.text) for d in documents])
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page) for i, p in enumerate(passages)])
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page, p.section)
+                        for i, p in enumerate(passages)])
         db.execute("CREATE INDEX passages_doc ON passages (doc_id)")
         db.execute("CREATE TABLE sentences (row INTEGER PRIMARY KEY, passage INTEGER, start INTEGER, end INTEGER)")
         db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)",
@@ -206,7 +207,7 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
         kinds[name] = built.kind
     np.save(tmp / "sentence_offsets.npy", np.cumsum([0] + [len(s) for s in sentences]).astype(np.int64))
     (tmp / "bm25").mkdir()
-    LexicalIndex.build([p.text for p in passages]).save(tmp / "bm25")
+    LexicalIndex.build([p.indexed() for p in passages]).save(tmp / "bm25")  # the section path is searched too
     meta = {**meta, "format": FORMAT_VERSION, "documents": len(documents), "passages": len(passages),
             "sentences": len(sentence_vectors), "search": kinds,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S")}

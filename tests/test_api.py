@@ -34,7 +34,7 @@ def test_answer_quotes_the_highlighted_sentence_with_its_citation(server) -> Non
     assert first["document"] == {
         "id": "putins-clock-is-ticking-for-lukashenko",
         "title": "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."}
-    assert first["paragraph"] == 14 and SEED_TEXT[first["start"]:first["end"]] == first["text"]
+    assert first["paragraph"] == 15 and SEED_TEXT[first["start"]:first["end"]] == first["text"]
     assert first["page"] is None
     assert [p["rank"] for p in reply["passages"]] == [1, 2, 3]
     assert 0 <= reply["passages"][-1]["score"] <= first["score"] <= 1

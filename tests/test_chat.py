@@ -154,7 +154,8 @@ def test_add_file_turns_every_failure_into_a_message(tmp_path: Path, small_engin
     file = tmp_path / "tool.exe"
     file.write_bytes(b"MZ")
     assert add_file(small_engine, file) == (
-        "error", "tool.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf.")
+        "error",
+        "tool.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.")
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (300 * 1024 // 5))
     assert add_file(small_engine, big) == ("error", "big.txt was not added: it is 0.3 MB, larger than the limit of "
@@ -174,7 +175,7 @@ def test_remove_document_by_id(small_engine) -> None:
 def test_status_lines_are_escaped_and_marked_by_kind() -> None:
     shown = status_html([("ok", "Added “<b>”"), ("error", "x.exe was not added"), ("pending", "Adding y.pdf…")],
                         upload_hint(20))
-    assert shown.startswith("<p class='hint'>.txt, .md, .html, .htm, .pdf files of up to 20 MB each")
+    assert shown.startswith("<p class='hint'>.txt, .md, .html, .htm, .pdf, .docx files of up to 20 MB each")
     assert "<li class='ok'>✓ Added “&lt;b&gt;”</li><li class='error'>✗ x.exe was not added</li>" in shown
     assert "<li class='pending'>Adding y.pdf…</li>" in shown
     assert status_html([]) == "<ul class='status' role='status'></ul>"
@@ -209,7 +210,7 @@ def test_gradio_client_asks_the_documents(server) -> None:
     assert AskResponse.model_validate(reply).query == QUESTION
     first = reply["passages"][0]
     assert reply["found"] is True and "delivered T-72 tanks" in first["text"]
-    assert first["document"]["title"] == TITLE and first["paragraph"] == 5
+    assert first["document"]["title"] == TITLE and first["paragraph"] == 6  # the headline is paragraph 1
     sentence = first["text"][first["highlight"]["start"]:first["highlight"]["end"]]
     assert reply["answer"].startswith(sentence + " [1]")
     assert len(client.predict("What is the capital of France?", 1, api_name="/ask")["passages"]) == 1

@@ -129,7 +129,7 @@ def test_ask_and_check_the_citation(open_chat, server) -> None:
     assert "[1]" in reply.locator(".answer").inner_text()
     source = reply.locator(".source").filter(has=page.locator("> p > mark", has_text="legitimately elected")).first
     assert TITLE in source.locator(".source-head").inner_text()
-    assert "paragraph 14" in source.locator(".source-head").inner_text()
+    assert "paragraph 15" in source.locator(".source-head").inner_text()
     assert not source.locator(".context").first.is_visible()
     source.get_by_text("Show in context").click()
     assert "If Putin’s regime collapses" in source.locator(".context").first.inner_text()
@@ -173,7 +173,7 @@ def test_a_phone_sized_window(open_chat) -> None:
     chat = open_chat(390, 844, device_scale_factor=2, is_mobile=True, has_touch=True)
     reply = chat.ask(example="What did Belarus supply Russia?")
     first = reply.locator(".source").first
-    assert "delivered T-72 tanks" in first.inner_text() and "paragraph 5" in first.inner_text()
+    assert "delivered T-72 tanks" in first.inner_text() and "paragraph 6" in first.inner_text()
     assert first.locator("> p > mark").inner_text() in reply.locator(".answer").inner_text()
     page = chat.page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
@@ -257,7 +257,7 @@ def test_add_ask_and_remove_documents_in_the_chat(open_chat, own_server: Server,
     statuses = chat.add_files(tmp_path / "snails.html", tmp_path / "setup.exe", big)
     assert statuses == [
         "✓ “Caring for garden snails” is already there (2 passages): nothing was added.",
-        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf.",
+        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.",
         f"✗ big.txt was not added: it is 1.5 MB, larger than the limit of {UPLOAD_LIMIT_MB} MB. "
         "Split it into smaller files."]
     assert page.locator("#documents-status li.error").count() == 2

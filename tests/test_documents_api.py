@@ -120,7 +120,8 @@ def test_a_seed_document_can_be_removed_and_stays_removed(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("name, data, status, words", [
-    ("notes.docx", b"PK\x03\x04 not really", 415, ".pdf"),
+    ("notes.docx", b"PK\x03\x04 not really", 422, "Word file could not be read"),
+    ("notes.xlsx", b"PK\x03\x04", 415, ".docx"),
     ("notes.exe", b"MZ", 415, "unsupported file type"),
     ("empty.txt", b"", 422, "empty"),
     ("blank.md", b"   \n\n  ", 422, "empty"),

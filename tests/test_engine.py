@@ -37,3 +37,26 @@ def test_a_question_that_only_looks_like_a_follow_up_is_searched_alone(engine) -
 def test_a_when_question_needs_a_time_in_the_passage(engine) -> None:
     assert not engine.ask("When will Poland receive the Apache helicopters?").found
     assert engine.ask("When did Ukrainian drones enter Belarusian airspace?").found
+
+
+def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.schema import to_response
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "ferry.md").write_text(
+        "# Ferry guide\n\n## Tickets\n\n### Prices\n\nA return ticket to the island costs nine euros for adults "
+        "and four euros for children. Tickets are sold at the harbour office and on board, where only cash is "
+        "taken.\n\n## Timetable\n\nThe first ferry leaves the harbour at seven in the morning and the last one "
+        "returns from the island at ten at night, every day of the year except Christmas.\n",
+        encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    answer = engine.ask("What does a return ticket cost?")
+    assert answer.passages[0].section == "Ferry guide > Tickets > Prices"
+    assert [c.section for c in engine.ask("When does the first ferry leave?").passages] == [
+        "Ferry guide > Timetable", "Ferry guide > Tickets > Prices"]
+    out = to_response(answer).model_dump()["passages"][0]
+    assert out["section"] == "Ferry guide > Tickets > Prices"
+    assert out["text"].startswith("Tickets\n\nPrices\n\nA return")
+    assert out["paragraph"] == 2  # block 1 is the title, block 2 the "Tickets" heading the passage starts with

@@ -26,15 +26,33 @@ def embedded(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith("embedding")]
 
 
-def test_restart_reuses_the_index_without_embedding(docs: Path, tmp_path: Path, embedder, caplog) -> None:
+def files_read(caplog: pytest.LogCaptureFixture) -> str:
+    return next(r.getMessage() for r in caplog.records if "from the parse cache" in r.getMessage())
+
+
+def test_restart_reuses_the_index_without_reading_or_embedding(docs: Path, tmp_path: Path, embedder, caplog) -> None:
     caplog.set_level(logging.INFO)
     first = sync(docs, tmp_path / "index", embedder, 256)
     generation = first.folder
-    assert first.document("harbour") is not None and len(first) == 25
+    assert first.document("harbour") is not None and files_read(caplog) == "2 files: 2 read, 0 from the parse cache"
     caplog.clear()
     again = sync(docs, tmp_path / "index", embedder, 256)
     assert again.folder == generation and embedded(caplog) == []
-    assert "building" not in caplog.text
+    assert "building" not in caplog.text and files_read(caplog) == "2 files: 0 read, 2 from the parse cache"
+
+
+def test_adding_a_file_reads_only_that_file_and_unreadable_files_are_not_read_twice(docs: Path, tmp_path: Path,
+                                                                                     embedder, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    before = len(sync(docs, tmp_path / "index", embedder, 256))
+    (docs / "guide.md").write_text("# Guide\n\n## Install\n\nRun the installer twice.\n", encoding="utf-8")
+    caplog.clear()
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    assert files_read(caplog) == "4 files: 1 read, 3 from the parse cache"
+    assert "skipping" in caplog.text and "broken.pdf" in caplog.text  # still said, from the cache
+    guide = [p for p in index.passages(list(range(len(index)))) if p.doc_id == "guide"]
+    assert len(index) == before + 1 and [p.section for p in guide] == ["Guide > Install"]
 
 
 def test_changed_and_removed_files_are_picked_up_reusing_unchanged_vectors(docs: Path, tmp_path: Path, embedder,
@@ -47,13 +65,14 @@ def test_changed_and_removed_files_are_picked_up_reusing_unchanged_vectors(docs:
     caplog.clear()
     index = sync(docs, tmp_path / "index", embedder, 256)
     assert "1 changed" in caplog.text
-    assert len(embedded(caplog)) == 1 and embedded(caplog)[0].startswith("embedding 1 new texts")  # only the changed one
+    # only the changed paragraph is embedded
+    assert len(embedded(caplog)) == 1 and embedded(caplog)[0].startswith("embedding 1 new texts")
     texts = [p.text for p in index.passages(list(range(len(index))))]
     assert "Tickets cost twelve euros now." in texts and "Tickets cost nine euros." not in texts
 
     (docs / "harbour.txt").unlink()
     index = sync(docs, tmp_path / "index", embedder, 256)
-    assert index.document("harbour") is None and len(index) == 23
+    assert index.document("harbour") is None and len(index) == len(sync(SEEDS, tmp_path / "seed-only", embedder, 256))
     assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("gen-")]) == 1
 
 
@@ -67,6 +86,11 @@ def test_an_index_from_another_format_or_model_is_rebuilt_with_a_reason(docs: Pa
     index = sync(docs, tmp_path / "index", embedder, 256)
     assert "made with model some-other-model" in caplog.text and index.folder != folder
     assert index.meta["model"] == embedder.name
+    meta = json.loads((index.folder / "meta.json").read_text())
+    (index.folder / "meta.json").write_text(json.dumps({**meta, "readers": "1.0"}))
+    caplog.clear()
+    assert sync(docs, tmp_path / "index", embedder, 256).folder != index.folder
+    assert "read and split by readers version 1.0" in caplog.text
 
 
 def test_a_crash_mid_write_leaves_the_previous_index_in_service(docs: Path, tmp_path: Path, embedder, caplog) -> None:
@@ -83,9 +107,10 @@ def test_a_crash_mid_write_leaves_the_previous_index_in_service(docs: Path, tmp_
 
 def test_a_damaged_generation_is_rebuilt_not_served(docs: Path, tmp_path: Path, embedder, caplog) -> None:
     root = tmp_path / "index"
-    folder = sync(docs, root, embedder, 256).folder
+    first = sync(docs, root, embedder, 256)
+    folder, passages = first.folder, len(first)
     (folder / "vectors.faiss").write_bytes(b"garbage")
     caplog.set_level(logging.INFO)
     index = sync(docs, root, embedder, 256)
-    assert "could not be loaded" in caplog.text and len(index) == 25
+    assert "could not be loaded" in caplog.text and len(index) == passages
     assert embedded(caplog) == []      # the vectors come back from the embedding cache

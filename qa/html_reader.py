@@ -1,0 +1,184 @@
+"""Read an HTML page into blocks: headings, paragraphs, list items, dt/dd, verbatim code, table rows; no furniture."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from qa.blocks import Builder, Parsed, Unreadable, clean_inline, row_text, term_name
+
+# Page furniture: navigation, headers and footers, sidebars (generic, Sphinx, DocBook, MkDocs-like themes).
+FURNITURE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+                  "button", "template", "head", "input", "select", "textarea", "object", "embed", "canvas"]
+FURNITURE = ("[role=navigation], [role=search], [role=banner], [role=contentinfo], [aria-hidden=true], "
+             ".nav, .navbar, .menu, .sidebar, .cookie, .ad, .skip-link, .breadcrumb, .breadcrumbs, "
+             ".related, .sphinxsidebar, .sphinxsidebarwrapper, .footer, .header, .headerlink, .toctree-wrapper, "
+             ".contents.topic, nav.contents, .navheader, .navfooter, .toc, .list-of-tables, .list-of-figures, "
+             ".list-of-examples, .indexterm, #searchbox, .searchbox, .edit-this-page, .copybutton")
+# A block that is nothing but navigation words ("Prev Up Home Next", "« previous | next »").
+NAV_ONLY = re.compile(r"^(?:\s|[|·•»«<>←→↑\[\]()]|prev(?:ious)?|next|up|home|index|modules|top|"
+                      r"table of contents|contents|back to top|skip to (?:main )?content)+$", re.IGNORECASE)
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+ADMONITIONS = ["note", "tip", "warning", "caution", "important", "admonition", "hint", "danger", "attention"]
+BLOCKS = {"p", "pre", "ul", "ol", "dl", "table", "div", "section", "article", "main", "blockquote", "figure",
+          "details", "li", "dt", "dd", "body", "center", "address", "fieldset", "hr", "menu",
+          "figcaption", "summary", *HEADINGS}
+ANCHOR_MARKS = "¶§\uf0c1🔗#"
+
+
+def read_html(markup: str) -> Parsed:
+    """The readable content of a page as blocks; its title from <h1> (or <title>), without anchor marks."""
+    soup = BeautifulSoup(markup, "html.parser")
+    page_title = _text(soup.title) if soup.title else ""
+    for tag in soup(FURNITURE_TAGS):
+        tag.decompose()
+    for tag in soup.select(FURNITURE):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
+    h1 = root.find("h1") if isinstance(root, Tag) else None
+    title = (_text(h1) if h1 else "") or page_title or None
+    walker = _Walker(title)
+    try:
+        walker.visit(root)
+    except RecursionError as exc:
+        raise Unreadable("the page is nested too deeply to read") from exc
+    walker.flush()
+    return walker.builder.parsed(title)
+
+
+def _text(tag: Tag) -> str:
+    """Inline text joined as the browser shows it (no spaces added around markup), anchor marks dropped."""
+    for br in tag.find_all("br"):
+        br.replace_with(" ")
+    return clean_inline(tag.get_text("")).rstrip(ANCHOR_MARKS + " ")
+
+
+class _Walker:
+    """Depth-first over the page: block elements become blocks, loose inline text becomes a paragraph."""
+
+    def __init__(self, title: str | None) -> None:
+        self.builder = Builder()
+        self.title = title
+        self.title_seen = False
+        self.inline: list[str] = []
+
+    def flush(self) -> None:
+        text = clean_inline("".join(self.inline))
+        self.inline.clear()
+        if text and not NAV_ONLY.match(text):
+            self.builder.add("paragraph", text)
+
+    def visit(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                self.inline.append(str(child))
+            elif isinstance(child, Tag):
+                self.element(child)
+
+    def element(self, tag: Tag) -> None:
+        name = tag.name
+        if name not in BLOCKS and not tag.find(BLOCKS - {"hr"}):
+            self.inline.append(" " if name == "br" else tag.get_text(""))  # inline markup: joined as shown
+            return
+        self.flush()
+        if name in HEADINGS:
+            text = _text(tag)
+            if not self.title_seen and text == self.title:
+                self.title_seen = True  # the headline is the document's title, not a section of it
+            elif tag.find_parent(class_=ADMONITIONS):
+                self.builder.add("label", text)  # DocBook's <h3>Note</h3> inside div.note labels, opens no section
+            else:
+                self.builder.heading(text, HEADINGS[name])
+        elif name == "pre":
+            self.builder.add("code", tag.get_text(""))
+        elif name == "p" and not tag.find(BLOCKS - {"hr"}):
+            self.paragraph(tag)
+        elif name in ("ul", "ol", "menu"):
+            for item in tag.find_all("li", recursive=False):
+                self.item(item)
+            self.other_children(tag, "li")
+        elif name == "li":
+            self.item(tag)
+        elif name == "dl":
+            self.definitions(tag)
+        elif name == "table":
+            self.table(tag)
+        else:
+            self.visit(tag)
+        self.flush()
+
+    def paragraph(self, tag: Tag) -> None:
+        text = _text(tag)
+        if text and not NAV_ONLY.match(text):
+            self.builder.add("paragraph", text)
+
+    def item(self, li: Tag) -> None:
+        """A list item: its text is an item; paragraphs inside it are items too, nested lists and code follow."""
+        before = len(self.builder.blocks)
+        self.visit(li)
+        self.flush()
+        blocks = self.builder.blocks
+        for i in range(before, len(blocks)):
+            if blocks[i].kind == "paragraph":
+                blocks[i] = replace(blocks[i], kind="item")
+
+    def other_children(self, tag: Tag, skip: str) -> None:
+        for child in tag.children:
+            if isinstance(child, Tag) and child.name != skip:
+                self.element(child)
+
+    def definitions(self, dl: Tag) -> None:
+        """dt (a signature, a term) then dd (its description); a dt with an anchor opens a section of its own."""
+        terms = dl.find_all("dt", recursive=False)
+        sectioned = any(dt.get("id") or dt.find(id=True) for dt in terms)  # entries one can link to: API, options
+        open_section = False
+        for child in dl.children:
+            if not isinstance(child, Tag):
+                continue
+            if child.name == "dt":
+                if open_section:
+                    self.builder.close_term()
+                    open_section = False
+                text = _text(child)
+                if not text:
+                    continue
+                if sectioned:
+                    self.builder.open_term(term_name(text))
+                    open_section = True
+                self.builder.add("term", text)
+            elif child.name == "dd":
+                self.visit(child)
+                self.flush()
+            else:
+                self.element(child)
+        if open_section:
+            self.builder.close_term()
+
+    def table(self, table: Tag) -> None:
+        """Each row as 'Header: value; ...' so header and value meet; a table holding code, lists or tables in its
+        cells is a layout table and read through."""
+        rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+        cells = [[c for c in r.find_all(["th", "td"], recursive=False)] for r in rows]
+        if not rows or table.find(["pre", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"]):
+            self.visit(table)
+            return
+        for inner in table.find_all(["p", "div", "br"]):
+            inner.insert_after(" ")  # paragraphs inside a cell: "signature description", not "signaturedescription"
+        caption = table.find("caption")
+        if caption is not None and _text(caption):
+            self.builder.add("paragraph", _text(caption))
+        header: list[str] = []
+        first = cells[0]
+        columns = max(len(c) for c in cells)
+        if columns > 1 and (rows[0].find_parent("thead") is not None or all(c.name == "th" for c in first)):
+            header = [_text(c) for c in first]
+            cells = cells[1:]
+        elif rows[0].find_parent("thead") is not None:
+            cells = cells[1:]  # a one-column table's header names the column, not each row
+        for row in cells:
+            values = [_text(c) for c in row]
+            if any(values):
+                self.builder.add("row", row_text(header, values))
