@@ -25,6 +25,9 @@ class AskRequest(BaseModel):
     history: list[Message] = Field(default_factory=list, max_length=100,
                                    description="earlier turns of the conversation, oldest first")
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="how many passages to return (1-20)")
+    documents: list[str] | None = Field(default=None, min_length=1, max_length=1000,
+                                        description="ask only these documents (ids from GET /api/documents); "
+                                                    "leave it out to ask all of them")
 
     @field_validator("question")
     @classmethod
@@ -86,6 +89,11 @@ class DocumentOut(BaseModel):
     title: str
     path: str
     passages: int
+
+
+class DocumentText(DocumentOut):
+    """A document with its text (GET /api/documents/{id}?text=true)."""
+    text: str = Field(description="the document's text: the passages' `start`/`end` are offsets into it")
 
 
 class Health(BaseModel):
