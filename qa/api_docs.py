@@ -25,7 +25,8 @@ REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 @cache
 def redoc_bundle() -> bytes:
     """ReDoc's standalone bundle with its one outside request (the logo) pointed at this server."""
-    return (ASSETS / "redoc.standalone.js").read_bytes().replace(REDOC_LOGO.encode(), f"{ASSETS_URL}/favicon.png".encode())
+    bundle = (ASSETS / "redoc.standalone.js").read_bytes()
+    return bundle.replace(REDOC_LOGO.encode(), f"{ASSETS_URL}/favicon.png".encode())
 
 
 def add_docs(app: FastAPI) -> None:

@@ -107,7 +107,7 @@ def reply_html(response: AskResponse, question: str, threshold: float,
 def plain(message: str) -> str:
     """A chat message as plain text: the answer alone, without its sources, tools or markup."""
     answer = re.sub(r"<p class='answer-tools'>.*?</p>", "", message.split(SOURCES)[0])
-    return html.unescape(re.sub(r"<[^>]+>", " ", answer)).strip()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", answer)).split())
 
 
 def counted(n: int, noun: str) -> str:

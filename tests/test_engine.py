@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
+from qa.engine import NO_DOCUMENTS, UnknownDocuments
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -37,3 +40,19 @@ def test_a_question_that_only_looks_like_a_follow_up_is_searched_alone(engine) -
 def test_a_when_question_needs_a_time_in_the_passage(engine) -> None:
     assert not engine.ask("When will Poland receive the Apache helicopters?").found
     assert engine.ask("When did Ukrainian drones enter Belarusian airspace?").found
+
+
+def test_ask_only_some_documents(small_engine) -> None:
+    small_engine.add("bees.txt", b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")
+    everywhere = {c.passage.doc_id for c in small_engine.ask("When are the pears planted or picked?", top_k=5).passages}
+    assert everywhere == {"orchard", "bees"}
+    only = small_engine.ask("When are the pears planted or picked?", top_k=5, documents=["bees"])
+    assert {c.passage.doc_id for c in only.passages} == {"bees"}
+    with pytest.raises(UnknownDocuments, match="no document with id 'nope'"):
+        small_engine.ask("Bees?", documents=["orchard", "nope"])
+
+
+def test_with_no_documents_a_question_is_told_to_add_some(small_engine) -> None:
+    small_engine.remove("orchard")
+    answer = small_engine.ask("When were the pear trees planted?")
+    assert (answer.answer, answer.found, answer.passages) == (NO_DOCUMENTS, False, [])
