@@ -7,7 +7,9 @@ server (system fonts, no analytics), so it works offline.
 """
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from qa.documents_panel import (
 from qa.engine import Engine, UnknownDocuments
 from qa.render import plain, question_html, reply_html
 from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, to_response
+from qa.store import DocumentInfo
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,11 @@ def history_turns(history: list[dict] | None) -> list[Turn]:
     """Gradio's chat history as conversation turns, oldest first."""
     return [Turn(m["role"], plain(text_of(m.get("content")))) for m in history or []
             if m.get("role") in ("user", "assistant")]
+
+
+def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str]) -> str:
+    """The line above the chat, as HTML."""
+    return f"<p>{html.escape(summary(docs, chosen))}</p>"
 
 
 def build(engine: Engine) -> gr.Blocks:
@@ -126,7 +134,7 @@ def build(engine: Engine) -> gr.Blocks:
         kept = [c for c in chosen or [] if c in ids]
         rows = [{"id": d.id, "label": label(d, docs), "title": d.title} for d in docs]
         examples = [[q] for d in docs for q in EXAMPLES.get(d.title, [])]
-        return (rows, kept, summary(docs, kept), gr.Dataset(samples=examples, visible=bool(examples)),
+        return (rows, kept, searched(docs, kept), gr.Dataset(samples=examples, visible=bool(examples)),
                 gr.Accordion(label=f"Your documents ({len(docs)})"))
 
     def adding(paths: list[str] | None) -> tuple[str, Any]:
@@ -156,7 +164,7 @@ def build(engine: Engine) -> gr.Blocks:
 
     def toggle(doc_id: str, ticked: bool, chosen: list[str]) -> tuple[list[str], str]:
         now = [c for c in chosen or [] if c != doc_id] + ([doc_id] if ticked else [])
-        return now, summary(engine.index.documents(), now)
+        return now, searched(engine.index.documents(), now)
 
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as blocks:
         chosen = gr.State([])          # ids of the documents to ask only ([]: all of them)

@@ -56,11 +56,23 @@
     }
   });
 
-  // Each document's remove button says which document it removes, to screen readers too.
-  const name = () => document.querySelectorAll('#your-documents .doc-row').forEach((row) => {
-    const title = row.querySelector('.doc-ask label span, .doc-ask label')?.textContent.split(' · ')[0].trim();
-    const button = row.querySelector('.doc-remove');
-    if (title && button) button.setAttribute('aria-label', `Remove “${title}”`);
-  });
-  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+  // Each document's remove button says which document it removes, to screen readers too. Gradio reuses a
+  // button's element for another button when the list changes, so a name set here is taken off any button
+  // that is no longer a remove button.
+  const name = () => {
+    document.querySelectorAll('button[data-qa-named]:not(.doc-remove)').forEach((button) => {
+      button.removeAttribute('aria-label');
+      button.removeAttribute('data-qa-named');
+    });
+    document.querySelectorAll('#your-documents .doc-row').forEach((row) => {
+      const title = row.querySelector('.doc-ask label')?.textContent.split(' · ')[0].trim();
+      const button = row.querySelector('.doc-remove');
+      if (title && button && button.getAttribute('aria-label') !== `Remove “${title}”`) {
+        button.setAttribute('aria-label', `Remove “${title}”`);
+        button.setAttribute('data-qa-named', '');
+      }
+    });
+  };
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true, characterData: true,
+                                                     attributes: true, attributeFilter: ['class']});
 }
