@@ -74,7 +74,8 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             + f"<p class='passage'>{passage}</p>"
             + (f"<p class='context after'>{html.escape(after)}</p>" if after else "")
             + "<div class='source-links'>"
-            + ("<details class='in-context'><summary>Show in context</summary></details>" if before or after else "")
+            + ("<details class='in-context'><summary><span class='closed'>Show in context</span>"
+               "<span class='open'>Hide the context</span></summary></details>" if before or after else "")
             + f"<a class='open-document' href='{html.escape(view_url(p.document.id, p.start, p.end))}' "
               f"target='_blank'>Open the document here</a></div></div>")
 

@@ -469,6 +469,11 @@ def test_add_files_is_disabled_while_adding(open_chat, own_server: Server, tmp_p
     chat.screenshot("chat-adding.png", full_page=True)
     chat.page.locator("#documents-status li.ok").wait_for(timeout=120_000)
     assert not chat.page.evaluate(disabled)
+    (tmp_path / "setup.exe").write_bytes(b"MZ\x90\x00\x03 not a document")
+    assert chat.add_files(tmp_path / "setup.exe")[0].startswith("✗ setup.exe was not added")
+    assert chat.page.evaluate("document.body.classList.contains('dark')")  # Gradio follows the system's dark mode
+    assert contrast(chat.page, "#documents-status li.error") >= 4.5  # WCAG AA for text
+    chat.screenshot("chat-error-dark.png", full_page=True)
     chat.remove("Depot ledger")
 
 

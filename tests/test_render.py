@@ -81,7 +81,7 @@ def test_show_in_context_adds_the_paragraphs_around_without_repeating_the_passag
     [card, *_] = cards(reply_html(response(True), "q?", 0.5, lambda _: DOCUMENT))
     assert "<p class='context before'>First paragraph.</p><p class='passage'>" in card
     assert "</p><p class='context after'>Third paragraph.</p>" in card
-    assert card.count("It answers.") == 1 and "<summary>Show in context</summary>" in card
+    assert card.count("It answers.") == 1 and "<summary><span class='closed'>Show in context</span>" in card
     alone = "Only this."
     lone = PassageOut(rank=1, score=0.9, text=alone, highlight=Span(start=0, end=10),
                       document=DocumentRef(id="d", title="T"), paragraph=1, start=0, end=10)
