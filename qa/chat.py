@@ -22,6 +22,7 @@ from qa.documents_panel import (
     Removed,
     Status,
     add_file,
+    confirm_html,
     forget_upload,
     label,
     remove_document,
@@ -208,7 +209,7 @@ def build(engine: Engine) -> gr.Blocks:
                                 lambda i=row["id"]: i, None, confirming, api_visibility="private", queue=False)
                     if pending == row["id"]:
                         with gr.Row(elem_classes=["doc-confirm"], key=f"confirm-{row['id']}"):
-                            gr.HTML(f"<p>Remove “{row['title']}”? It will no longer be searched or cited.</p>",
+                            gr.HTML(confirm_html(row["title"]),
                                     padding=False, elem_classes=["confirm-text"])
                             gr.Button("Yes, remove it", variant="stop", size="sm", scale=0, min_width=120,
                                       elem_classes=["confirm-remove"]).click(

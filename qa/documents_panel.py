@@ -110,6 +110,11 @@ def status_html(statuses: Sequence[Status], hint: str = "") -> str:
     return f"{shown_hint}<ul class='status' role='status'>{rows}</ul>"
 
 
+def confirm_html(title: str) -> str:
+    """The question asked before a document is removed."""
+    return f"<p>Remove “{html.escape(title)}”? It will no longer be searched or cited.</p>"
+
+
 def label(doc: DocumentInfo, docs: Sequence[DocumentInfo]) -> str:
     """A document's line in the list: its title (with the file name when two share it) and passage count."""
     twin = sum(d.title == doc.title for d in docs) > 1

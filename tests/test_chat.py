@@ -130,7 +130,7 @@ def test_a_crafted_request_cannot_add_a_file_from_the_server(tmp_path: Path) -> 
                      if d["api_name"] == "add_files")
         forged = {"path": str(secret), "orig_name": "secret.txt", "meta": {"_type": "gradio.FileData"}}
         joined = httpx.post(f"{server.url}/gradio_api/queue/join",
-                            json={"data": [[forged]], "fn_index": event["id"], "session_hash": "forged01"})
+                            json={"data": [[forged], None], "fn_index": event["id"], "session_hash": "forged01"})
         assert joined.status_code == 200, joined.text
         with httpx.stream("GET", f"{server.url}/gradio_api/queue/data", params={"session_hash": "forged01"},
                           timeout=60) as stream:

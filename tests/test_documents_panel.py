@@ -6,6 +6,7 @@ from pathlib import Path
 from qa.documents_panel import (
     Removed,
     add_file,
+    confirm_html,
     forget_upload,
     label,
     remove_document,
@@ -106,3 +107,8 @@ def test_forget_upload_deletes_the_temporary_copy(tmp_path: Path) -> None:
     forget_upload(str(file))
     forget_upload(file)  # already gone: fine
     assert not file.exists()
+
+
+def test_the_confirmation_names_the_document_as_text() -> None:
+    assert confirm_html("<img src=x onerror=alert(1)>") == (
+        "<p>Remove “&lt;img src=x onerror=alert(1)&gt;”? It will no longer be searched or cited.</p>")
