@@ -88,6 +88,9 @@ def build(engine: Engine) -> gr.Blocks:
     """The chat page, with `ask` also served as Gradio's client API endpoint `/ask`."""
     hint = upload_hint(engine.settings.max_upload_mb)
 
+    def shown(statuses: Sequence[Status]) -> str:
+        return status_html(statuses, hint, engine.settings.max_upload_mb)
+
     def answer(question: str, history: list[dict] | None, top_k: int | None,
                documents: list[str] | None = None) -> AskResponse:
         try:
@@ -140,7 +143,7 @@ def build(engine: Engine) -> gr.Blocks:
 
     def adding(paths: list[str] | None) -> tuple[str, Any]:
         lines: list[Status] = [("pending", f"Adding {Path(p).name}…") for p in paths or []]
-        return status_html(lines, hint), gr.UploadButton(interactive=False)
+        return shown(lines), gr.UploadButton(interactive=False)
 
     def add_files(paths: list[str] | None, chosen: list[str], progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         statuses: list[Status] = []
@@ -150,17 +153,17 @@ def build(engine: Engine) -> gr.Blocks:
             progress((number, len(files)), desc=f"Adding {Path(path).name} ({size:.1f} MB)", unit="files")
             statuses.append(add_file(engine, path))
             forget_upload(path)
-        return status_html(statuses, hint), gr.UploadButton(interactive=True), *listed(chosen)
+        return shown(statuses), gr.UploadButton(interactive=True), *listed(chosen)
 
     def remove_confirmed(doc_id: str, chosen: list[str]) -> tuple[Any, ...]:
         status, kept = remove_document(engine, doc_id)
-        return (status_html([status], hint), kept, gr.Button(visible=kept is not None), "", *listed(chosen))
+        return (shown([status]), kept, gr.Button(visible=kept is not None), "", *listed(chosen))
 
     def undo(removed: Removed | None, chosen: list[str]) -> tuple[Any, ...]:
         if removed is None:
-            return (status_html([("error", "There is nothing to undo.")], hint), None, gr.Button(visible=False),
+            return (shown([("error", "There is nothing to undo.")]), None, gr.Button(visible=False),
                     "", *listed(chosen))
-        return (status_html([restore(engine, removed)], hint), None, gr.Button(visible=False), "",
+        return (shown([restore(engine, removed)]), None, gr.Button(visible=False), "",
                 *listed(chosen))
 
     def toggle(doc_id: str, ticked: bool, chosen: list[str]) -> tuple[list[str], str]:
@@ -222,7 +225,7 @@ def build(engine: Engine) -> gr.Blocks:
 
             upload = gr.UploadButton("Add files", file_count="multiple", size="md", elem_id="add-documents")
             with gr.Row(elem_id="status-row"):
-                status = gr.HTML(status_html([], hint), elem_id="documents-status", padding=False)
+                status = gr.HTML(shown([]), elem_id="documents-status", padding=False)
                 undo_button = gr.Button("Undo", visible=False, size="sm", scale=0, min_width=80, elem_id="undo")
         listing = [rows, chosen, searching, examples, panel]
         asking = ([question, chatbot, top_k, chosen], [chatbot, question])

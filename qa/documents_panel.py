@@ -102,12 +102,23 @@ def upload_hint(limit_mb: float) -> str:
             "they can be asked about as soon as they are added.")
 
 
-def status_html(statuses: Sequence[Status], hint: str = "") -> str:
-    """The hint, then one status line per file or removal (announced to screen readers as they change)."""
+def upload_cap(limit_mb: float) -> int:
+    """Bytes above which the page refuses a file before sending it (Gradio's max_file_size): twice the limit,
+    so a file a little over the limit still reaches the server, which says by how much."""
+    return int(2 * limit_mb * 1024 * 1024)
+
+
+def status_html(statuses: Sequence[Status], hint: str = "", limit_mb: float | None = None) -> str:
+    """The hint, then one status line per file or removal (announced to screen readers as they change).
+
+    With `limit_mb`, the list carries the limit and the cap for chat.js, which speaks for files the page
+    refuses to send."""
     rows = "".join(f"<li class='{kind}'>{STATUS_MARKS[kind]}{html.escape(message)}</li>"
                    for kind, message in statuses)
     shown_hint = f"<p class='hint'>{html.escape(hint)}</p>" if hint else ""
-    return f"{shown_hint}<ul class='status' role='status'>{rows}</ul>"
+    limits = ("" if limit_mb is None else
+              f" data-limit-mb='{limit_mb:g}' data-cap-bytes='{upload_cap(limit_mb)}'")
+    return f"{shown_hint}<ul class='status' role='status'{limits}>{rows}</ul>"
 
 
 def confirm_html(title: str) -> str:

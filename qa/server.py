@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     import gradio as gr
     import uvicorn
 
+    from qa import documents_panel
     from qa.api import create_app
     from qa.chat import CSS, JS, THEME, build
     from qa.engine import Engine
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     except FileNotFoundError as exc:
         raise SystemExit(f"error: {exc}") from None
     # Gradio refuses uploads over twice the limit before they reach the disk; the chat explains smaller excesses
-    upload_cap = int(2 * settings.max_upload_mb * 1024 * 1024)
+    upload_cap = documents_panel.upload_cap(settings.max_upload_mb)
     app = gr.mount_gradio_app(create_app(engine), build(engine), path="/", css=CSS, js=JS, theme=THEME,
                               footer_links=["api"], mcp_server=True, max_file_size=upload_cap)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))

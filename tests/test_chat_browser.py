@@ -477,6 +477,36 @@ def test_add_files_is_disabled_while_adding(open_chat, own_server: Server, tmp_p
     chat.remove("Depot ledger")
 
 
+def test_a_slow_upload_says_it_is_uploading(open_chat, own_server: Server, tmp_path: Path) -> None:
+    chat = open_chat(url=own_server.url)
+    chat.open_documents()
+    cdp = chat.page.context.new_cdp_session(chat.page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 100 * 1024})  # 100 KB/s
+    notes = tmp_path / "tide-tables.txt"
+    notes.write_text("Tide tables\n\n" + "\n\n".join(f"On day {i} high water at the harbour is at {i % 12 + 1} "
+                                                        f"o'clock, {i % 7 + 2} metres." for i in range(4000)))
+    chat.page.locator("#your-documents input[type=file]").set_input_files(str(notes))
+    uploading = chat.page.locator("#documents-status li.uploading")
+    uploading.wait_for(timeout=2_000)
+    assert uploading.inner_text() == f"Uploading tide-tables.txt ({notes.stat().st_size / 1048576:.1f} MB)…"
+    assert chat.page.locator("#add-documents").evaluate(
+        "b => (b.tagName === 'BUTTON' ? b : b.querySelector('button')).disabled")
+    chat.screenshot("chat-uploading.png", full_page=True)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    chat.page.locator("#documents-status li.ok").wait_for(timeout=120_000)
+    chat.remove("Tide tables")
+    # a file the page will not even send (over twice the limit) gets the same words as one the server refuses
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"word " * (int(2.5 * 1024 * 1024) // 5))
+    assert chat.add_files(huge) == [f"✗ huge.txt was not added: it is 2.5 MB, larger than the limit of "
+                                    f"{UPLOAD_LIMIT_MB} MB. Split it into smaller files."]
+    assert not chat.page.locator("#add-documents").evaluate(
+        "b => (b.tagName === 'BUTTON' ? b : b.querySelector('button')).disabled")
+
+
 def test_documents_on_a_phone_sized_window(open_chat, own_server: Server, tmp_path: Path) -> None:
     chat = open_chat(**SIZES["phone"], url=own_server.url)
     page = chat.page

@@ -99,6 +99,7 @@ def test_status_lines_are_escaped_and_marked_by_kind() -> None:
     assert "<li class='ok'>✓ Added “&lt;b&gt;”</li><li class='error'>✗ x.exe was not added</li>" in shown
     assert "<li class='pending'>Adding y.pdf…</li>" in shown
     assert status_html([]) == "<ul class='status' role='status'></ul>"
+    assert "data-limit-mb='0.5' data-cap-bytes='1048576'" in status_html([], limit_mb=0.5)
 
 
 def test_forget_upload_deletes_the_temporary_copy(tmp_path: Path) -> None:

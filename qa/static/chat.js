@@ -56,6 +56,47 @@
     }
   });
 
+  // While chosen files travel to the server (before "Adding …" lines can come back from it), say so and keep
+  // "Add files" from being pressed again. Files the page refuses to send (over the cap the status list
+  // carries, qa/documents_panel.py) get the server's own words instead of Gradio's.
+  const addButton = () => {
+    const button = document.querySelector('#add-documents');
+    return button?.tagName === 'BUTTON' ? button : button?.querySelector('button');
+  };
+  const line = (kind, text) => {
+    const item = document.createElement('li');
+    item.className = kind;
+    item.textContent = text;
+    return item;
+  };
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    const list = document.querySelector('#documents-status .status');
+    if (!input.matches?.('#your-documents input[type=file]') || !input.files?.length || !list) return;
+    const files = [...input.files], megabytes = (bytes) => (bytes / 1048576).toFixed(1);
+    const cap = Number(list.dataset.capBytes || Infinity), limit = list.dataset.limitMb;
+    if (files.some((file) => file.size > cap)) {
+      list.replaceChildren(...files.map((file) => file.size > cap
+        ? line('error', `✗ ${file.name} was not added: it is ${megabytes(file.size)} MB, larger than the limit ` +
+                        `of ${limit} MB. Split it into smaller files.`)
+        : line('error', `✗ ${file.name} was not added: it was chosen with a file over the limit; add it again.`)));
+      return;
+    }
+    const what = files.length === 1 ? files[0].name : `${files.length} files`;
+    const size = megabytes(files.reduce((sum, file) => sum + file.size, 0));
+    list.replaceChildren(line('pending uploading', `Uploading ${what} (${size} MB)…`));
+    addButton()?.setAttribute('disabled', '');
+  }, true);
+  // An upload Gradio gives up on (its error toast) must not leave "Uploading …" and a disabled button behind.
+  new MutationObserver(() => {
+    const uploading = document.querySelector('#documents-status li.uploading');
+    const error = document.querySelector('.toast-body.error .toast-message-text');
+    if (uploading && error) {
+      uploading.replaceWith(line('error', `✗ The upload failed: ${error.textContent.trim()}`));
+      addButton()?.removeAttribute('disabled');
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+
   // Each document's remove button says which document it removes, to screen readers too. Gradio reuses a
   // button's element for another button when the list changes, so a name set here is taken off any button
   // that is no longer a remove button.
