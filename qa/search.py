@@ -62,7 +62,7 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
            within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Candidate rows from the passage vectors, the sentence vectors and BM25, with their feature rows.
 
-    `within` (rows): only these passages are candidates, all of them (the documents a user chose to ask).
+    `within` (rows): candidates only from these passages (the documents a user chose to ask), searched exactly.
     """
     bm25 = index.lexical.scores(query)
     if within is None:
@@ -72,8 +72,16 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
         lexical_rows = top_rows(bm25, n)
         lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
         rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
-    else:
-        rows = np.unique(np.asarray(within, dtype=np.int64))
+    else:  # the same three candidate lists, taken exactly from the chosen passages only
+        within = np.unique(np.asarray(within, dtype=np.int64))
+        passage_rows = within[top_rows(index.vectors.similarity(query_vector, within), n)]
+        starts, counts = index.sentence_offsets[within], np.diff(index.sentence_offsets)[within]
+        sentences = (np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())).astype(np.int64)
+        best = top_rows(index.sentences.similarity(query_vector, sentences), n)
+        owners = np.searchsorted(index.sentence_offsets, sentences[best], side="right") - 1
+        lexical_rows = within[top_rows(bm25[within], n)]
+        lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
+        rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
     passage = index.vectors.similarity(query_vector, rows)
     sentence = best_sentence_similarity(index, query_vector, rows)
     best = float(bm25.max()) if len(bm25) else 0.0
