@@ -109,11 +109,12 @@ def build(engine: Engine) -> gr.Blocks:
         if len(question) > MAX_QUESTION_CHARS:
             gr.Warning(f"The question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}.")
             return history, question
-        present = {d.id for d in engine.index.documents()}
-        response = answer(question, history, int(top_k), [d for d in chosen or [] if d in present])
+        asked = [d for d in engine.index.documents() if d.id in (chosen or [])]
+        response = answer(question, history, int(top_k), [d.id for d in asked])
         document_text = cache(lambda doc_id: engine.index.document_text(doc_id) or "")  # once per reply
         replies = sum(m.get("role") == "assistant" for m in history or [])
-        reply = reply_html(response, question, engine.settings.min_relevance, document_text, f"r{replies + 1}")
+        reply = reply_html(response, question, engine.settings.min_relevance, document_text, f"r{replies + 1}",
+                           [d.title for d in asked])
         return [*(history or []), {"role": "user", "content": question_html(question)},
                 {"role": "assistant", "content": reply}], ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 from urllib.parse import quote, urlencode
 
@@ -87,15 +87,18 @@ def linked_answer(answer: str, reply: str) -> str:
 
 
 def reply_html(response: AskResponse, question: str, threshold: float,
-               document_text: Callable[[str], str], reply: str = "r1") -> str:
+               document_text: Callable[[str], str], reply: str = "r1", only: Sequence[str] = ()) -> str:
     """The assistant's message: the quoted answer and its sources, or a plain 'no' with the nearest passages.
 
-    `reply` names this reply, so its [n] markers link to its own sources and no other reply's.
+    `reply` names this reply, so its [n] markers link to its own sources and no other reply's; `only` are the
+    titles of the documents asked, when the question was asked of some documents only.
     """
     sources = "".join(source_html(p, document_text(p.document.id), kind_of(response, p, threshold),
                                   f"{reply}-s{p.rank}") for p in response.passages)
     searched = ("" if response.query.strip() == question.strip()
                 else f"<p class='searched'>Searched for: {html.escape(response.query)}</p>")
+    if only:
+        searched += f"<p class='searched'>Asked only: {html.escape(', '.join(f'“{t}”' for t in only))}</p>"
     if response.found:
         return (f"<p class='answer'>{linked_answer(response.answer, reply)}</p>"
                 f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"

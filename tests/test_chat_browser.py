@@ -404,7 +404,7 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
     chat.row(SNAILS).locator("input[type=checkbox]").check()
     page.wait_for_function("document.querySelector('#documents').innerText.startsWith('Asking only 1 of 3')")
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
-    assert "Tomas Brandt" not in reply.inner_text()
+    assert "Tomas Brandt" not in reply.inner_text() and f"Asked only: “{SNAILS}”" in reply.inner_text()
     heads = reply.locator(".source-head").all_text_contents()  # folded away: nothing answers there
     assert heads and all(h.split("] ", 1)[1].startswith(f"{SNAILS} · ") for h in heads), heads
     chat.screenshot("chat-ask-only-some.png", full_page=True)

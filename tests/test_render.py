@@ -114,6 +114,12 @@ def test_a_found_reply_has_the_answer_a_copy_button_then_its_sources() -> None:
     assert plain(reply) == "It answers. [1]"
 
 
+def test_a_reply_says_when_only_some_documents_were_asked() -> None:
+    reply = reply_html(response(False), "q?", 0.5, lambda _: DOCUMENT, only=["A <x>", "B"])
+    assert "<p class='searched'>Asked only: “A &lt;x&gt;”, “B”</p>" in reply
+    assert "Asked only" not in reply_html(response(False), "q?", 0.5, lambda _: DOCUMENT)
+
+
 def test_a_follow_up_shows_what_was_searched() -> None:
     assert "Searched for: Who is X? &lt;When&gt;?" in reply_html(response(True, query="Who is X? <When>?"), "When?",
                                                                  0.5, lambda _: DOCUMENT)
