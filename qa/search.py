@@ -77,8 +77,8 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
         passage_rows = within[top_rows(index.vectors.similarity(query_vector, within), n)]
         starts, counts = index.sentence_offsets[within], np.diff(index.sentence_offsets)[within]
         sentences = (np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())).astype(np.int64)
-        best = top_rows(index.sentences.similarity(query_vector, sentences), n)
-        owners = np.searchsorted(index.sentence_offsets, sentences[best], side="right") - 1
+        closest = top_rows(index.sentences.similarity(query_vector, sentences), n)
+        owners = np.searchsorted(index.sentence_offsets, sentences[closest], side="right") - 1
         lexical_rows = within[top_rows(bm25[within], n)]
         lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
         rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
