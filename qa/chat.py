@@ -118,7 +118,7 @@ def build(engine: Engine) -> gr.Blocks:
         return [*(history or []), {"role": "user", "content": question_html(question)},
                 {"role": "assistant", "content": reply}], ""
 
-    def ask(question: str, top_k: int = engine.settings.top_k) -> dict:
+    def ask(question: str, top_k: int = engine.settings.top_k, documents: list[str] | None = None) -> dict:
         """Ask the documents a question in plain words.
 
         Returns the answer quoted from the documents with [n] markers, whether the documents answer it at all
@@ -128,8 +128,9 @@ def build(engine: Engine) -> gr.Blocks:
         Args:
             question: the question, e.g. "What did Belarus supply Russia?"
             top_k: how many passages to return, 1 to 20
+            documents: ask only these documents (ids, as GET /api/documents lists them); none: all of them
         """
-        return answer(question, None, top_k).model_dump()
+        return answer(question, None, top_k, documents).model_dump()
 
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the

@@ -69,7 +69,7 @@ def test_gradio_client_asks_the_documents(server) -> None:
 
     client = Client(server.url, verbose=False)
     endpoint = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/ask"]
-    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["question", "top_k"]
+    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["question", "top_k", "documents"]
     reply = client.predict(QUESTION, api_name="/ask")
     assert AskResponse.model_validate(reply).query == QUESTION
     first = reply["passages"][0]
@@ -79,6 +79,10 @@ def test_gradio_client_asks_the_documents(server) -> None:
     assert reply["answer"].startswith(sentence + " [1]")
     assert len(client.predict("What is the capital of France?", 1, api_name="/ask")["passages"]) == 1
     assert client.predict("What is the capital of France?", api_name="/ask")["found"] is False
+    only = client.predict(QUESTION, 2, ["putins-clock-is-ticking-for-lukashenko"], api_name="/ask")
+    assert {p["document"]["id"] for p in only["passages"]} == {"putins-clock-is-ticking-for-lukashenko"}
+    with pytest.raises(Exception, match="no document with id 'nope'"):
+        client.predict(QUESTION, 2, ["nope"], api_name="/ask")
 
 
 @pytest.mark.slow
