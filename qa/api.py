@@ -7,10 +7,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,12 +18,14 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
 from qa import __version__
+from qa.api_docs import add_docs
 from qa.collection import Collection, TooLarge
-from qa.engine import Engine
+from qa.engine import Engine, UnknownDocuments
 from qa.guard import Cap
 from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, suffix_of
-from qa.schema import AskRequest, AskResponse, DocumentOut, Error, Health, TextDocument, to_response
+from qa.render import document_page
+from qa.schema import AskRequest, AskResponse, DocumentOut, DocumentText, Error, Health, TextDocument, to_response
 from qa.store import DocumentInfo
 from qa.writes import Busy
 
@@ -157,7 +159,9 @@ class Unknown:
 def create_app(engine: Engine) -> FastAPI:
     collection = engine.collection
     app = FastAPI(title="Ask the documents", version=__version__,
-                  description="Questions answered with passages quoted from the documents, each with its citation.")
+                  description="Questions answered with passages quoted from the documents, each with its citation.",
+                  docs_url=None, redoc_url=None)
+    add_docs(app)  # /docs and /redoc, their scripts served from here
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -190,7 +194,10 @@ def create_app(engine: Engine) -> FastAPI:
     @app.post("/api/ask", response_model=AskResponse, summary="Ask a question; get cited passages",
               responses=BAD_BODY)
     def ask(request: AskRequest) -> AskResponse:
-        return to_response(engine.ask(request.question, request.turns(), request.top_k))
+        try:
+            return to_response(engine.ask(request.question, request.turns(), request.top_k, request.documents))
+        except UnknownDocuments as exc:
+            raise HTTPException(422, f"documents: {exc}") from None
 
     @app.get("/api/health", response_model=Health)
     def health() -> Health:
@@ -201,12 +208,27 @@ def create_app(engine: Engine) -> FastAPI:
     def documents() -> list[DocumentOut]:
         return [out(d) for d in engine.index.documents()]
 
-    @app.get("/api/documents/{doc_id}", response_model=DocumentOut, responses={**NOT_FOUND, 422: BAD_BODY[422]})
-    def document(doc_id: str) -> DocumentOut:
+    @app.get("/api/documents/{doc_id}", response_model=DocumentText | DocumentOut,
+             summary="One document; with ?text=true its text too", responses={**NOT_FOUND, 422: BAD_BODY[422]})
+    def document(doc_id: str, text: bool = Query(False, description="include the document's text")) -> DocumentOut:
         found = engine.index.document(doc_id)
-        if found is None:
+        body = engine.index.document_text(doc_id) if found is not None and text else None
+        if found is None or (text and body is None):
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
-        return out(found)
+        return DocumentText(**out(found).model_dump(), text=body) if body is not None else out(found)
+
+    @app.get("/view/{doc_id}", response_class=HTMLResponse, summary="Read a document, a cited passage marked",
+             responses={**NOT_FOUND, 422: BAD_BODY[422]})
+    def view(doc_id: str, start: int | None = Query(None, ge=0, description="the passage's start offset"),
+             end: int | None = Query(None, ge=0, description="the passage's end offset")) -> HTMLResponse:
+        found = engine.index.document(doc_id)
+        body = engine.index.document_text(doc_id) if found is not None else None
+        if found is None or body is None:
+            raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
+        if start is not None and end is not None and not start <= end <= len(body):
+            raise HTTPException(422, f"start and end must satisfy 0 <= start <= end <= {len(body)}, "
+                                     f"the document's length (got {start}, {end})")
+        return HTMLResponse(document_page(found.title, body, start, end))
 
     @app.post("/api/documents", response_model=DocumentOut, status_code=201,
               summary="Add a document: a file upload (multipart field `file`) or JSON {title, text}",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import faiss
@@ -22,6 +23,11 @@ log = logging.getLogger(__name__)
 # A passage without the kind of answer asked for ("when" with no time in it) is far less likely to answer.
 WRONG_TYPE_FACTOR = 0.3
 FOUND_DEPTH = 5
+NO_DOCUMENTS = "There are no documents yet: add some."
+
+
+class UnknownDocuments(ValueError):
+    """`ask` was restricted to documents that are not in the index."""
 
 
 class Engine:
@@ -46,24 +52,38 @@ class Engine:
         """The index being served now (replaced whole when the documents change)."""
         return self.collection.index
 
-    def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None,
+            documents: Sequence[str] | None = None) -> Answer:
+        """Answer from all documents, or only from `documents` (ids; raises UnknownDocuments for unknown ones)."""
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
         index = self.index
+        if len(index) == 0:
+            return Answer(NO_DOCUMENTS, False, question, [])
+        within = self._rows_of(index, documents) if documents else None
         top_k = top_k or self.settings.top_k
         standalone = standalone_query(question, history or [])
-        found = self._retrieve(index, question, standalone, top_k)
+        found = self._retrieve(index, question, standalone, top_k, within)
         if standalone != " ".join(question.split()):  # read as a follow-up
-            alone = self._retrieve(index, question, question, top_k)
+            alone = self._retrieve(index, question, question, top_k, within)
             if max(alone.relevance, default=0) > max(found.relevance, default=0):
                 found = alone  # it was no follow-up: the question alone finds more
         return self._answer(index, found, top_k)
 
-    def _retrieve(self, index: Index, question: str, query: str, top_k: int) -> Retrieved:
+    @staticmethod
+    def _rows_of(index: Index, documents: Sequence[str]) -> np.ndarray:
+        unknown = [d for d in dict.fromkeys(documents) if index.document(d) is None]
+        if unknown:
+            raise UnknownDocuments(f"no document with id {', '.join(map(repr, unknown))}: "
+                                   "GET /api/documents lists the ids")
+        return index.rows_of(list(documents))
+
+    def _retrieve(self, index: Index, question: str, query: str, top_k: int,
+                  within: np.ndarray | None = None) -> Retrieved:
         """Search for `query`; relevance is judged on the same few passages whatever top_k is asked for."""
         query = index.lexical.correct(query, self.embedder.words)
         vector = self.embedder([query])[0]
         hits = search(index, vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
-                      self.settings.dense_weight, self.settings.fusion)
+                      self.settings.dense_weight, self.settings.fusion, within=within)
         passages = index.passages([h.row for h in hits])
         relevance = [hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
                      for hit, passage in zip(hits, passages)]

@@ -35,6 +35,9 @@ class AskRequest(BaseModel):
                                    description="earlier turns of the conversation, oldest first")
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K,
                               description="how many passages to return (1-20), a whole number")
+    documents: list[str] | None = Field(default=None, min_length=1, max_length=1000,
+                                        description="ask only these documents (ids from GET /api/documents); "
+                                                    "leave it out to ask all of them")
 
     @field_validator("question")
     @classmethod
@@ -106,6 +109,11 @@ class DocumentOut(BaseModel):
     title: str
     path: str
     passages: int
+
+
+class DocumentText(DocumentOut):
+    """A document with its text (GET /api/documents/{id}?text=true)."""
+    text: str = Field(description="the document's text: the passages' `start`/`end` are offsets into it")
 
 
 class Health(BaseModel):

@@ -58,15 +58,30 @@ def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
-def gather(index: Index, query_vector: np.ndarray, query: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate rows from the passage vectors, the sentence vectors and BM25, with their feature rows."""
-    _, passage_rows = index.vectors.search(query_vector, n)
-    _, sentence_rows = index.sentences.search(query_vector, n)
-    owners = np.searchsorted(index.sentence_offsets, sentence_rows, side="right") - 1
+def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
+           within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate rows from the passage vectors, the sentence vectors and BM25, with their feature rows.
+
+    `within` (rows): candidates only from these passages (the documents a user chose to ask), searched exactly.
+    """
     bm25 = index.lexical.scores(query)
-    lexical_rows = top_rows(bm25, n)
-    lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
-    rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
+    if within is None:
+        _, passage_rows = index.vectors.search(query_vector, n)
+        _, sentence_rows = index.sentences.search(query_vector, n)
+        owners = np.searchsorted(index.sentence_offsets, sentence_rows, side="right") - 1
+        lexical_rows = top_rows(bm25, n)
+        lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
+        rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
+    else:  # the same three candidate lists, taken exactly from the chosen passages only
+        within = np.unique(np.asarray(within, dtype=np.int64))
+        passage_rows = within[top_rows(index.vectors.similarity(query_vector, within), n)]
+        starts, counts = index.sentence_offsets[within], np.diff(index.sentence_offsets)[within]
+        sentences = (np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())).astype(np.int64)
+        closest = top_rows(index.sentences.similarity(query_vector, sentences), n)
+        owners = np.searchsorted(index.sentence_offsets, sentences[closest], side="right") - 1
+        lexical_rows = within[top_rows(bm25[within], n)]
+        lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
+        rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
     passage = index.vectors.similarity(query_vector, rows)
     sentence = best_sentence_similarity(index, query_vector, rows)
     best = float(bm25.max()) if len(bm25) else 0.0
@@ -79,15 +94,15 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int) -> tuple[
 
 def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
            dense_weight: float = 0.5, fusion: str = "learned", dense_mode: str = "max",
-           model: RelevanceModel = DEFAULT) -> list[Hit]:
-    """The `top_k` passages for the query, best first.
+           model: RelevanceModel = DEFAULT, within: np.ndarray | None = None) -> list[Hit]:
+    """The `top_k` passages for the query, best first; `within` (passage rows) restricts them to those rows.
 
     fusion: "learned" ranks by the relevance model; "normalised" (weighted min-max), "rrf", "dense" and
     "bm25" are kept for comparison. dense_mode picks the dense score: "passage", "sentence" or "max".
     """
-    if len(index) == 0:
+    if len(index) == 0 or (within is not None and len(within) == 0):
         return []
-    rows, features = gather(index, query_vector, query, candidates)
+    rows, features = gather(index, query_vector, query, candidates, within)
     relevance = model(features)
     dense = {"passage": features[:, 0], "sentence": features[:, 1]}.get(dense_mode, features[:, :2].max(axis=1))
     lexical = features[:, 2]

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from qa.api import body_cap, create_app
-    from qa.chat import CSS, THEME, build
+    from qa.chat import CSS, JS, THEME, build
     from qa.engine import Engine
     from qa.guard import Guard, Policy, served_names
     engine = Engine(settings, collection=collection)
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     blocks.delete_cache = (60, 600)  # Gradio's own cache of files it made: cleared every minute, after 10 min
     mcp_returns_json()
     # Gradio refuses uploads over twice the limit before they reach the disk; the chat explains smaller excesses
-    app = gr.mount_gradio_app(create_app(engine), blocks, path="/", css=CSS, theme=THEME,
+    app = gr.mount_gradio_app(create_app(engine), blocks, path="/", css=CSS, js=JS, theme=THEME,
                               footer_links=["api"], mcp_server=True, max_file_size=2 * collection.max_upload_bytes)
     policy = Policy(names=served_names(settings.host), api_key=settings.api_key,
                     body_cap=body_cap(collection.max_upload_bytes), busy=uploads.busy)

@@ -142,6 +142,12 @@ class Index:
                            "passages p ON p.doc_id = d.id WHERE d.id = ? GROUP BY d.id", (doc_id,))
         return DocumentInfo(*rows[0]) if rows else None
 
+    def rows_of(self, doc_ids: list[str]) -> np.ndarray:
+        """The passage rows of the given documents."""
+        marks = ",".join("?" * len(doc_ids))
+        found = self._query(f"SELECT row FROM passages WHERE doc_id IN ({marks})", tuple(doc_ids))
+        return np.array([r[0] for r in found], dtype=np.int64)
+
     def document_text(self, doc_id: str) -> str | None:
         rows = self._query("SELECT text FROM documents WHERE id = ?", (doc_id,))
         return rows[0][0] if rows else None

@@ -55,6 +55,18 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder):
     return Engine(Settings(docs=SEEDS, index=tmp_path_factory.mktemp("index")), embedder=embedder)
 
 
+@pytest.fixture()
+def small_engine(tmp_path: Path, embedder):
+    """A real engine over one small document, in its own folders, with a 0.25 MB upload limit."""
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "orchard.md").write_text("# Orchard <notes>\n\nThe pear trees were planted in 1931.\n\n"
+                                                  "The cider press stands in the barn.\n", encoding="utf-8")
+    return Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index", max_upload_mb=0.25), embedder=embedder)
+
+
 def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
     """A real PDF made here (fpdf2), one string a page."""
     from fpdf import FPDF

@@ -1,6 +1,6 @@
 """The chat as a person uses it: Debian's headless Chromium, driven by Playwright, on the page `python ui.py` serves.
 
-Screenshots go to test-output/ (chat.png, chat-narrow.png, chat-documents.png, ...) to look at.
+Screenshots of each state go to test-output/ (git-ignored) to look at.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-
 from conftest import ROOT, SEEDS, Server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,11 +20,28 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 OUTPUT = ROOT / "test-output"
 TITLE = "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SIZES = {"desktop": dict(width=1366, height=900),
+         "phone": dict(width=390, height=844, device_scale_factor=2, is_mobile=True, has_touch=True)}
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium"),
 ]
+
+# Where an element's top is against the box that scrolls it (its nearest scrolling ancestor) and the window.
+PLACE = """el => {
+  let box = el.parentElement;
+  while (box && !(/(auto|scroll)/.test(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight))
+    box = box.parentElement;
+  const r = el.getBoundingClientRect(), b = box ? box.getBoundingClientRect() : {top: 0, bottom: innerHeight};
+  return {top: r.top, boxTop: b.top, boxBottom: b.bottom, window: innerHeight,
+          box: box ? (box.id || box.className) : null};
+}"""
+
+
+def in_view(place: dict) -> bool:
+    """Whether an element's top is inside the visible part of its scroll box, and of the window."""
+    return place["boxTop"] - 1 <= place["top"] < place["boxBottom"] and 0 <= place["top"] < place["window"]
 
 
 class Chat:
@@ -37,6 +53,7 @@ class Chat:
         started = time.perf_counter()
         page.goto(url)
         page.locator("#question textarea").wait_for()
+        page.locator("#documents p").wait_for()  # the documents are listed once the page has loaded
         self.load_seconds = time.perf_counter() - started
 
     def bot_messages(self):
@@ -46,40 +63,55 @@ class Chat:
         """Type a question (or click an example) and wait for the reply; returns the reply's element."""
         replies = self.bot_messages().count()
         if example:
-            self.page.locator(".gallery-item, button").filter(has_text=example).first.click()
+            self.page.locator("#examples button").filter(has_text=example).first.click()
         else:
             self.page.locator("#question textarea").fill(question)
             self.page.keyboard.press("Enter")
         self.page.wait_for_function(
             "n => document.querySelectorAll('#chat [data-testid=bot]').length > n", arg=replies, timeout=60_000)
-        self.page.wait_for_timeout(300)  # the scroll to the new question
+        self.page.wait_for_timeout(400)  # the scroll to the new question
         return self.bot_messages().last
 
+    def place(self, locator) -> dict:
+        return locator.evaluate(PLACE)
+
     def open_documents(self) -> None:
-        """Unfold "Your documents", where files are added and documents removed."""
+        """Unfold "Your documents", where documents are listed, added and removed."""
         self.page.locator("#your-documents").get_by_text("Your documents").click()
         self.page.locator("#add-documents").wait_for()
 
     def add_files(self, *paths: Path) -> list[str]:
         """Upload files with the "Add files" button; returns the status line of each once all are done."""
+        lines = "[...document.querySelectorAll('#documents-status li')].map(li => li.innerText)"
+        before = self.page.evaluate(lines)
         self.page.locator("#your-documents input[type=file]").set_input_files([str(p) for p in paths])
         self.page.wait_for_function(
-            "n => document.querySelectorAll('#documents-status li').length === n && "
-            "!document.querySelector('#documents-status li.pending')", arg=len(paths), timeout=120_000)
+            f"([n, before]) => {{ const now = {lines}; return now.length === n && "
+            "JSON.stringify(now) !== JSON.stringify(before) && "
+            "!document.querySelector('#documents-status li.pending'); }", arg=[len(paths), before], timeout=120_000)
         return self.page.locator("#documents-status li").all_inner_texts()
 
+    def row(self, title: str):
+        return self.page.locator("#your-documents .doc-row").filter(has_text=title)
+
     def remove(self, title: str) -> str:
-        """Choose a document in the remove list, press Remove; returns the status line."""
-        self.page.locator("#remove-choice input").click()
-        self.page.get_by_role("option", name=title, exact=True).click()
-        self.page.locator("#remove").click()
+        """Press Remove on a document's row, confirm, and return the status line."""
+        self.row(title).get_by_role("button", name="Remove").click()
+        confirm = self.page.locator(".doc-confirm")
+        confirm.get_by_role("button", name="Yes, remove it").wait_for()
+        assert f"Remove “{title}”?" in confirm.inner_text()
+        confirm.get_by_role("button", name="Yes, remove it").click()
         status = self.page.locator("#documents-status li").filter(has_text=f"Removed “{title}”")
         status.wait_for(timeout=60_000)
+        self.row(title).wait_for(state="detached")
         return status.inner_text()
 
     def documents(self) -> str:
-        """The documents list above the chat: its summary line and one line per document."""
-        return "\n".join(self.page.locator("#documents summary, #documents li").all_inner_texts())
+        """The line above the chat that says what is searched."""
+        return self.page.locator("#documents").inner_text()
+
+    def rows(self) -> list[str]:
+        return [t.strip() for t in self.page.locator("#your-documents .doc-row label").all_inner_texts()]
 
     def screenshot(self, name: str, full_page: bool = False) -> None:
         OUTPUT.mkdir(exist_ok=True)
@@ -105,7 +137,7 @@ def browser() -> Iterator:
 def open_chat(browser, server) -> Iterator:
     contexts = []
 
-    def opener(width: int = 1280, height: int = 900, url: str | None = None, **options) -> Chat:
+    def opener(width: int = 1366, height: int = 900, url: str | None = None, **options) -> Chat:
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         context.set_default_timeout(30_000)
         contexts.append(context)
@@ -116,42 +148,110 @@ def open_chat(browser, server) -> Iterator:
         context.close()
 
 
-def test_ask_and_check_the_citation(open_chat, server) -> None:
-    chat = open_chat()
-    assert chat.load_seconds < 10, f"the page took {chat.load_seconds:.1f} s to become usable"
-    page = chat.page
-    for doc in httpx.get(f"{server.url}/api/documents").json():
-        assert f"{doc['title']} ({doc['passages']} passages)" in page.locator("#documents").inner_text()
-    assert page.get_by_text("What did Belarus supply Russia?").first.is_visible()
+@pytest.mark.parametrize("size", SIZES)
+def test_the_newest_answer_comes_into_view(open_chat, size: str) -> None:
+    options = dict(SIZES[size])
+    width = options.pop("width")
+    chat = open_chat(width, options.pop("height"), **options)
+    questions = ["Who is Sviatlana Tsikhanouskaya?", "What did Belarus supply Russia?",
+                 "How many Apache helicopters is Poland buying?"]
+    for number, question in enumerate(questions, 1):
+        reply = chat.ask(question)
+        place = chat.place(reply)
+        if number > 1:
+            assert place["box"] is not None, "the chat should scroll by now"
+            assert in_view(place), f"answer {number} is out of view at {size} size: {place}"
+            assert chat.page.locator("#chat [data-testid=user]").last.inner_text().strip() == question
+    assert "Apache" in reply.locator(".answer").inner_text()
+    assert chat.page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    chat.screenshot(f"chat-three-questions-{size}.png")
+    assert chat.outside() == []
 
+
+def test_a_marker_lands_on_its_source(open_chat) -> None:
+    chat = open_chat(**{k: v for k, v in SIZES["phone"].items()})
+    reply = chat.ask("What did Belarus supply Russia?")
+    marker = reply.locator(".answer a.cite").last
+    rank = marker.inner_text()
+    card = reply.locator(".source").filter(has=chat.page.locator(".source-head b", has_text=rank))
+    assert not in_view(chat.place(card)), "the source is already in view: clicking could not be checked"
+    marker.click()
+    chat.page.wait_for_timeout(400)
+    assert in_view(chat.place(card)), chat.place(card)
+    assert "flash" in card.get_attribute("class") and "quoted" in card.get_attribute("class")
+    chat.screenshot("chat-marker-landed.png")
+    assert chat.outside() == []
+
+
+def test_sources_are_checkable_in_context_and_in_the_document(open_chat, server) -> None:
+    chat = open_chat()
+    page = chat.page
     reply = chat.ask("Who is Sviatlana Tsikhanouskaya?")
     assert "legitimately elected president of Belarus" in reply.locator(".answer").inner_text()
-    assert "[1]" in reply.locator(".answer").inner_text()
-    source = reply.locator(".source").filter(has=page.locator("> p > mark", has_text="legitimately elected")).first
-    assert TITLE in source.locator(".source-head").inner_text()
-    assert "paragraph 15" in source.locator(".source-head").inner_text()
-    assert not source.locator(".context").first.is_visible()
+    source = reply.locator(".source.quoted").first
+    head = source.locator(".source-head").inner_text()
+    assert TITLE in head and "paragraph 15" in head
+    span = source.locator(".span")
+    assert span.is_visible() and span.inner_text().startswith("characters ")  # shown, not only in a tooltip
+    start, end = (int(n) for n in span.inner_text().removeprefix("characters ").split("–"))
+    text = httpx.get(f"{server.url}/api/documents/putins-clock-is-ticking-for-lukashenko",
+                     params={"text": "true"}).json()["text"]
+    passage = source.locator(".passage").inner_text()
+    assert text[start:end] == passage
+    assert "%" in source.locator(".score").inner_text() and "quoted in the answer" in source.inner_text()
+
+    before = source.locator(".context.before")
+    assert not before.is_visible()
     source.get_by_text("Show in context").click()
-    assert "If Putin’s regime collapses" in source.locator(".context").first.inner_text()
-    assert reply.locator(".source").count() == 3
-    chat.screenshot("chat.png")
+    assert before.is_visible() and "If Putin’s regime collapses" in before.inner_text()
+    assert source.locator(".context.after").is_visible()
+    assert passage not in before.inner_text() and source.inner_text().count(passage[:60]) == 1  # no repeat
+    chat.screenshot("chat-source-in-context.png")
+
+    with page.context.expect_page() as opened:
+        source.get_by_role("link", name="Open the document here").click()
+    view = opened.value
+    view.wait_for_load_state()
+    view.wait_for_timeout(300)
+    cited = view.locator("#cited")
+    assert cited.inner_text() == passage and TITLE in view.locator("h1").inner_text()
+    assert 0 <= cited.bounding_box()["y"] < 900, "the view opens at the cited passage"
+    assert "Is he next?" in view.locator(".text").inner_text()  # the whole document around it
+    OUTPUT.mkdir(exist_ok=True)
+    view.screenshot(path=str(OUTPUT / "document-view.png"))
     assert chat.outside() == []
 
 
-def test_fewer_passages_and_a_follow_up(open_chat) -> None:
-    chat = open_chat()
-    chat.page.locator("#top-k input[type=number]").fill("1")
-    chat.page.locator("#top-k input[type=number]").press("Enter")
-    chat.ask("Who is Franak Viacorka?")
-    reply = chat.ask("What did he say about military commanders?")
-    assert reply.locator(".source").count() == 1
-    assert "growing pressure from commanders" in reply.locator(".source > p > mark").inner_text()
-    assert "Searched for: Who is Franak Viacorka?" in reply.inner_text()
-    chat.screenshot("chat-follow-up.png")
-    assert chat.outside() == []
+def test_the_api_docs_render_offline(browser, server) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    left: list[str] = []
+
+    def only_here(route) -> None:
+        if urlsplit(route.request.url).hostname in LOOPBACK or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_here)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/docs")
+        page.locator(".opblock-summary-path").first.wait_for(timeout=20_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert "/api/ask" in paths and "/api/documents/{doc_id}" in paths and len(paths) >= 6
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "api-docs-swagger.png"))
+        page.goto(f"{server.url}/redoc")
+        page.get_by_role("heading", name="Ask a question; get cited passages").first.wait_for(timeout=20_000)
+        assert "documents" in page.locator(".api-content").inner_text()
+        page.screenshot(path=str(OUTPUT / "api-docs-redoc.png"))
+        assert left == []
+    finally:
+        context.close()
 
 
-def test_an_unanswerable_question_says_so_then_clear_starts_over(open_chat) -> None:
+def test_an_unanswerable_question_says_so_then_a_new_conversation(open_chat) -> None:
     chat = open_chat()
     reply = chat.ask("What is the capital of France?")
     assert reply.locator(".not-found").inner_text() == "The documents don't answer this question."
@@ -160,6 +260,7 @@ def test_an_unanswerable_question_says_so_then_clear_starts_over(open_chat) -> N
     assert "none of them answers" in nearest.locator("> summary").inner_text()
     assert not nearest.locator(".source").first.is_visible()  # folded away until asked for
     assert nearest.locator(".source").count() == nearest.locator(".source.weak").count() > 0
+    assert nearest.locator("mark").count() == 0  # nothing answers: no answer colours
     chat.screenshot("chat-not-found.png")
 
     chat.page.locator("#clear").click()
@@ -169,17 +270,55 @@ def test_an_unanswerable_question_says_so_then_clear_starts_over(open_chat) -> N
     assert chat.outside() == []
 
 
+def test_html_is_shown_as_text_and_the_answer_can_be_copied(open_chat) -> None:
+    chat = open_chat()
+    chat.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    reply = chat.ask("<b>Who</b> is <i>Sviatlana Tsikhanouskaya</i>?")
+    asked = chat.page.locator("#chat [data-testid=user]").last
+    assert asked.inner_text().strip() == "<b>Who</b> is <i>Sviatlana Tsikhanouskaya</i>?"
+    assert asked.locator("b, i").count() == 0
+    reply.get_by_role("button", name="Copy answer").click()
+    reply.get_by_role("button", name="Copied").wait_for()
+    copied = chat.page.evaluate("navigator.clipboard.readText()")
+    assert copied == reply.locator(".answer").inner_text().strip() and "legitimately elected" in copied
+
+
+def test_controls_have_distinct_names_and_the_footer_no_stray_divider(open_chat) -> None:
+    for size in SIZES.values():
+        options = dict(size)
+        chat = open_chat(options.pop("width"), options.pop("height"), **options)
+        names = [b.get_attribute("aria-label") or b.inner_text().strip()
+                 for b in chat.page.get_by_role("button").all() if b.is_visible()]
+        assert names.count("Clear") <= 1 and "New conversation" in names
+        chat.page.locator("footer .show-api").wait_for(state="attached")
+        chat.page.wait_for_timeout(300)
+        footer = chat.page.locator("footer").inner_text().strip()
+        assert "·" not in footer, footer  # Gradio hides "Use via API" on a phone; its divider stayed, alone
+        assert footer == ("Use via API or MCP" if size is SIZES["desktop"] else "")
+
+
+def test_the_follow_up_and_fewer_passages(open_chat) -> None:
+    chat = open_chat()
+    chat.page.locator("#top-k input[type=number]").fill("1")
+    chat.page.locator("#top-k input[type=number]").press("Enter")
+    chat.ask("Who is Franak Viacorka?")
+    reply = chat.ask("What did he say about military commanders?")
+    assert reply.locator(".source").count() == 1
+    assert "growing pressure from commanders" in reply.locator(".source .passage mark").inner_text()
+    assert "Searched for: Who is Franak Viacorka?" in reply.inner_text()
+    chat.screenshot("chat-follow-up.png")
+    assert chat.outside() == []
+
+
 def test_a_phone_sized_window(open_chat) -> None:
-    chat = open_chat(390, 844, device_scale_factor=2, is_mobile=True, has_touch=True)
+    chat = open_chat(**SIZES["phone"])
     reply = chat.ask(example="What did Belarus supply Russia?")
-    first = reply.locator(".source").first
-    assert "delivered T-72 tanks" in first.inner_text() and "paragraph 6" in first.inner_text()
-    assert first.locator("> p > mark").inner_text() in reply.locator(".answer").inner_text()
+    sources = reply.locator(".source").all_inner_texts()
+    assert any("delivered T-72 tanks" in s and "paragraph 6" in s for s in sources)
+    assert reply.locator(".source.quoted mark").first.inner_text() in reply.locator(".answer").inner_text()
     page = chat.page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
-    box = page.locator("#chat").bounding_box()
-    assert box["y"] >= 0 and box["y"] + box["height"] <= 844, "the reply is not in view"
-    assert page.locator("#chat [data-testid=user]").last.is_visible()
+    assert in_view(chat.place(reply))
     chat.screenshot("chat-narrow.png")
     assert chat.outside() == []
 
@@ -199,6 +338,7 @@ HTML_PAGE = """<!doctype html><html><head><title>Snail care | Garden blog</title
 <p>Garden snails seal their shells with a dried layer of mucus called an epiphragm before they hibernate.</p>
 <p>Keep a pet snail's terrarium misted every evening so the soil stays damp but never waterlogged.</p>
 </article><footer>Footer links and copyright</footer></body></html>"""
+SNAILS = "Caring for garden snails"
 
 
 def make_pdf(path: Path) -> Path:
@@ -221,81 +361,170 @@ def listed(server: Server) -> list[dict]:
     return httpx.get(f"{server.url}/api/documents").json()
 
 
-def test_add_ask_and_remove_documents_in_the_chat(open_chat, own_server: Server, tmp_path: Path) -> None:
+def contrast(page, selector: str) -> float:
+    """The WCAG contrast ratio of an element's text against the first opaque background behind it."""
+    return page.locator(selector).first.evaluate("""el => {
+      const rgb = s => s.match(/[\\d.]+/g).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                                     : ((v + 0.055) / 1.055) ** 2.4; })
+                                  .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+      let bg = el, fill;
+      while (bg) { fill = rgb(getComputedStyle(bg).backgroundColor);
+                   if (fill.length < 4 || fill[3] > 0.9) break; bg = bg.parentElement; }
+      if (!bg) fill = [255, 255, 255];
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(fill)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    }""")
+
+
+def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, tmp_path: Path) -> None:
     chat = open_chat(url=own_server.url)
     page = chat.page
-    seed_list = chat.documents()
+    assert chat.documents().startswith(f"Searching 1 document: “{TITLE}”")
     chat.open_documents()
     assert f"up to {UPLOAD_LIMIT_MB} MB each" in page.locator("#documents-status").inner_text()
+    assert page.locator("#remove-choice, select").count() == 0  # one list, no second dropdown
 
     pdf = make_pdf(tmp_path / "orchard.pdf")
     (tmp_path / "snails.html").write_text(HTML_PAGE)
     statuses = chat.add_files(pdf, tmp_path / "snails.html")
     docs = {d["title"]: d for d in listed(own_server)}
-    assert docs[PDF_TITLE]["passages"] >= 3 and docs["Caring for garden snails"]["passages"] == 2
+    assert docs[PDF_TITLE]["passages"] >= 3 and docs[SNAILS]["passages"] == 2
     assert statuses == [f"✓ Added “{PDF_TITLE}” ({docs[PDF_TITLE]['passages']} passages): ask about it now.",
-                        "✓ Added “Caring for garden snails” (2 passages): ask about it now."]
-    for title, doc in docs.items():
-        assert f"{title} ({doc['passages']} passages)" in chat.documents()
-    assert "Searching 3 documents" in chat.documents()
+                        f"✓ Added “{SNAILS}” (2 passages): ask about it now."]
+    chat.row(SNAILS).wait_for()
+    assert chat.rows() == [f"{PDF_TITLE} · {docs[PDF_TITLE]['passages']} passages", f"{SNAILS} · 2 passages",
+                           f"{TITLE} · 23 passages"]
+    assert chat.documents().startswith("Searching all 3 documents")
 
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
-    first = reply.locator(".source").first
     assert "Tomas Brandt" in reply.locator(".answer").inner_text()
-    assert f"{PDF_TITLE} · page 3," in first.locator(".source-head").inner_text()
-    assert "Tomas Brandt" in first.locator("> p > mark").inner_text()
-    reply = chat.ask("What do garden snails seal their shells with before they hibernate?")
-    assert "Caring for garden snails · paragraph" in reply.locator(".source").first.inner_text()
-    assert "epiphragm" in reply.locator(".answer").inner_text()
-    assert "tracking script" not in reply.inner_text() and "terrariums" not in reply.inner_text()
+    assert f"{PDF_TITLE} · page 3," in reply.locator(".source").first.locator(".source-head").inner_text()
 
-    # the same file again adds nothing; a file of a type it can't read, or too large, is refused, clearly
-    before = listed(own_server), chat.documents()
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"word " * (int(1.5 * 1024 * 1024) // 5))
-    (tmp_path / "setup.exe").write_bytes(b"MZ\x90\x00\x03 not a document")
-    statuses = chat.add_files(tmp_path / "snails.html", tmp_path / "setup.exe", big)
-    assert statuses == [
-        "✓ “Caring for garden snails” is already there (2 passages): nothing was added.",
-        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.",
-        f"✗ big.txt was not added: it is 1.5 MB, larger than the limit of {UPLOAD_LIMIT_MB} MB. "
-        "Split it into smaller files."]
-    assert page.locator("#documents-status li.error").count() == 2
-    assert (listed(own_server), chat.documents()) == before
-    assert "Traceback" not in page.locator("body").inner_text()
-    chat.screenshot("chat-documents.png", full_page=True)
-
-    assert chat.remove(PDF_TITLE) == f"✓ Removed “{PDF_TITLE}”: it will not be cited again."
-    assert PDF_TITLE not in chat.documents() and "Caring for garden snails" in chat.documents()
-    assert PDF_TITLE not in [d["title"] for d in listed(own_server)]
-    page.locator("#remove-choice input").click()
-    assert PDF_TITLE not in page.get_by_role("option").all_inner_texts()
-    page.keyboard.press("Escape")
+    # ask only the snail page: the orchard's answer is not found there
+    chat.row(SNAILS).locator("input[type=checkbox]").check()
+    page.wait_for_function("document.querySelector('#documents').innerText.startsWith('Asking only 1 of 3')")
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
-    assert PDF_TITLE not in reply.inner_text() and "Tomas Brandt" not in reply.inner_text()
+    assert "Tomas Brandt" not in reply.inner_text() and f"Asked only: “{SNAILS}”" in reply.inner_text()
+    heads = reply.locator(".source-head").all_text_contents()  # folded away: nothing answers there
+    assert heads and all(h.split("] ", 1)[1].startswith(f"{SNAILS} · ") for h in heads), heads
+    chat.screenshot("chat-ask-only-some.png", full_page=True)
+    chat.row(SNAILS).locator("input[type=checkbox]").uncheck()
 
-    chat.remove("Caring for garden snails")
-    assert chat.documents() == seed_list
+    # the same file again adds nothing and says so without a tick; bad files are refused, in dark mode legibly
+    before = listed(own_server)
+    (tmp_path / "setup.exe").write_bytes(b"MZ\x90\x00\x03 not a document")
+    statuses = chat.add_files(tmp_path / "snails.html", tmp_path / "setup.exe")
+    assert statuses == [
+        f"= “{SNAILS}” was already there (2 passages): nothing was added.",
+        "✗ setup.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx."]
+    assert listed(own_server) == before
+    assert contrast(page, "#documents-status li.error") >= 4.5
+
+    # remove asks first: "Keep it" keeps it, "Yes, remove it" removes it, and Undo brings it back
+    chat.row(PDF_TITLE).get_by_role("button", name="Remove").click()
+    confirm = page.locator(".doc-confirm")
+    assert f"Remove “{PDF_TITLE}”?" in confirm.inner_text()
+    chat.screenshot("chat-remove-confirm.png", full_page=True)
+    confirm.get_by_role("button", name="Keep it").click()
+    confirm.wait_for(state="detached")
+    assert PDF_TITLE in [d["title"] for d in listed(own_server)]
+    assert chat.remove(PDF_TITLE) == f"✓ Removed “{PDF_TITLE}”: it will not be cited again."
+    assert PDF_TITLE not in [d["title"] for d in listed(own_server)] and PDF_TITLE not in " ".join(chat.rows())
+    page.locator("#undo").click()
+    page.locator("#documents-status li", has_text=f"Restored “{PDF_TITLE}”").wait_for(timeout=60_000)
+    chat.row(PDF_TITLE).wait_for()
+    assert PDF_TITLE in [d["title"] for d in listed(own_server)]
+    chat.remove(PDF_TITLE)
+    chat.remove(SNAILS)
+
+    # the bundled document is removed like any other: its examples go, and a question is told to add documents
+    assert page.locator("#examples button").count() == 4
+    chat.remove(TITLE)
+    assert listed(own_server) == [] and chat.documents().startswith("No documents yet")
+    page.locator("#examples").wait_for(state="hidden")
+    reply = chat.ask("Who is Sviatlana Tsikhanouskaya?")
+    assert reply.locator(".not-found").inner_text() == "There are no documents yet: add some."
+    api = httpx.post(f"{own_server.url}/api/ask", json={"question": "Who is Sviatlana Tsikhanouskaya?"}).json()
+    assert (api["found"], api["answer"], api["passages"]) == (False, "There are no documents yet: add some.", [])
+    chat.screenshot("chat-no-documents.png", full_page=True)
+    page.locator("#undo").click()
+    chat.row(TITLE).wait_for(timeout=60_000)
+    page.locator("#examples button").first.wait_for()
+    assert [d["title"] for d in listed(own_server)] == [TITLE]
     assert chat.outside() == []
 
 
+def test_add_files_is_disabled_while_adding(open_chat, own_server: Server, tmp_path: Path) -> None:
+    chat = open_chat(url=own_server.url, color_scheme="dark")
+    chat.open_documents()
+    ledger = tmp_path / "depot-ledger.txt"
+    ledger.write_text("Depot ledger\n\n" + "\n\n".join(
+        f"Entry {i}: parcel {i * 7919 % 100003} weighs {i % 97} kilograms and leaves depot {i % 13} on day {i % 29}."
+        for i in range(1500)))
+    chat.page.locator("#your-documents input[type=file]").set_input_files(str(ledger))
+    chat.page.locator("#documents-status li.pending").wait_for()
+    disabled = "() => { const b = document.querySelector('#add-documents'); " \
+               "return (b.tagName === 'BUTTON' ? b : b.querySelector('button')).disabled; }"
+    assert chat.page.evaluate(disabled)
+    chat.screenshot("chat-adding.png", full_page=True)
+    chat.page.locator("#documents-status li.ok").wait_for(timeout=120_000)
+    assert not chat.page.evaluate(disabled)
+    (tmp_path / "setup.exe").write_bytes(b"MZ\x90\x00\x03 not a document")
+    assert chat.add_files(tmp_path / "setup.exe")[0].startswith("✗ setup.exe was not added")
+    assert chat.page.evaluate("document.body.classList.contains('dark')")  # Gradio follows the system's dark mode
+    assert contrast(chat.page, "#documents-status li.error") >= 4.5  # WCAG AA for text
+    chat.screenshot("chat-error-dark.png", full_page=True)
+    chat.remove("Depot ledger")
+
+
+def test_a_slow_upload_says_it_is_uploading(open_chat, own_server: Server, tmp_path: Path) -> None:
+    chat = open_chat(url=own_server.url)
+    chat.open_documents()
+    cdp = chat.page.context.new_cdp_session(chat.page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 100 * 1024})  # 100 KB/s
+    notes = tmp_path / "tide-tables.txt"
+    notes.write_text("Tide tables\n\n" + "\n\n".join(f"On day {i} high water at the harbour is at {i % 12 + 1} "
+                                                        f"o'clock, {i % 7 + 2} metres." for i in range(4000)))
+    chat.page.locator("#your-documents input[type=file]").set_input_files(str(notes))
+    uploading = chat.page.locator("#documents-status li.uploading")
+    uploading.wait_for(timeout=2_000)
+    assert uploading.inner_text() == f"Uploading tide-tables.txt ({notes.stat().st_size / 1048576:.1f} MB)…"
+    assert chat.page.locator("#add-documents").evaluate(
+        "b => (b.tagName === 'BUTTON' ? b : b.querySelector('button')).disabled")
+    chat.screenshot("chat-uploading.png", full_page=True)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    chat.page.locator("#documents-status li.ok").wait_for(timeout=120_000)
+    chat.remove("Tide tables")
+    # a file the page will not even send (over twice the limit) gets the same words as one the server refuses
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"word " * (int(2.5 * 1024 * 1024) // 5))
+    assert chat.add_files(huge) == [f"✗ huge.txt was not added: it is 2.5 MB, larger than the limit of "
+                                    f"{UPLOAD_LIMIT_MB} MB. Split it into smaller files."]
+    assert not chat.page.locator("#add-documents").evaluate(
+        "b => (b.tagName === 'BUTTON' ? b : b.querySelector('button')).disabled")
+
+
 def test_documents_on_a_phone_sized_window(open_chat, own_server: Server, tmp_path: Path) -> None:
-    chat = open_chat(390, 844, url=own_server.url, device_scale_factor=2, is_mobile=True, has_touch=True)
+    chat = open_chat(**SIZES["phone"], url=own_server.url)
     page = chat.page
     chat.open_documents()
     notes = tmp_path / "ferry-notes.md"
     notes.write_text("# Ferry notes\n\nThe ferry to the island of Mull leaves Oban pier at seven every morning.\n")
     assert chat.add_files(notes) == ["✓ Added “Ferry notes” (1 passage): ask about it now."]
-    assert "Ferry notes (1 passage)" in chat.documents()
-    page.locator("#remove-choice input").click()
-    page.get_by_role("option", name="Ferry notes", exact=True).click()
-    page.get_by_role("option").first.wait_for(state="detached")  # the list has folded away
+    chat.row("Ferry notes").wait_for()
+    assert "Ferry notes · 1 passage" in chat.rows()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
-    for control in ("#add-documents", "#remove-choice", "#remove"):
-        box = page.locator(control).bounding_box()
+    for control in [page.locator("#add-documents"), *page.locator(".doc-remove").all()]:
+        box = control.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 30, control
+    assert page.locator(".doc-remove").first.get_attribute("aria-label").startswith("Remove “")
+    chat.row("Ferry notes").get_by_role("button", name="Remove").click()
     chat.screenshot("chat-documents-narrow.png", full_page=True)
-    page.locator("#remove").click()
+    page.get_by_role("button", name="Yes, remove it").click()
     page.locator("#documents-status li", has_text="Removed “Ferry notes”").wait_for()
-    assert "Ferry notes" not in chat.documents()
+    assert "Ferry notes" not in " ".join(chat.rows())
     assert chat.outside() == []

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
+from qa.engine import NO_DOCUMENTS, UnknownDocuments
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -60,3 +63,19 @@ def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedd
     assert out["section"] == "Ferry guide > Tickets > Prices"
     assert out["text"].startswith("Tickets\n\nPrices\n\nA return")
     assert out["paragraph"] == 2  # block 1 is the title, block 2 the "Tickets" heading the passage starts with
+
+
+def test_ask_only_some_documents(small_engine) -> None:
+    small_engine.collection.add("bees.txt", b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")
+    everywhere = {c.passage.doc_id for c in small_engine.ask("When are the pears planted or picked?", top_k=5).passages}
+    assert everywhere == {"orchard", "bees"}
+    only = small_engine.ask("When are the pears planted or picked?", top_k=5, documents=["bees"])
+    assert {c.passage.doc_id for c in only.passages} == {"bees"}
+    with pytest.raises(UnknownDocuments, match="no document with id 'nope'"):
+        small_engine.ask("Bees?", documents=["orchard", "nope"])
+
+
+def test_with_no_documents_a_question_is_told_to_add_some(small_engine) -> None:
+    small_engine.collection.remove("orchard")
+    answer = small_engine.ask("When were the pear trees planted?")
+    assert (answer.answer, answer.found, answer.passages) == (NO_DOCUMENTS, False, [])

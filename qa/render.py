@@ -1,0 +1,142 @@
+"""The web chat's HTML, pure functions of what they show: a reply from an AskResponse, a question, a document page.
+
+A reply is the answer, its `[n]` markers linked to the cited passages below it, then one card per passage. Its
+colours read one way: an orange bar and a yellow mark only on passages the answer quotes; relevant passages it
+does not quote get a grey bar and their best sentence underlined; passages below the relevance threshold are
+greyed, unmarked. Each card says where the passage is (document, page, paragraph, character span), its
+calibrated relevance, the paragraphs around it on demand, and links to the whole document with it marked.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Literal
+from urllib.parse import quote, urlencode
+
+from qa.schema import AskResponse, PassageOut
+
+SOURCES = "<div class='sources'>"  # where the cited passages start in an assistant message
+CONTEXT_CHARS = 600  # at most this much of each neighbouring paragraph in "Show in context"
+Kind = Literal["quoted", "relevant", "weak"]
+
+
+def question_html(question: str) -> str:
+    """A question as the user typed it, shown as text: any HTML or Markdown in it is not rendered."""
+    return f"<p class='question'>{html.escape(question).replace(chr(10), '<br>')}</p>"  # an HTML block: no Markdown
+
+
+def marked(text: str, start: int, end: int, tag: str = "mark") -> str:
+    """Text as HTML with [start, end) wrapped in `tag` (<mark> for a quoted sentence)."""
+    return f"{html.escape(text[:start])}<{tag}>{html.escape(text[start:end])}</{tag}>{html.escape(text[end:])}"
+
+
+def neighbours(document: str, start: int, end: int) -> tuple[str, str]:
+    """The text just before and after a passage in its document, up to a paragraph each way."""
+    before = document[:start].rstrip().rsplit("\n\n", 1)[-1] if start else ""
+    after = document[end:].lstrip().split("\n\n", 1)[0]
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return before, after
+
+
+def view_url(doc_id: str, start: int, end: int) -> str:
+    """The document view (qa/api.py `/view/{id}`) with a passage marked and scrolled to."""
+    return f"/view/{quote(doc_id, safe='')}?{urlencode({'start': start, 'end': end})}#cited"
+
+
+def kind_of(response: AskResponse, p: PassageOut, threshold: float) -> Kind:
+    """How a passage stands: quoted in the answer, relevant but not quoted, or below the relevance threshold."""
+    if response.found and f"[{p.rank}]" in response.answer:
+        return "quoted"
+    return "relevant" if response.found and p.score >= threshold else "weak"
+
+
+SCORE_HELP = "the calibrated chance that this passage answers the question"
+KIND_LABELS = {"quoted": "quoted in the answer", "relevant": "relevant, not quoted", "weak": "unlikely to answer"}
+
+
+def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
+    """One cited passage: where it is, its text, the paragraphs around it on demand, and a link to the document."""
+    span = (p.highlight.start, p.highlight.end)
+    passage = (marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u") if kind == "relevant"
+               else html.escape(p.text))
+    before, after = neighbours(document, p.start, p.end)
+    where = f"{'' if p.page is None else f'page {p.page}, '}paragraph {p.paragraph}"
+    return (f"<div class='source {kind}' id='{anchor}' data-source='{anchor}'>"
+            f"<div class='source-head'><b>[{p.rank}]</b> {html.escape(p.document.title)} · {where} · "
+            f"<span class='span'>characters {p.start}–{p.end}</span></div>"
+            f"<div class='source-score'><span class='score' title='{SCORE_HELP}'>{p.score:.0%} likely to answer"
+            f"</span> · <span class='kind'>{KIND_LABELS[kind]}</span></div>"
+            + (f"<p class='context before'>{html.escape(before)}</p>" if before else "")
+            + f"<p class='passage'>{passage}</p>"
+            + (f"<p class='context after'>{html.escape(after)}</p>" if after else "")
+            + "<div class='source-links'>"
+            + ("<details class='in-context'><summary><span class='closed'>Show in context</span>"
+               "<span class='open'>Hide the context</span></summary></details>" if before or after else "")
+            + f"<a class='open-document' href='{html.escape(view_url(p.document.id, p.start, p.end))}' "
+              f"target='_blank'>Open the document here</a></div></div>")
+
+
+def linked_answer(answer: str, reply: str) -> str:
+    """The answer as HTML, each [n] a link to source n of this reply."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"<a class='cite' href='#{reply}-s{m[1]}' data-source='{reply}-s{m[1]}'>"
+                                          f"[{m[1]}]</a>", html.escape(answer))
+
+
+def reply_html(response: AskResponse, question: str, threshold: float,
+               document_text: Callable[[str], str], reply: str = "r1", only: Sequence[str] = ()) -> str:
+    """The assistant's message: the quoted answer and its sources, or a plain 'no' with the nearest passages.
+
+    `reply` names this reply, so its [n] markers link to its own sources and no other reply's; `only` are the
+    titles of the documents asked, when the question was asked of some documents only.
+    """
+    sources = "".join(source_html(p, document_text(p.document.id), kind_of(response, p, threshold),
+                                  f"{reply}-s{p.rank}") for p in response.passages)
+    searched = ("" if response.query.strip() == question.strip()
+                else f"<p class='searched'>Searched for: {html.escape(response.query)}</p>")
+    if only:
+        searched += f"<p class='searched'>Asked only: {html.escape(', '.join(f'“{t}”' for t in only))}</p>"
+    if response.found:
+        return (f"<p class='answer'>{linked_answer(response.answer, reply)}</p>"
+                f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"
+                f"{searched}{SOURCES}{sources}</div>")
+    nearest = (f"<details class='nearest'><summary>The nearest passages (none of them answers it)</summary>"
+               f"{sources}</details>" if sources else "")
+    return f"<p class='not-found'>{html.escape(response.answer)}</p>{searched}{SOURCES}{nearest}</div>"
+
+
+def plain(message: str) -> str:
+    """A chat message as plain text: the answer alone, without its sources, tools or markup."""
+    answer = re.sub(r"<p class='answer-tools'>.*?</p>", "", message.split(SOURCES)[0])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", answer)).split())
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 passage', '3 passages'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def document_page(title: str, text: str, start: int | None, end: int | None) -> str:
+    """A whole document as a page of its own, the cited span [start, end) marked and scrolled to (#cited)."""
+    cited = start is not None and end is not None
+    body = marked(text, start, end).replace("<mark>", "<mark id='cited'>", 1) if cited else html.escape(text)  # type: ignore[arg-type]
+    note = (f"<p class='note'>The cited passage, characters {start}–{end}, is <mark>marked</mark>.</p>"
+            if cited else "")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+:root {{color-scheme: light dark;}}
+body {{font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif; max-width: 46em;
+      margin: 0 auto; padding: 16px; line-height: 1.6;}}
+h1 {{font-size: 1.4em; margin: 0 0 4px;}}
+.note {{margin: 0 0 16px; opacity: .8; font-size: .9em;}}
+.text {{white-space: pre-wrap; overflow-wrap: anywhere;}}
+mark {{background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px;}}
+#cited {{scroll-margin-top: 30vh; outline: 2px solid #f59e0b;}}
+</style></head>
+<body><h1>{html.escape(title)}</h1>{note}<div class="text">{body}</div></body></html>
+"""
