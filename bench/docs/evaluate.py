@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the folder bench/docs/build_corpus.py made")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="indexes, cached vectors, results")
     parser.add_argument("--top-k", type=int, default=TOP_K)
-    parser.add_argument("--fresh", action="store_true", help="time both from scratch: delete the product's index, embed the recipe's chunks again")
+    parser.add_argument("--fresh", action="store_true",
+                        help="time both from scratch: delete the product's index, embed the recipe's chunks again")
     parser.add_argument("--threshold", type=float, default=THRESHOLD, help="the recipe's cosine threshold")
     parser.add_argument("--no-recipe", action="store_true", help="score the product only")
     parser.add_argument("--url", help="score a running server over HTTP instead (POST URL/api/ask)")
