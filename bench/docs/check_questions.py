@@ -36,10 +36,11 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_CACHE = Path.home() / ".cache" / "qa-bench" / "docs"
 BLOCKS = ("p", "li", "dt", "dd", "td", "th", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr", "table",
           "blockquote", "title")
-MARK = " \u2029 "  # a block boundary: no phrase contains it
+MARK = " \ue000 "  # a block boundary (a private-use character, not whitespace): no phrase contains it
 KINDS = ("lookup", "howto", "paraphrase", "followup", "code", "table", "pdf", "unanswerable")
 MIN_QUESTIONS, MIN_UNANSWERABLE = 80, 20
 MIN_WORDS, MAX_WORDS = 4, 10
+EXTRACTION = b"2"  # bump when the extractions change: the cached text is keyed by it
 
 
 def html_variants(markup: str) -> list[str]:
@@ -70,7 +71,7 @@ def extract(corpus: Path, cache: Path) -> dict[str, list[list[str]]]:
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".pdf") and not p.name.startswith("."))
     if not files:
         raise SystemExit(f"no corpus in {corpus}: run `python bench/docs/build_corpus.py --out {corpus}` first")
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(EXTRACTION)
     for path in files:
         digest.update(path.relative_to(corpus).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
     stored = cache / f"extracted-{digest.hexdigest()[:16]}.json"

@@ -129,16 +129,20 @@ def page_texts(path: Path) -> list[str]:
 
 
 def fixed_chunks(text: str, tokenizer: object, size: int) -> list[str]:
-    """Consecutive windows of `size` word pieces (special tokens counted), cut at token offsets, no overlap."""
+    """Consecutive windows of at most `size` word pieces (special tokens counted), no overlap, cut between words
+    (a word's pieces stay together, so a chunk read again has the same pieces)."""
     encoding = tokenizer.encode(text, add_special_tokens=False)  # type: ignore[attr-defined]
-    offsets = encoding.offsets
+    offsets, words = encoding.offsets, encoding.word_ids
     step = size - 2
-    chunks = []
-    for first in range(0, len(offsets), step):
-        window = offsets[first:first + step]
-        chunk = " ".join(text[window[0][0]:window[-1][1]].split())
+    chunks, start = [], 0
+    while start < len(offsets):
+        end = min(start + step, len(offsets))
+        while start + 1 < end < len(offsets) and words[end] is not None and words[end] == words[end - 1]:
+            end -= 1
+        chunk = " ".join(text[offsets[start][0]:offsets[end - 1][1]].split())
         if chunk:
             chunks.append(chunk)
+        start = end
     return chunks
 
 
