@@ -4,4 +4,4 @@ from __future__ import annotations
 from qa.server import main
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -103,7 +103,8 @@ class Server:
         self._log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [sys.executable, "ui.py", "--docs", str(self.docs), "--index", str(self.index), "--port", str(self.port)],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env})
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env})
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:

@@ -6,6 +6,7 @@ import sys
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow

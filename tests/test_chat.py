@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SEEDS, Server
 
+from conftest import SEEDS, Server
 from qa.chat import EXAMPLES, JS, build, history_turns, text_of
 from qa.render import question_html, reply_html
 from qa.schema import AskResponse, DocumentRef, PassageOut, Span

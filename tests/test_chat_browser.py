@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEEDS, Server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -63,7 +63,8 @@ def test_a_missing_documents_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_add_list_and_remove_documents(tmp_path: Path) -> None:
     note = tmp_path / "harbour.md"
-    note.write_text("# Harbour\n\nThe ferry to Tallinn leaves at seven every morning from pier four.\n", encoding="utf-8")
+    note.write_text("# Harbour\n\nThe ferry to Tallinn leaves at seven every morning from pier four.\n",
+                    encoding="utf-8")
     (tmp_path / "tool.exe").write_bytes(b"MZ")
     flags = ("--docs", str(SEEDS), "--index", str(tmp_path / "index"))
     added = run("add", str(note), str(tmp_path / "tool.exe"), *flags)

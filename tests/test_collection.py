@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEEDS, Server
 
 pytestmark = pytest.mark.slow

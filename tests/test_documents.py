@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.documents import Document, document_id, find_documents, read_document
-
 from conftest import SEEDS
+from qa.documents import Document, document_id, find_documents, read_document
 
 
 def test_seed_headline_is_block_one_and_boilerplate_is_dropped() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import SEEDS, Server, write_pdf
 
 pytestmark = pytest.mark.slow

@@ -52,7 +52,8 @@ def test_add_file_turns_every_failure_into_a_message(tmp_path: Path, small_engin
     file = tmp_path / "tool.exe"
     file.write_bytes(b"MZ")
     assert add_file(small_engine, file) == (
-        "error", "tool.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.")
+        "error",
+        "tool.exe was not added: unsupported file type '.exe': use one of .txt, .md, .html, .htm, .pdf, .docx.")
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (300 * 1024 // 5))
     assert add_file(small_engine, big) == ("error", "big.txt was not added: it is 0.3 MB, larger than the limit of "

@@ -66,7 +66,8 @@ def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedd
 
 
 def test_ask_only_some_documents(small_engine) -> None:
-    small_engine.collection.add("bees.txt", b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")
+    small_engine.collection.add("bees.txt",
+                                b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")
     everywhere = {c.passage.doc_id for c in small_engine.ask("When are the pears planted or picked?", top_k=5).passages}
     assert everywhere == {"orchard", "bees"}
     only = small_engine.ask("When are the pears planted or picked?", top_k=5, documents=["bees"])

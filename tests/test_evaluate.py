@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEV_SET
 from qa.conversation import Turn
 from qa.evaluate import Case, evaluate, load_cases, normalise
 from qa.schema import to_response
-
-from conftest import DEV_SET
 
 
 def test_normalise_matches_quotes_case_and_spaces() -> None:

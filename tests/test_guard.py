@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEEDS, Server, free_port
 
 pytestmark = pytest.mark.slow

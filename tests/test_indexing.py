@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEEDS
 from qa.indexing import sync
 from qa.store import CURRENT, current_generation
-
-from conftest import SEEDS
 
 
 @pytest.fixture()

@@ -4,10 +4,9 @@ import base64
 import os
 from pathlib import Path
 
+from conftest import SEEDS
 from qa.documents import read_document
 from qa.passages import split_passages, split_sentences
-
-from conftest import SEEDS
 
 GUIDE = """# json
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SEEDS
 
+from conftest import SEEDS
 from qa.collection import Collection
 from qa.settings import Settings
 from qa.store import CURRENT, DamagedIndex, Index, current_generation
@@ -135,6 +135,7 @@ def test_an_unreadable_library_file_can_still_be_removed(built: Path, tmp_path: 
 @pytest.mark.slow
 def test_the_server_starts_and_answers_over_a_garbage_store(built: Path, tmp_path: Path) -> None:
     import httpx
+
     from conftest import Server
 
     settings = copy(built, tmp_path)
