@@ -64,7 +64,7 @@ def quoted_sentence(reply: dict) -> str:
 def in_score_order(reply: dict) -> bool:
     """Whether the passages are listed by their shown score, highest first."""
     scores = [p["score"] for p in reply["passages"]]
-    return all(a >= b for a, b in zip(scores, scores[1:]))
+    return all(a >= b for a, b in zip(scores, scores[1:], strict=False))
 
 
 def evaluate(cases: list[Case], ask: AskFunction, top_k: int) -> dict:
@@ -75,7 +75,8 @@ def evaluate(cases: list[Case], ask: AskFunction, top_k: int) -> dict:
     by their score.
     """
     ranks: list[int | None] = []
-    answered, abstained, latencies, by_kind, answer_hits, out_of_order = [], [], [], {}, [], 0
+    answered, abstained, latencies, answer_hits, out_of_order = [], [], [], [], 0
+    by_kind: dict[str, list[float]] = {}
     for case in cases:
         history = history_of(case.turns[:-1], ask, top_k)
         start = time.perf_counter()

@@ -1,23 +1,51 @@
-"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, scored together and ranked."""
+"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, fused, then the shortlist ranked by how well it answers.
+
+The product's ranking ("answer"): candidates from passage vectors, sentence vectors and BM25 are fused (0.7 dense +
+0.3 BM25, min-max normalised); the best SHORTLIST are read sentence by sentence, the sentence model
+(qa/relevance.py) scores each sentence, and the passage model turns the best sentence's score and the retrieval
+scores into the probability that the passage answers. Passages are returned in the order of that probability.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from qa.relevance import DEFAULT, RelevanceModel
+from qa.answer_type import expected_type, type_match
+from qa.lexical import analyze
+from qa.passages import Passage
+from qa.relevance import DEFAULT, AnswerModels
 from qa.store import Index
 
-FUSIONS = ("learned", "normalised", "rrf", "dense", "bm25")
+FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
+# Passages read sentence by sentence for the "answer" ranking: the fused top 10 holds an answer for 0.98 of SQuAD
+# questions (bench/squad.py's normalised 0.7 row, top-3 0.958); reading them costs ~2 ms.
+SHORTLIST = 10
+FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
 
 
 @dataclass(frozen=True)
 class Hit:
-    row: int          # passage row in the index
-    score: float      # the ranking score of the chosen fusion
-    relevance: float  # probability that the passage answers the question (the relevance model)
-    dense: float      # cosine of query and passage, or its closest sentence if higher
-    lexical: float    # BM25 score divided by the query's best BM25 score
+    row: int                    # passage row in the index
+    score: float                # the ranking score of the chosen fusion ("answer": equal to relevance)
+    relevance: float            # probability that the passage answers the question (the passage model)
+    dense: float                # cosine of query and passage, or its closest sentence if higher
+    lexical: float              # BM25 score divided by the query's best BM25 score
+    sentence: tuple[int, int]   # the best answering sentence, offsets into the passage's text
+    sentence_relevance: float   # probability that this sentence holds the answer (the sentence model)
+
+
+@dataclass(frozen=True)
+class Described:
+    """Shortlisted passages read sentence by sentence: the models' feature rows (qa.relevance's order)."""
+    rows: np.ndarray                   # passage rows
+    passages: list[Passage]
+    spans: list[tuple[int, int]]       # every sentence, offsets into its passage's text
+    owner: np.ndarray                  # for each sentence, the position of its passage in `rows`
+    sentence_features: np.ndarray      # one row a sentence (SENTENCE_FEATURES)
+    passage_features: np.ndarray       # one row a passage (PASSAGE_FEATURES without the first two)
+    dense: np.ndarray                  # per passage, as Hit.dense
+    lexical: np.ndarray                # per passage, as Hit.lexical
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -47,7 +75,7 @@ def best_sentence_similarity(index: Index, query_vector: np.ndarray, rows: np.nd
     owned = [index.sentence_rows(int(r)) for r in rows]
     sims = index.sentences.similarity(query_vector, np.fromiter((s for o in owned for s in o), dtype=np.int64))
     bounds = np.cumsum([0] + [len(o) for o in owned])
-    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:])], dtype=np.float32)
+    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=np.float32)
 
 
 def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
@@ -77,22 +105,93 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int) -> tuple[
     return rows, features.astype(np.float64)
 
 
-def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
-           dense_weight: float = 0.5, fusion: str = "learned", dense_mode: str = "max",
-           model: RelevanceModel = DEFAULT) -> list[Hit]:
-    """The `top_k` passages for the query, best first.
+def describe(index: Index, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
+             gathered: np.ndarray, fused: np.ndarray) -> Described:
+    """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
+    `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
+    passages = index.passages([int(r) for r in rows])
+    terms = list(dict.fromkeys(analyze(query)))
+    weights = index.lexical.idf(terms) if terms else np.zeros(0)
+    weights = weights / weights.sum() if len(terms) else weights
+    asked = set(terms)
+    expected = expected_type(question)
+    spans: list[tuple[int, int]] = []
+    owner: list[int] = []
+    blocks: list[np.ndarray] = []
+    passage_types = []
+    for position, (row, passage) in enumerate(zip(rows, passages, strict=True)):
+        own = index.sentence_spans(int(row)) or [(0, len(passage.text))]
+        sentence_rows = index.sentence_rows(int(row))
+        similarity = index.sentences.similarity(query_vector, np.arange(sentence_rows.start, sentence_rows.stop))
+        if len(similarity) != len(own):  # an index without sentence vectors for it: the passage's own cosine
+            similarity = np.full(len(own), gathered[position, 0], dtype=np.float32)
+        texts = [passage.text[s:e] for s, e in own]
+        analysed = [set(analyze(t)) for t in texts]
+        coverage = np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in a) for a in analysed])
+        novelty = np.array([len(a - asked) / len(a) if a else 0.0 for a in analysed])
+        before = np.r_[0.0, coverage[:-1]]
+        after = np.r_[coverage[1:], 0.0]
+        types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
+        passage_types.append(float(type_match(question, passage.text, expected)))
+        n = len(own)
+        p_sim, _, bm25, p_cov = gathered[position, :4]
+        blocks.append(np.column_stack([
+            similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
+            np.maximum(before, after), novelty, types, (np.arange(n) == 0).astype(float),
+            np.full(n, p_sim), np.full(n, fused[position]), np.full(n, p_cov), np.full(n, bm25),
+            np.zeros(n),  # similarity_lead: filled below, once every passage is read
+        ]))
+        spans += own
+        owner += [position] * n
+    sentences = np.vstack(blocks) if blocks else np.zeros((0, 13))
+    if len(sentences):
+        sentences[:, 12] = sentences[:, 0] - sentences[:, 0].max()
+    base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
+                            np.array(passage_types)]) if len(rows) else np.zeros((0, 6))
+    return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
+                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy())
 
-    fusion: "learned" ranks by the relevance model; "normalised" (weighted min-max), "rrf", "dense" and
-    "bm25" are kept for comparison. dense_mode picks the dense score: "passage", "sentence" or "max".
+
+def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The passage model's rows (the best sentence's logit first), and each passage's best sentence (an index)."""
+    n = len(described.rows)
+    best = np.full(n, -np.inf)
+    chosen = np.zeros(n, dtype=np.int64)
+    for i, (position, logit) in enumerate(zip(described.owner, sentence_logits, strict=True)):
+        if logit > best[position]:
+            best[position], chosen[position] = logit, i
+    lead = best - best.max(initial=-np.inf) if n else best
+    return np.column_stack([best, lead, described.passage_features]), chosen
+
+
+def score(described: Described, models: AnswerModels = DEFAULT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(probability that each passage answers, its best sentence's index in described.spans, every sentence's
+    probability of holding the answer)."""
+    logits = models.sentence.logit(described.sentence_features)
+    matrix, chosen = passage_matrix(described, logits)
+    return models.passage(matrix), chosen, 1.0 / (1.0 + np.exp(-logits))
+
+
+def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
+           dense_weight: float = FUSED_DENSE_WEIGHT, fusion: str = "answer", dense_mode: str = "max",
+           models: AnswerModels = DEFAULT, question: str | None = None) -> list[Hit]:
+    """The `top_k` passages that best answer the query, best first, each with its answering sentence.
+
+    fusion "answer" (the product, Settings.fusion): the fused shortlist ranked by the probability that a passage
+    answers (see the module's docstring); every Hit.score is that probability. "normalised" (dense_weight dense +
+    the rest BM25, min-max normalised), "rrf", "dense" and "bm25" rank by their own score, kept for comparison
+    (bench/squad.py); their hits still carry the models' relevance and sentence. dense_mode picks the dense score:
+    "passage", "sentence" or "max". `question` (the user's last turn; default: `query`) sets the answer type.
     """
     if len(index) == 0:
         return []
+    question = query if question is None else question
     rows, features = gather(index, query_vector, query, candidates)
-    relevance = model(features)
     dense = {"passage": features[:, 0], "sentence": features[:, 1]}.get(dense_mode, features[:, :2].max(axis=1))
     lexical = features[:, 2]
-    if fusion == "learned":
-        ranking = relevance
+    product = fuse_normalised(features[:, :2].max(axis=1), lexical, FUSED_DENSE_WEIGHT)
+    if fusion == "answer":
+        ranking = product
     elif fusion == "normalised":
         ranking = fuse_normalised(dense, lexical, dense_weight)
     elif fusion == "rrf":
@@ -103,6 +202,11 @@ def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candi
         ranking = lexical + 1e-6 * dense  # ties (no term matched) broken by meaning
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
-    order = np.argsort(-ranking, kind="stable")[:top_k]
-    return [Hit(int(rows[i]), float(ranking[i]), float(relevance[i]), float(dense[i]), float(lexical[i]))
-            for i in order]
+    keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
+    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep])
+    relevance, chosen, sentence_probability = score(described, models)
+    order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
+    shown = relevance if fusion == "answer" else ranking[keep]
+    return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(dense[keep[i]]),
+                float(lexical[keep[i]]), described.spans[chosen[i]], float(sentence_probability[chosen[i]]))
+            for i in order[:top_k]]
