@@ -15,10 +15,12 @@ The table compares, on the held-out questions whose shortlist holds an answer:
     measured as "the chosen sentence of the passage holds the answer" (in the passage that does) and end to end
     ("answer-sentence": the top-ranked passage's chosen sentence holds the answer);
   - passage ranking: the fused order vs the passage model's probability (top-1).
-Then the abstention threshold table on held-out answerable / near-topic / off-topic questions, and the lines to
-paste into qa/relevance.py (fitted on every article).
+Then the abstention threshold table on held-out answerable / near-topic / off-topic SQuAD questions and on
+bench/seed_questions.jsonl (the one number chosen with the seed questions: the threshold, Settings.min_relevance),
+and the lines to paste into qa/relevance.py (fitted on every article).
 
-    python bench/fit_relevance.py [--articles 40] [--questions 2400] [--unanswerable 500] [--backend onnx|torch]
+    python bench/fit_relevance.py [--articles 40] [--questions 2400] [--unanswerable 500] [--single 24]
+                                  [--backend onnx|torch] [--embedder minilm|e5]
 """
 from __future__ import annotations
 
@@ -36,10 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import squad_data
 from bench.backend import add_backend_flag, make_embedder
-from qa.evaluate import normalise
+from qa.conversation import Turn, standalone_query
+from qa.embedder import Embedder
+from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
-from qa.relevance import PASSAGE_FEATURES, SENTENCE_FEATURES, LogisticModel
-from qa.search import SHORTLIST, Described, describe, fuse_normalised, gather, passage_matrix, top_rows
+from qa.relevance import PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
+from qa.search import SHORTLIST, Described, describe, fuse_normalised, gather, passage_matrix, score, search, top_rows
+from qa.store import Index
 
 log = logging.getLogger("fit_relevance")
 
@@ -101,29 +106,54 @@ def collect(args: argparse.Namespace) -> list[Sample]:
     off = [q for a in outside for q in squad_data.questions_of(a, "")]
     chosen += [("off", -1, q) for q in rng.sample(off, args.unanswerable)]
 
-    embedder = make_embedder(args.backend)
+    embedder = embedder_of(args)
     index = sync(docs, args.cache / f"index-{embedder.backend}", embedder, 256)
     log.info("indexed %d articles, %d passages (%s)", len(indexed), len(index), embedder.name)
-    samples = []
-    for kind, group, q in tqdm(chosen, desc="questions"):
-        query = index.lexical.correct(q.question, embedder.words)
-        vector = embedder.query(query)
-        rows, features = gather(index, vector, query, 50)
-        fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
-        keep = top_rows(fused, SHORTLIST)
-        described = describe(index, vector, query, q.question, rows[keep], features[keep], fused[keep])
-        answers = [normalise(a) for a in q.answers]
-        sentence_text = [normalise(described.passages[o].text[s:e])
-                         for o, (s, e) in zip(described.owner, described.spans, strict=True)]
-        sentence_labels = np.array([any(a in t for a in answers) for t in sentence_text], dtype=float)
-        passage_labels = np.array([any(a in normalise(p.text) for a in answers) for p in described.passages],
-                                  dtype=float)
-        if kind == "off":
-            sentence_labels[:], passage_labels[:] = 0, 0
-        if group < 0:
-            group = rng.randrange(args.articles)  # off-topic questions spread over both halves
-        samples.append(Sample(kind, group, described, sentence_labels, passage_labels))
+    samples = [read(kind, group, q, index, embedder, rng, args.articles)
+               for kind, group, q in tqdm(chosen, desc="questions")]
+    # one article alone, as a user's single document is searched (the seed article): its passages all share a
+    # topic, so the margins and the normalised scores look unlike a many-article index
+    for number, article in enumerate(indexed[:args.single]):
+        stem = squad_data.slug(squad_data.title_of(article))
+        folder = args.cache / "single" / stem
+        (folder / "docs").mkdir(parents=True, exist_ok=True)
+        (folder / "docs" / f"{stem}.txt").write_text((docs / f"{stem}.txt").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+        alone = sync(folder / "docs", folder / f"index-{embedder.backend}", embedder, 256)
+        own = [q for q in questions if q[1] == number]
+        picked = rng.sample([q for q in own if q[0] == "answerable"], min(30, sum(q[0] == "answerable" for q in own)))
+        picked += rng.sample([q for q in own if q[0] == "near"], min(8, sum(q[0] == "near" for q in own)))
+        picked += [("off", number, q) for q in rng.sample(off, 6)]
+        samples += [read(kind, group, q, alone, embedder, rng, args.articles) for kind, group, q in picked]
     return samples
+
+
+def embedder_of(args: argparse.Namespace) -> Embedder:
+    """The run's embedder: --embedder e5, or MiniLM with --backend."""
+    if args.embedder == "e5":
+        return Embedder(model="e5", threads=args.threads)
+    return make_embedder(args.backend)
+
+
+def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: Embedder, rng: random.Random,
+         articles: int) -> Sample:
+    """Search the question as the product does and read its shortlist: features and labels."""
+    query = index.lexical.correct(q.question, embedder.words)
+    vector = embedder.query(query)
+    rows, features = gather(index, vector, query, 50)
+    fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
+    keep = top_rows(fused, SHORTLIST)
+    described = describe(index, vector, query, q.question, rows[keep], features[keep], fused[keep])
+    answers = [normalise(a) for a in q.answers]
+    sentence_text = [normalise(described.passages[o].text[s:e])
+                     for o, (s, e) in zip(described.owner, described.spans, strict=True)]
+    sentence_labels = np.array([any(a in t for a in answers) for t in sentence_text], dtype=float)
+    passage_labels = np.array([any(a in normalise(p.text) for a in answers) for p in described.passages], dtype=float)
+    if kind == "off":
+        sentence_labels[:], passage_labels[:] = 0, 0
+    if group < 0:
+        group = rng.randrange(articles)  # off-topic questions spread over both halves
+    return Sample(kind, group, described, sentence_labels, passage_labels)
 
 
 def blend_scores(d: Described) -> np.ndarray:
@@ -159,8 +189,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--questions", type=int, default=2400)
     parser.add_argument("--unanswerable", type=int, default=500)
+    parser.add_argument("--single", type=int, default=24, help="articles also indexed alone, as a user's one document")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "qa-bench" / "fit")
     add_backend_flag(parser, "the features")
+    parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm",
+                        help="the embedding model whose features are fitted (qa/relevance.py keeps one pair per model)")
+    parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
@@ -173,8 +207,10 @@ def main() -> None:
     log.info("fit on %d questions, held out %d (articles %s)", len(fit), len(test), sorted(held))
 
     def sentence_rows(part: list[Sample], columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        return (np.vstack([s.described.sentence_features[:, columns] for s in part]),
-                np.concatenate([s.sentence_labels for s in part]))
+        """The sentences of the passages that hold the answer: the model learns which of them does."""
+        inside = [(s, s.passage_labels[s.described.owner] > 0) for s in part]
+        return (np.vstack([s.described.sentence_features[mask][:, columns] for s, mask in inside]),
+                np.concatenate([s.sentence_labels[mask] for s, mask in inside]))
 
     print("\n## Answer sentence: which sentence of a passage answers (held-out SQuAD train articles)\n")
     print("| sentence choice | chosen sentence holds the answer (passages holding it) | fused top-1's sentence |")
@@ -189,7 +225,9 @@ def main() -> None:
                                         "neighbour_coverage", "novelty"]),
              ("+ answer type", ["similarity", "similarity_gap", "coverage", "coverage_gap", "neighbour_coverage",
                                 "novelty", "type_match"]),
-             ("all (+ position, passage scores)", names)]
+             ("+ refers back", names[:8]),
+             ("+ question bigrams", names[:9]),
+             ("+ rarest term (the product)", names)]
     for label, chosen in tried:
         columns = [names.index(c) for c in chosen]
         model = fit_logistic(*sentence_rows(fit, columns))
@@ -202,6 +240,7 @@ def main() -> None:
                 np.concatenate([s.passage_labels for s in part]))
 
     passage_model = fit_logistic(*passage_rows(fit, sentence_model))
+    models = AnswerModels(sentence_model, passage_model)
     answerable = [s for s in test if s.kind == "answerable"]
 
     def end_to_end(ranking) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
@@ -219,24 +258,35 @@ def main() -> None:
           "fused passages)\n")
     print("| ranking | top-1 | answer-sentence of top-1 | top-3 |")
     print("|---|---:|---:|---:|")
+    without_margins = fit_logistic(*(lambda x, y: (x[:, :10], y))(*passage_rows(fit, sentence_model)))
     rankings = [("fused 0.7 dense + 0.3 BM25", lambda s: s.described.passage_features[:, 0]),
                 ("best sentence's logit", lambda s: passage_matrix(
                     s.described, sentence_model.logit(s.described.sentence_features))[0][:, 0]),
-                ("passage model (the product)", lambda s: passage_model(passage_matrix(
-                    s.described, sentence_model.logit(s.described.sentence_features))[0]))]
+                ("passage model without the margins", lambda s: without_margins(passage_matrix(
+                    s.described, sentence_model.logit(s.described.sentence_features))[0][:, :10])),
+                ("passage model (the product)", lambda s: score(s.described, models)[0])]
     for label, ranking in rankings:
         print("| {} | {:.3f} | {:.3f} | {:.3f} |".format(label, *end_to_end(ranking)))
 
-    print("\n## Abstention on held-out questions: the top passage's probability >= threshold answers\n")
-    top = {kind: np.array([passage_model(passage_matrix(s.described, sentence_model.logit(
-        s.described.sentence_features))[0]).max() for s in test if s.kind == kind]) for kind in ("answerable", "near", "off")}
-    print(f"| threshold | answered (answerable, n={len(top['answerable'])}) | declined near-topic "
-          f"(n={len(top['near'])}) | declined off-topic (n={len(top['off'])}) |")
-    print("|---:|---:|---:|---:|")
-    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-        print(f"| {t:.1f} | {np.mean(top['answerable'] >= t):.3f} | {np.mean(top['near'] < t):.3f} | "
-              f"{np.mean(top['off'] < t):.3f} |")
-    calibration(test, sentence_model, passage_model)
+    embedder = embedder_of(args)
+    seed = seed_tops(models, embedder, args.cache / f"seed-index-{embedder.backend}")
+    print("\n## Abstention: the top passage's probability >= threshold answers (held-out SQuAD; "
+          "bench/seed_questions.jsonl)\n")
+    top = {kind: np.array([score(s.described, models)[0].max() for s in test if s.kind == kind])
+           for kind in ("answerable", "near", "off")}
+    print(f"| threshold | SQuAD answered (n={len(top['answerable'])}) | declined near-topic (n={len(top['near'])}) | "
+          f"declined off-topic (n={len(top['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
+          f"(n={len(seed[1])}) | mean |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    best_t, best_mean = 0.5, -1.0
+    for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+        row = [np.mean(top["answerable"] >= t), np.mean(top["near"] < t), np.mean(top["off"] < t),
+               np.mean(seed[0] >= t), np.mean(seed[1] < t)]
+        print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {np.mean(row):.3f} |")
+        if np.mean(row) > best_mean:
+            best_t, best_mean = t, float(np.mean(row))
+    print(f"\nbest mean: threshold {best_t:.2f} ({best_mean:.3f})")
+    calibration(test, models)
 
     final_sentence = fit_logistic(*sentence_rows(samples, list(range(len(names)))))
     final_passage = fit_logistic(*passage_rows(samples, final_sentence))
@@ -251,11 +301,25 @@ def main() -> None:
         print(f"  passage  {name:20s} {w:+.3f}")
 
 
-def calibration(test: list[Sample], sentence_model: LogisticModel, passage_model: LogisticModel) -> None:
+def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The top passage's probability for the answerable and the unanswerable questions of
+    bench/seed_questions.jsonl (searched as the product does; follow-ups with the conversation's query)."""
+    root = Path(__file__).resolve().parent.parent
+    index = sync(root / "seeds", index_dir, embedder, 256)
+    answerable, unanswerable = [], []
+    for case in load_cases(root / "bench" / "seed_questions.jsonl"):
+        history = [Turn("user", t) for t in case.turns[:-1]]
+        query = index.lexical.correct(standalone_query(case.turns[-1], history), embedder.words)
+        hits = search(index, embedder.query(query), query, 1, models=models, question=case.turns[-1])
+        (answerable if case.evidence else unanswerable).append(hits[0].relevance)
+    return np.array(answerable), np.array(unanswerable)
+
+
+def calibration(test: list[Sample], models: AnswerModels) -> None:
     """Predicted probability against the share of passages that answer, by bin (every shortlisted passage)."""
     probs, labels = [], []
     for s in test:
-        probs.append(passage_model(passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0]))
+        probs.append(score(s.described, models)[0])
         labels.append(s.passage_labels)
     p, y = np.concatenate(probs), np.concatenate(labels)
     print("\ncalibration (held-out, every shortlisted passage): predicted -> observed share that answers")

@@ -15,6 +15,7 @@ from qa.embedder import Embedder
 from qa.indexing import sync
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.passages import Passage
+from qa.relevance import models_for
 from qa.search import Hit, search
 from qa.settings import Settings
 from qa.store import DocumentInfo, Index
@@ -37,6 +38,7 @@ class Engine:
                                              settings.embedder)
         if index is not None and index.meta.get("model") != self.embedder.name:
             raise ValueError(f"the index was made with {index.meta.get('model')}, the embedder is {self.embedder.name}")
+        self.models = models_for(self.embedder.model)  # the answer models fitted on this embedder's features
         self.index: Index = index if index is not None else self._sync()
         self.write_lock = threading.Lock()  # one change to the documents at a time; asking goes on meanwhile
 
@@ -104,7 +106,7 @@ class Engine:
         query = index.lexical.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
         hits = search(index, vector, query, top_k, self.settings.candidates, self.settings.dense_weight,
-                      self.settings.fusion, question=question)
+                      self.settings.fusion, models=self.models, question=question)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
         return Retrieved(query, hits, index.passages([h.row for h in hits]))
 

@@ -7,6 +7,7 @@ scores into the probability that the passage answers. Passages are returned in t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from qa.answer_type import expected_type, type_match
 from qa.lexical import analyze
 from qa.passages import Passage
-from qa.relevance import DEFAULT, AnswerModels
+from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
 from qa.store import Index
 
 FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
@@ -22,6 +23,9 @@ FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # questions (bench/squad.py's normalised 0.7 row, top-3 0.958); reading them costs ~2 ms.
 SHORTLIST = 10
 FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
+# A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
+REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,12 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
     `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
     passages = index.passages([int(r) for r in rows])
-    terms = list(dict.fromkeys(analyze(query)))
+    sequence = analyze(query)
+    terms = list(dict.fromkeys(sequence))
     weights = index.lexical.idf(terms) if terms else np.zeros(0)
+    rarest = terms[int(np.argmax(weights))] if terms else ""
     weights = weights / weights.sum() if len(terms) else weights
-    asked = set(terms)
+    asked, pairs = set(terms), set(zip(sequence, sequence[1:], strict=False))
     expected = expected_type(question)
     spans: list[tuple[int, int]] = []
     owner: list[int] = []
@@ -126,26 +132,25 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
         if len(similarity) != len(own):  # an index without sentence vectors for it: the passage's own cosine
             similarity = np.full(len(own), gathered[position, 0], dtype=np.float32)
         texts = [passage.text[s:e] for s, e in own]
-        analysed = [set(analyze(t)) for t in texts]
-        coverage = np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in a) for a in analysed])
-        novelty = np.array([len(a - asked) / len(a) if a else 0.0 for a in analysed])
+        analysed = [analyze(t) for t in texts]
+        present = [set(a) for a in analysed]
+        coverage = np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in a) for a in present])
+        novelty = np.array([len(a - asked) / len(a) if a else 0.0 for a in present])
+        bigrams = np.array([len(pairs & set(zip(a, a[1:], strict=False))) / len(pairs) if pairs else 0.0
+                            for a in analysed])
         before = np.r_[0.0, coverage[:-1]]
         after = np.r_[coverage[1:], 0.0]
+        refers = np.array([bool(REFERS_BACK.match(t)) for t in texts], dtype=np.float64) * before
         types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
         passage_types.append(float(type_match(question, passage.text, expected)))
-        n = len(own)
-        p_sim, _, bm25, p_cov = gathered[position, :4]
         blocks.append(np.column_stack([
             similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
-            np.maximum(before, after), novelty, types, (np.arange(n) == 0).astype(float),
-            np.full(n, p_sim), np.full(n, fused[position]), np.full(n, p_cov), np.full(n, bm25),
-            np.zeros(n),  # similarity_lead: filled below, once every passage is read
+            np.maximum(before, after), novelty, types, refers, bigrams,
+            np.array([rarest in a for a in present], dtype=np.float64),
         ]))
         spans += own
-        owner += [position] * n
-    sentences = np.vstack(blocks) if blocks else np.zeros((0, 13))
-    if len(sentences):
-        sentences[:, 12] = sentences[:, 0] - sentences[:, 0].max()
+        owner += [position] * len(own)
+    sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
     base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
                             np.array(passage_types)]) if len(rows) else np.zeros((0, 6))
     return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
@@ -153,7 +158,7 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
 
 
 def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The passage model's rows (the best sentence's logit first), and each passage's best sentence (an index)."""
+    """The passage model's rows (PASSAGE_FEATURES), and each passage's best sentence (an index into its spans)."""
     n = len(described.rows)
     best = np.full(n, -np.inf)
     chosen = np.zeros(n, dtype=np.int64)
@@ -161,7 +166,18 @@ def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[n
         if logit > best[position]:
             best[position], chosen[position] = logit, i
     lead = best - best.max(initial=-np.inf) if n else best
-    return np.column_stack([best, lead, described.passage_features]), chosen
+    picked = described.sentence_features[chosen] if n else np.zeros((0, len(SENTENCE_FEATURES)))
+    base = described.passage_features
+    return np.column_stack([best, lead, base, picked[:, 2], picked[:, 0],
+                            margin(best), margin(base[:, 2]), margin(base[:, 1])]), chosen
+
+
+def margin(values: np.ndarray) -> np.ndarray:
+    """Each value minus the highest of the others (0 where there are no others)."""
+    if len(values) < 2:
+        return np.zeros_like(values)
+    first, second = np.sort(values)[::-1][:2]
+    return values - np.where(values >= first, second, first)
 
 
 def score(described: Described, models: AnswerModels = DEFAULT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -169,7 +185,9 @@ def score(described: Described, models: AnswerModels = DEFAULT) -> tuple[np.ndar
     probability of holding the answer)."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
-    return models.passage(matrix), chosen, 1.0 / (1.0 + np.exp(-logits))
+    probability = models.passage(matrix) * np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0,
+                                                    WRONG_TYPE_FACTOR, 1.0)
+    return probability, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
 def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
