@@ -43,7 +43,18 @@ from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
 from qa.relevance import PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
-from qa.search import SHORTLIST, Described, describe, fuse_normalised, gather, passage_matrix, score, search, top_rows
+from qa.search import (
+    SHORTLIST,
+    Described,
+    describe,
+    fuse_normalised,
+    gather,
+    margin,
+    passage_matrix,
+    score,
+    search,
+    top_rows,
+)
 from qa.store import Index
 
 log = logging.getLogger("fit_relevance")
@@ -258,12 +269,18 @@ def main() -> None:
           "fused passages)\n")
     print("| ranking | top-1 | answer-sentence of top-1 | top-3 |")
     print("|---|---:|---:|---:|")
-    without_margins = fit_logistic(*(lambda x, y: (x[:, :10], y))(*passage_rows(fit, sentence_model)))
+    def with_margins(m: np.ndarray) -> np.ndarray:
+        """The passage rows plus how far each passage stands out from the best other one (tried, not kept: it
+        ranks as well but a question two passages answer alike, "Who is Tsikhanouskaya?", loses its confidence)."""
+        return np.column_stack([m, margin(m[:, 0]), margin(m[:, 4]), margin(m[:, 3])])
+
+    rows, labels = passage_rows(fit, sentence_model)
+    margins_model = fit_logistic(with_margins(rows), labels)
     rankings = [("fused 0.7 dense + 0.3 BM25", lambda s: s.described.passage_features[:, 0]),
                 ("best sentence's logit", lambda s: passage_matrix(
                     s.described, sentence_model.logit(s.described.sentence_features))[0][:, 0]),
-                ("passage model without the margins", lambda s: without_margins(passage_matrix(
-                    s.described, sentence_model.logit(s.described.sentence_features))[0][:, :10])),
+                ("passage model + margins over the best other passage", lambda s: margins_model(with_margins(
+                    passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0]))),
                 ("passage model (the product)", lambda s: score(s.described, models)[0])]
     for label, ranking in rankings:
         print("| {} | {:.3f} | {:.3f} | {:.3f} |".format(label, *end_to_end(ranking)))
@@ -276,15 +293,16 @@ def main() -> None:
            for kind in ("answerable", "near", "off")}
     print(f"| threshold | SQuAD answered (n={len(top['answerable'])}) | declined near-topic (n={len(top['near'])}) | "
           f"declined off-topic (n={len(top['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
-          f"(n={len(seed[1])}) | mean |")
+          f"(n={len(seed[1])}) | mean of SQuAD's and seed's means |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     best_t, best_mean = 0.5, -1.0
     for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
         row = [np.mean(top["answerable"] >= t), np.mean(top["near"] < t), np.mean(top["off"] < t),
                np.mean(seed[0] >= t), np.mean(seed[1] < t)]
-        print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {np.mean(row):.3f} |")
-        if np.mean(row) > best_mean:
-            best_t, best_mean = t, float(np.mean(row))
+        mean = (np.mean(row[:3]) + np.mean(row[3:])) / 2  # SQuAD and the seed article count alike
+        print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {mean:.3f} |")
+        if mean > best_mean:
+            best_t, best_mean = t, float(mean)
     print(f"\nbest mean: threshold {best_t:.2f} ({best_mean:.3f})")
     calibration(test, models)
 

@@ -23,6 +23,8 @@ FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # questions (bench/squad.py's normalised 0.7 row, top-3 0.958); reading them costs ~2 ms.
 SHORTLIST = 10
 FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
+# Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
+QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
 REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b",
                          re.IGNORECASE)
@@ -103,10 +105,15 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int) -> tuple[
     sentence = best_sentence_similarity(index, query_vector, rows)
     best = float(bm25.max()) if len(bm25) else 0.0
     lexical = bm25[rows] / best if best > 0 else np.zeros(len(rows), dtype=np.float32)
-    coverage = index.lexical.coverage_all(query)[rows]
+    coverage = index.lexical.coverage_all(content_words(query))[rows]
     features = np.column_stack([passage, sentence, lexical, coverage,
                                 passage - passage.max(initial=0), sentence - sentence.max(initial=0)])
     return rows, features.astype(np.float64)
+
+
+def content_words(query: str) -> str:
+    """The query without its question words: what coverage is measured on."""
+    return QUESTION_WORDS.sub(" ", query)
 
 
 def describe(index: Index, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
@@ -114,7 +121,7 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
     `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
     passages = index.passages([int(r) for r in rows])
-    sequence = analyze(query)
+    sequence = analyze(content_words(query))
     terms = list(dict.fromkeys(sequence))
     weights = index.lexical.idf(terms) if terms else np.zeros(0)
     rarest = terms[int(np.argmax(weights))] if terms else ""
@@ -167,9 +174,7 @@ def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[n
             best[position], chosen[position] = logit, i
     lead = best - best.max(initial=-np.inf) if n else best
     picked = described.sentence_features[chosen] if n else np.zeros((0, len(SENTENCE_FEATURES)))
-    base = described.passage_features
-    return np.column_stack([best, lead, base, picked[:, 2], picked[:, 0],
-                            margin(best), margin(base[:, 2]), margin(base[:, 1])]), chosen
+    return np.column_stack([best, lead, described.passage_features, picked[:, 2], picked[:, 0]]), chosen
 
 
 def margin(values: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ class Settings:
     fusion: str = "answer"              # how passages are ranked (qa.search.FUSIONS; "answer": by the probability
                                         # that they answer, over the fused 0.7 dense + 0.3 BM25 shortlist)
     dense_weight: float = 0.7           # for fusion "normalised": the dense share; BM25 gets the rest
-    min_relevance: float = 0.3          # the top passage's probability of answering below which the documents
+    min_relevance: float = 0.2          # the top passage's probability of answering below which the documents
                                         # "don't answer" (bench/fit_relevance.py's abstention table: README)
     max_upload_mb: float = 20.0         # largest document accepted by upload or `qa add`
     max_passage_tokens: int = 256       # the model's window, special tokens included

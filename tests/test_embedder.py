@@ -1,6 +1,7 @@
 """The embedding backends: ONNX int8 by default, torch as the reference and the fallback."""
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import DEV_SET, ROOT, SEEDS
+
 from qa.conversation import Turn
 from qa.embedder import Embedder
 from qa.engine import Engine
@@ -55,8 +56,8 @@ def test_onnx_and_torch_rank_the_same_passages_first(tmp_path: Path, embedder: E
         engine = Engine(Settings(docs=SEEDS, index=tmp_path / name), embedder=model)
         assert engine.index.meta["model"] == model.name
         firsts[name] = first_passages(engine, dev + seed)
-    agree = [a == b for a, b in zip(firsts["onnx"], firsts["torch"])]
-    assert all(agree[:len(dev)]), [c.turns for c, same in zip(dev, agree) if not same]
+    agree = [a == b for a, b in zip(firsts["onnx"], firsts["torch"], strict=True)]
+    assert all(agree[:len(dev)]), [c.turns for c, same in zip(dev, agree, strict=False) if not same]
     # measured: 47 of the 48; the one apart is a near tie of two passages for a follow-up
     assert sum(agree[len(dev):]) >= 0.95 * len(seed)
 
@@ -85,3 +86,44 @@ def test_the_export_is_made_once_and_reused(tmp_path: Path) -> None:
 def test_an_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="onnx, torch"):
         Embedder("tensorflow")
+
+
+def test_importing_the_embedder_leaves_the_environment_alone() -> None:
+    code = "import os; before = dict(os.environ); import qa.embedder; assert dict(os.environ) == before"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_e5_reads_questions_and_passages_with_their_own_prefixes_in_any_language() -> None:
+    e5 = Embedder(model="e5", threads=1)
+    assert e5.model == "e5" and "e5" in e5.name and e5.dim == 384
+    sentences = ["Putin's wounded soldiers were evacuated to hospitals in Belarus.",
+                 "The Belarusian army delivered T-72 tanks to the Russian invaders.",
+                 "Poland is buying 96 Apache attack helicopters from Boeing."]
+    passages = e5(sentences)
+    assert passages.shape == (3, 384) and np.allclose(np.linalg.norm(passages, axis=1), 1, atol=1e-3)
+    assert not np.allclose(e5.query(sentences[0]), passages[0])  # "query: " and "passage: " differ
+    for question in ("Welche Panzer hat Belarus an Russland geliefert?",
+                     "Combien d'hélicoptères la Pologne achète-t-elle ?"):
+        assert int(np.argmax(passages @ e5.query(question))) == (1 if "Panzer" in question else 2), question
+    assert e5.count_tokens("Belarus") > 2  # the special tokens and the prefix counted too
+
+
+def test_the_index_records_its_embedder_and_switching_rebuilds_it(tmp_path: Path, embedder: Embedder) -> None:
+    from qa.indexing import read_sources, stale_reason, sync
+    from qa.settings import add_common_flags
+    from qa.store import current_generation
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("A note\n\nThe bicycle room is in the basement. Its door is green.\n")
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    assert index.meta["model"] == embedder.name
+    e5 = Embedder(model="e5", threads=1)
+    documents = read_sources(docs, tmp_path / "index")
+    assert "made with model" in (stale_reason(current_generation(tmp_path / "index"), e5, 256, documents) or "")
+    assert sync(docs, tmp_path / "index", e5, 256).meta["model"] == e5.name
+    parser = argparse.ArgumentParser()
+    add_common_flags(parser)
+    assert Settings().with_args(parser.parse_args(["--embedder", "e5"])).embedder == "e5"
+    with pytest.raises(ValueError, match="unknown embedding model"):
+        Embedder(model="bert")
