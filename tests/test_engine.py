@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
 from qa.engine import better_founded
@@ -62,3 +64,11 @@ def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_clearly_better_fo
     assert better_founded(0.9, 0.4, 0.3)          # far more surely answered alone
     assert better_founded(0.5, 0.1, 0.3)          # answered alone only
     assert not better_founded(0.25, 0.05, 0.3)    # alone it is not answered either
+
+
+@pytest.mark.xfail(strict=True, reason="measured: MiniLM rates 'Belarus was as much a part of the invasion...' (cosine "
+                   "0.64) above '...delivered T-72 tanks...' (0.52) and 'supply' matches only 'supply lines'; the "
+                   "answer models (fitted on SQuAD) rank the permission-to-station passage first (issue 10, open)")
+def test_the_card_question_quotes_the_t72_sentence_first(engine) -> None:
+    answer = engine.ask("What did Belarus supply Russia?")
+    assert answer.found and "T-72 tanks" in answer.answer.split("[1]")[0]
