@@ -40,8 +40,9 @@ PASSAGE_FEATURES = (
 )
 
 # A passage that lacks the type of answer asked for ("when" and no time in it) answers far less often: its
-# probability is multiplied by this. On held-out SQuAD it changes nothing (0.921 top-1 either way) but declines
-# "When will Poland receive the helicopters?"-like questions (bench/fit_relevance.py, abstention table).
+# probability is multiplied by this (the previous engine's factor, kept: a SQuAD fit gives the type feature almost
+# no weight, as SQuAD's top passages rarely lack it, yet it declines "When will Poland receive the helicopters?").
+# bench/fit_relevance.py's figures include it.
 WRONG_TYPE_FACTOR = 0.3
 
 
