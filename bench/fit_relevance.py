@@ -28,7 +28,9 @@ import argparse
 import logging
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -167,6 +169,11 @@ def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: 
     return Sample(kind, group, described, sentence_labels, passage_labels)
 
 
+def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
+    """The model's logit for every sentence of `d`, over the given feature columns."""
+    return model.logit(d.sentence_features[:, columns])
+
+
 def blend_scores(d: Described) -> np.ndarray:
     """The old fixed sentence choice: 0.5 cosine + 0.5 coverage (qa/answer.py before the fit)."""
     return 0.5 * d.sentence_features[:, 0] + 0.5 * d.sentence_features[:, 2]
@@ -182,7 +189,7 @@ def chosen_sentences(d: Described, scores: np.ndarray) -> np.ndarray:
     return chosen
 
 
-def sentence_accuracy(samples: list[Sample], score) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def sentence_accuracy(samples: list[Sample], score: Callable[[Described], np.ndarray]) -> tuple[float, float]:
     """(chosen sentence holds the answer, in passages that hold it; same for the fused top-1 passage)."""
     inside, top = [], []
     for s in samples:
@@ -242,7 +249,7 @@ def main() -> None:
     for label, chosen in tried:
         columns = [names.index(c) for c in chosen]
         model = fit_logistic(*sentence_rows(fit, columns))
-        inside, top = sentence_accuracy(test, lambda d, m=model, c=columns: m.logit(d.sentence_features[:, c]))
+        inside, top = sentence_accuracy(test, partial(logit_of, model, columns))
         print(f"| logistic: {label} | {inside:.3f} | {top:.3f} |")
     sentence_model = fit_logistic(*sentence_rows(fit, list(range(len(names)))))
 
@@ -254,7 +261,7 @@ def main() -> None:
     models = AnswerModels(sentence_model, passage_model)
     answerable = [s for s in test if s.kind == "answerable"]
 
-    def end_to_end(ranking) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
         """top-1 passage holds the answer, its chosen sentence holds it, top-3 (all answerable held-out)."""
         t1, sent, t3 = [], [], []
         for s in answerable:
@@ -289,15 +296,15 @@ def main() -> None:
     seed = seed_tops(models, embedder, args.cache / f"seed-index-{embedder.backend}")
     print("\n## Abstention: the top passage's probability >= threshold answers (held-out SQuAD; "
           "bench/seed_questions.jsonl)\n")
-    top = {kind: np.array([score(s.described, models)[0].max() for s in test if s.kind == kind])
+    tops = {kind: np.array([score(s.described, models)[0].max() for s in test if s.kind == kind])
            for kind in ("answerable", "near", "off")}
-    print(f"| threshold | SQuAD answered (n={len(top['answerable'])}) | declined near-topic (n={len(top['near'])}) | "
-          f"declined off-topic (n={len(top['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
+    print(f"| threshold | SQuAD answered (n={len(tops['answerable'])}) | declined near-topic (n={len(tops['near'])}) | "
+          f"declined off-topic (n={len(tops['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
           f"(n={len(seed[1])}) | mean of SQuAD's and seed's means |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     best_t, best_mean = 0.5, -1.0
     for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
-        row = [np.mean(top["answerable"] >= t), np.mean(top["near"] < t), np.mean(top["off"] < t),
+        row = [np.mean(tops["answerable"] >= t), np.mean(tops["near"] < t), np.mean(tops["off"] < t),
                np.mean(seed[0] >= t), np.mean(seed[1] < t)]
         mean = (np.mean(row[:3]) + np.mean(row[3:])) / 2  # SQuAD and the seed article count alike
         print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {mean:.3f} |")
@@ -324,7 +331,8 @@ def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tupl
     bench/seed_questions.jsonl (searched as the product does; follow-ups with the conversation's query)."""
     root = Path(__file__).resolve().parent.parent
     index = sync(root / "seeds", index_dir, embedder, 256)
-    answerable, unanswerable = [], []
+    answerable: list[float] = []
+    unanswerable: list[float] = []
     for case in load_cases(root / "bench" / "seed_questions.jsonl"):
         history = [Turn("user", t) for t in case.turns[:-1]]
         query = index.lexical.correct(standalone_query(case.turns[-1], history), embedder.words)
