@@ -16,7 +16,7 @@ from qa.indexing import sync
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.passages import Passage
 from qa.relevance import models_for
-from qa.search import Hit, search
+from qa.search import SHORTLIST, Hit, search
 from qa.settings import Settings
 from qa.store import DocumentInfo, Index
 
@@ -105,10 +105,11 @@ class Engine:
         """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
         query = index.lexical.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
-        hits = search(index, vector, query, top_k, self.settings.candidates, self.settings.dense_weight,
+        # the whole shortlist: whether the documents answer is the best passage model probability among it
+        hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
                       self.settings.fusion, models=self.models, question=question)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
-        return Retrieved(query, hits, index.passages([h.row for h in hits]))
+        return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 
     def _answer(self, index: Index, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
@@ -127,9 +128,10 @@ def better_founded(alone: float, follow_up: float, threshold: float) -> bool:
 @dataclass(frozen=True)
 class Retrieved:
     query: str                 # what was searched, spelling corrected
-    hits: list[Hit]            # best first: by the probability that the passage answers
-    passages: list[Passage]    # of the hits
+    hits: list[Hit]            # the shortlist, best first: by the probability that the passage answers (pooled)
+    passages: list[Passage]    # of the first top_k hits
 
     @property
     def best(self) -> float:
-        return self.hits[0].relevance if self.hits else 0.0
+        """Whether the documents answer: the passage model's best probability in the shortlist (qa/relevance.py)."""
+        return max((h.answers for h in self.hits), default=0.0)

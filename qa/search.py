@@ -3,7 +3,8 @@
 The product's ranking ("answer"): candidates from passage vectors, sentence vectors and BM25 are fused (0.7 dense +
 0.3 BM25, min-max normalised); the best SHORTLIST are read sentence by sentence, the sentence model
 (qa/relevance.py) scores each sentence, and the passage model turns the best sentence's score and the retrieval
-scores into the probability that the passage answers. Passages are returned in the order of that probability.
+scores into the probability that the passage answers, pooled with the dense model's (meaning similarity alone).
+Passages are returned in the order of that probability.
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these
 class Hit:
     row: int                    # passage row in the index
     score: float                # the ranking score of the chosen fusion ("answer": equal to relevance)
-    relevance: float            # probability that the passage answers the question (the passage model)
+    relevance: float            # probability that the passage answers the question (passage and dense models pooled)
+    answers: float              # the same by the passage model alone: the best of a shortlist decides abstention
     dense: float                # cosine of query and passage, or its closest sentence if higher
     lexical: float              # BM25 score divided by the query's best BM25 score
     sentence: tuple[int, int]   # the best answering sentence, offsets into the passage's text
@@ -186,14 +188,27 @@ def margin(values: np.ndarray) -> np.ndarray:
     return values - np.where(values >= first, second, first)
 
 
-def score(described: Described, models: AnswerModels = DEFAULT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(probability that each passage answers, its best sentence's index in described.spans, every sentence's
-    probability of holding the answer)."""
+def score(described: Described, models: AnswerModels = DEFAULT
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(probability that each passage answers, pooled: the ranking; the same by the passage model alone: whether
+    the documents answer; each passage's best sentence's index in described.spans; every sentence's probability of
+    holding the answer)."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
-    probability = models.passage(matrix) * np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0,
-                                                    WRONG_TYPE_FACTOR, 1.0)
-    return probability, chosen, 1.0 / (1.0 + np.exp(-logits))
+    wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
+    answers = models.passage(matrix) * wrong_type
+    pooled = answers
+    if models.dense is not None and models.dense_share > 0:
+        dense = models.dense(dense_matrix(matrix)) * wrong_type
+        pooled = (1 - models.dense_share) * answers + models.dense_share * dense
+    return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
+
+
+def dense_matrix(matrix: np.ndarray) -> np.ndarray:
+    """The dense model's rows (qa.relevance.DENSE_FEATURES) from the passage model's."""
+    sentence = matrix[:, PASSAGE_FEATURES.index("sentence_similarity")]
+    return np.column_stack([matrix[:, PASSAGE_FEATURES.index("passage_similarity")], sentence,
+                            sentence - sentence.max(initial=-np.inf)])
 
 
 def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
@@ -228,9 +243,9 @@ def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candi
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep])
-    relevance, chosen, sentence_probability = score(described, models)
+    relevance, answers, chosen, sentence_probability = score(described, models)
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
-    return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(dense[keep[i]]),
+    return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),
                 float(lexical[keep[i]]), described.spans[chosen[i]], float(sentence_probability[chosen[i]]))
             for i in order[:top_k]]

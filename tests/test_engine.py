@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
 from qa.engine import better_founded
@@ -66,10 +64,6 @@ def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_clearly_better_fo
     assert not better_founded(0.25, 0.05, 0.3)    # alone it is not answered either
 
 
-@pytest.mark.xfail(strict=True, reason="measured: the passage model (fitted on SQuAD, where a sentence holding every "
-                   "question term is strong evidence) ranks the 'supply lines' passage first (p 0.52); in the T-72 "
-                   "passage the sentence model does pick the T-72 sentence, but MiniLM does not connect 'supply' "
-                   "with 'delivered' (issue 10, open)")
 def test_the_card_question_quotes_the_t72_sentence_first(engine) -> None:
     answer = engine.ask("What did Belarus supply Russia?")
     assert answer.found and "T-72 tanks" in answer.answer.split("[1]")[0]
