@@ -14,8 +14,10 @@ The table compares, on the held-out questions whose shortlist holds an answer:
   - sentence choice: the old fixed blend (0.5 cosine + 0.5 coverage) and logistic models over growing feature sets,
     measured as "the chosen sentence of the passage holds the answer" (in the passage that does) and end to end
     ("answer-sentence": the top-ranked passage's chosen sentence holds the answer);
-  - passage ranking: the fused order vs the passage model's probability (top-1).
-Then the abstention threshold table on held-out answerable / near-topic / off-topic SQuAD questions and on
+  - passage ranking: the fused order vs the passage model's probability vs that pooled with the dense model's
+    (qa.relevance.DENSE_SHARE; bench/ranking_variants.py compares the pooling variants on every set) (top-1).
+Then the abstention threshold table (on the passage model's best probability in the shortlist, which decides
+abstention) on held-out answerable / near-topic / off-topic SQuAD questions and on
 bench/seed_questions.jsonl (the one number chosen with the seed questions: the threshold, Settings.min_relevance),
 and the lines to paste into qa/relevance.py (fitted on every article).
 
@@ -44,10 +46,11 @@ from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
-from qa.relevance import PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
+from qa.relevance import DENSE_FEATURES, DENSE_SHARE, PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
 from qa.search import (
     SHORTLIST,
     Described,
+    dense_matrix,
     describe,
     fuse_normalised,
     gather,
@@ -258,7 +261,10 @@ def main() -> None:
                 np.concatenate([s.passage_labels for s in part]))
 
     passage_model = fit_logistic(*passage_rows(fit, sentence_model))
-    models = AnswerModels(sentence_model, passage_model)
+    labels = np.concatenate([s.passage_labels for s in fit])
+    dense_model = fit_logistic(np.vstack([dense_matrix(passage_matrix(
+        s.described, sentence_model.logit(s.described.sentence_features))[0]) for s in fit]), labels)
+    models = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
     answerable = [s for s in test if s.kind == "answerable"]
 
     def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
@@ -288,15 +294,17 @@ def main() -> None:
                     s.described, sentence_model.logit(s.described.sentence_features))[0][:, 0]),
                 ("passage model + margins over the best other passage", lambda s: margins_model(with_margins(
                     passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0]))),
-                ("passage model (the product)", lambda s: score(s.described, models)[0])]
+                ("passage model alone", lambda s: score(s.described, models)[1]),
+                (f"passage model pooled with the dense model, share {DENSE_SHARE} (the product)",
+                 lambda s: score(s.described, models)[0])]
     for label, ranking in rankings:
         print("| {} | {:.3f} | {:.3f} | {:.3f} |".format(label, *end_to_end(ranking)))
 
     embedder = embedder_of(args)
     seed = seed_tops(models, embedder, args.cache / f"seed-index-{embedder.backend}")
-    print("\n## Abstention: the top passage's probability >= threshold answers (held-out SQuAD; "
+    print("\n## Abstention: the shortlist's best passage model probability >= threshold answers (held-out SQuAD; "
           "bench/seed_questions.jsonl)\n")
-    tops = {kind: np.array([score(s.described, models)[0].max() for s in test if s.kind == kind])
+    tops = {kind: np.array([score(s.described, models)[1].max() for s in test if s.kind == kind])
            for kind in ("answerable", "near", "off")}
     print(f"| threshold | SQuAD answered (n={len(tops['answerable'])}) | declined near-topic (n={len(tops['near'])}) | "
           f"declined off-topic (n={len(tops['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
@@ -311,19 +319,27 @@ def main() -> None:
         if mean > best_mean:
             best_t, best_mean = t, float(mean)
     print(f"\nbest mean: threshold {best_t:.2f} ({best_mean:.3f})")
-    calibration(test, models)
+    calibration(test, models, 1, "the passage model")
+    calibration(test, models, 0, "the pooled probability (the score shown)")
 
     final_sentence = fit_logistic(*sentence_rows(samples, list(range(len(names)))))
     final_passage = fit_logistic(*passage_rows(samples, final_sentence))
+    final_dense = fit_logistic(np.vstack([dense_matrix(passage_matrix(
+        s.described, final_sentence.logit(s.described.sentence_features))[0]) for s in samples]),
+        np.concatenate([s.passage_labels for s in samples]))
     print("\n# paste into qa/relevance.py (fitted on all articles):")
     print(f"SENTENCE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_sentence.weights)}), "
           f"bias={final_sentence.bias:.3f})")
     print(f"PASSAGE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_passage.weights)}), "
           f"bias={final_passage.bias:.3f})")
+    print(f"DENSE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_dense.weights)}), "
+          f"bias={final_dense.bias:.3f})")
     for name, w in zip(SENTENCE_FEATURES, final_sentence.weights, strict=True):
         print(f"  sentence {name:20s} {w:+.3f}")
     for name, w in zip(PASSAGE_FEATURES, final_passage.weights, strict=True):
         print(f"  passage  {name:20s} {w:+.3f}")
+    for name, w in zip(DENSE_FEATURES, final_dense.weights, strict=True):
+        print(f"  dense    {name:20s} {w:+.3f}")
 
 
 def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -336,19 +352,19 @@ def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tupl
     for case in load_cases(root / "bench" / "seed_questions.jsonl"):
         history = [Turn("user", t) for t in case.turns[:-1]]
         query = index.lexical.correct(standalone_query(case.turns[-1], history), embedder.words)
-        hits = search(index, embedder.query(query), query, 1, models=models, question=case.turns[-1])
-        (answerable if case.evidence else unanswerable).append(hits[0].relevance)
+        hits = search(index, embedder.query(query), query, SHORTLIST, models=models, question=case.turns[-1])
+        (answerable if case.evidence else unanswerable).append(max(h.answers for h in hits))
     return np.array(answerable), np.array(unanswerable)
 
 
-def calibration(test: list[Sample], models: AnswerModels) -> None:
-    """Predicted probability against the share of passages that answer, by bin (every shortlisted passage)."""
+def calibration(test: list[Sample], models: AnswerModels, which: int, label: str) -> None:
+    """Predicted probability (score()'s `which` column) against the share of passages that answer, by bin."""
     probs, labels = [], []
     for s in test:
-        probs.append(score(s.described, models)[0])
+        probs.append(score(s.described, models)[which])
         labels.append(s.passage_labels)
     p, y = np.concatenate(probs), np.concatenate(labels)
-    print("\ncalibration (held-out, every shortlisted passage): predicted -> observed share that answers")
+    print(f"\ncalibration of {label} (held-out, every shortlisted passage): predicted -> observed share that answers")
     for low, high in ((0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
         mask = (p >= low) & (p < high)
         if mask.any():

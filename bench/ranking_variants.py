@@ -3,7 +3,8 @@
 Each variant changes how the shortlist's passage probability is made: extra passage features refitted with the
 passage model (the fused score's or the dense sentence similarity's lead over the shortlist's best, the fused rank),
 a fixed weight on the dense lead with the rest refitted, or a linear pool of the passage model's probability with a
-probability fitted on the fused score alone. Every variant is fitted on bench/fit_relevance.py's SQuAD train
+probability fitted on the dense similarities alone (qa.relevance.DENSE_FEATURES; abstention decided by the pool or by
+the passage model's best) or on the fused score alone. Every variant is fitted on bench/fit_relevance.py's SQuAD train
 samples and scored on SQuAD dev (500 questions, as bench/squad.py --split dev), bench/seed_questions.jsonl,
 bench/dev.jsonl (in process, follow-ups as qa.engine: conversation reading unless the question alone is clearly better
 founded) and the card's question. The shortlists are read once; the sentence model is the product's.
@@ -28,14 +29,24 @@ from bench.squad_data import DEFAULT_ARTICLES, DEFAULT_SEED, sample_questions, s
 from qa.conversation import Turn, standalone_query
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
-from qa.relevance import PASSAGE, PASSAGE_FEATURES, SENTENCE, WRONG_TYPE_FACTOR, LogisticModel
-from qa.search import SHORTLIST, Described, describe, fuse_normalised, gather, passage_matrix, top_rows
+from qa.relevance import DENSE_SHARE, PASSAGE, PASSAGE_FEATURES, SENTENCE, WRONG_TYPE_FACTOR, LogisticModel
+from qa.search import (
+    SHORTLIST,
+    Described,
+    dense_matrix,
+    describe,
+    fuse_normalised,
+    gather,
+    passage_matrix,
+    top_rows,
+)
 from qa.store import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPE = PASSAGE_FEATURES.index("type_match")
 CARD = "What did Belarus supply Russia?"
-Scorer = Callable[[Described], tuple[np.ndarray, np.ndarray]]
+# a shortlist -> (the ranking probability, the probability that decides abstention, each passage's sentence)
+Scorer = Callable[[Described], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def rank_recip(values: np.ndarray) -> np.ndarray:
@@ -48,7 +59,7 @@ def lead(values: np.ndarray) -> np.ndarray:
 
 # extra passage columns (m: the product's passage rows; column 2 the fused score, 4 the closest sentence's cosine)
 EXTRAS: dict[str, Callable[[np.ndarray], list[np.ndarray]]] = {
-    "the product (no extra feature)": lambda m: [],
+    "the passage model refitted (no extra feature)": lambda m: [],
     "+ fused lead over the shortlist's best": lambda m: [lead(m[:, 2])],
     "+ dense sentence lead": lambda m: [lead(m[:, 4])],
     "+ both leads": lambda m: [lead(m[:, 2]), lead(m[:, 4])],
@@ -71,11 +82,14 @@ def typed(m: np.ndarray, p: np.ndarray) -> np.ndarray:
     return p * np.where(m[:, TYPE] < 0, WRONG_TYPE_FACTOR, 1.0)
 
 
-def scorer(probability: Callable[[np.ndarray], np.ndarray]) -> Scorer:
-    """A shortlist's passage probabilities (with the wrong-type factor) and chosen sentences, from passage rows."""
-    def score(d: Described) -> tuple[np.ndarray, np.ndarray]:
+def scorer(probability: Callable[[np.ndarray], np.ndarray],
+           abstention: Callable[[np.ndarray], np.ndarray] | None = None) -> Scorer:
+    """A shortlist's passage probabilities (with the wrong-type factor) and chosen sentences, from passage rows;
+    abstention (default: the same probability) decides whether the documents answer."""
+    def score(d: Described) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         m, chosen = rows_of(d)
-        return typed(m, probability(m)), chosen
+        ranking = typed(m, probability(m))
+        return ranking, ranking if abstention is None else typed(m, abstention(m)), chosen
     return score
 
 
@@ -105,7 +119,7 @@ def shortlist(index: Index, embedder, query: str, question: str) -> Described:
 def squad(sets: dict, scorer: Scorer) -> tuple[float, float]:
     top1 = sentence = 0
     for d, answers in sets["squad"]:
-        p, chosen = scorer(d)
+        p, _, chosen = scorer(d)
         top = int(np.argmax(p))
         s, e = d.spans[chosen[top]]
         hit = any(a in normalise(d.passages[top].text) for a in answers)
@@ -118,14 +132,14 @@ def ours(cases: list, scorer: Scorer, threshold: float = 0.2) -> tuple[float, fl
     """hit@1, answer-hit, abstention as qa eval counts them (follow-ups chosen as qa.engine does)."""
     hits, answer_hits, abstained = [], [], []
     for evidence, follow, alone in cases:
-        p, chosen = scorer(follow)
+        p, a, chosen = scorer(follow)
         d = follow
         if alone is not None:
-            pa, ca = scorer(alone)
-            if pa.max() >= threshold and (p.max() < threshold or pa.max() - p.max() > 0.25):
-                p, chosen, d = pa, ca, alone
+            pa, aa, ca = scorer(alone)
+            if aa.max() >= threshold and (a.max() < threshold or aa.max() - a.max() > 0.25):
+                p, a, chosen, d = pa, aa, ca, alone
         top = int(np.argmax(p))
-        found = p[top] >= threshold
+        found = a.max() >= threshold
         if not evidence:
             abstained.append(not found)
             continue
@@ -171,7 +185,7 @@ def main() -> None:
     print("| variant | SQuAD dev top-1 | answer-sentence | seed hit@1 | seed answer-hit | seed abstention | "
           "dev hit@1 | dev answer-hit | dev abstention | card's [1] |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    line("the product as committed", scorer(PASSAGE))
+    line("the passage model alone (before)", scorer(PASSAGE))
     for label, extra in EXTRAS.items():
         model = fit_relevance.fit_logistic(np.vstack([with_extra(m, extra) for m in base]), labels)
         line(label, scorer(lambda rows, model=model, extra=extra: model(with_extra(rows, extra))))
@@ -187,6 +201,15 @@ def main() -> None:
         return np.column_stack([f, (f - f.max()) / max(np.ptp(f), 1e-9), rank_recip(f)])
 
     fused_model = fit_relevance.fit_logistic(np.vstack([fused_columns(m) for m in base]), labels)
+    dense_model = fit_relevance.fit_logistic(np.vstack([dense_matrix(m) for m in base]), labels)
+    for share in (0.5, 0.6, 0.65, 0.7, 0.8):
+        line(f"pool: {1 - share:.2f} passage model + {share:.2f} dense model, abstention on the pool",
+             scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * dense_model(dense_matrix(rows))))
+    for share in (0.5, 0.6, 0.65, 0.7):
+        line(f"pool: {1 - share:.2f} passage model + {share:.2f} dense model, abstention on the passage model"
+             + (" (the product)" if share == DENSE_SHARE else ""),
+             scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * dense_model(dense_matrix(rows)),
+                    PASSAGE))
     for share in (0.3, 0.5, 0.6, 0.7):
         line(f"pool: {1 - share:.1f} passage model + {share:.1f} fused-score probability",
              scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * fused_model(fused_columns(rows))))
