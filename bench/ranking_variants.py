@@ -17,6 +17,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,20 @@ def scorer(probability: Callable[[np.ndarray], np.ndarray],
         ranking = typed(m, probability(m))
         return ranking, ranking if abstention is None else typed(m, abstention(m)), chosen
     return score
+
+
+def extended(model: LogisticModel, extra: Callable[[np.ndarray], list[np.ndarray]], m: np.ndarray) -> np.ndarray:
+    return model(with_extra(m, extra))
+
+
+def offset_lead(model: LogisticModel, beta: float, m: np.ndarray) -> np.ndarray:
+    """The model's probability with the dense lead added to its logit at the fixed weight beta."""
+    return 1 / (1 + np.exp(-model.logit(m) - beta * lead(m[:, 4])))
+
+
+def pool(other: LogisticModel, columns: Callable[[np.ndarray], np.ndarray], share: float, m: np.ndarray) -> np.ndarray:
+    """(1 - share) x the passage model + share x another model over its own columns of the passage rows."""
+    return (1 - share) * PASSAGE(m) + share * other(columns(m))
 
 
 def fit_offset(x: np.ndarray, y: np.ndarray, offset: np.ndarray, l2: float = 1e-2) -> LogisticModel:
@@ -188,13 +203,13 @@ def main() -> None:
     line("the passage model alone (before)", scorer(PASSAGE))
     for label, extra in EXTRAS.items():
         model = fit_relevance.fit_logistic(np.vstack([with_extra(m, extra) for m in base]), labels)
-        line(label, scorer(lambda rows, model=model, extra=extra: model(with_extra(rows, extra))))
+        line(label, scorer(partial(extended, model, extra)))
     x = np.vstack(base)
     dense_lead = np.concatenate([lead(m[:, 4]) for m in base])
     for beta in (10.0, 20.0, 30.0):
         model = fit_offset(x, labels, beta * dense_lead)
         line(f"dense lead at a fixed weight {beta:.0f}, the rest refitted",
-             scorer(lambda r, model=model, beta=beta: 1 / (1 + np.exp(-model.logit(r) - beta * lead(r[:, 4])))))
+             scorer(partial(offset_lead, model, beta)))
 
     def fused_columns(m: np.ndarray) -> np.ndarray:
         f = m[:, 2]
@@ -204,15 +219,14 @@ def main() -> None:
     dense_model = fit_relevance.fit_logistic(np.vstack([dense_matrix(m) for m in base]), labels)
     for share in (0.5, 0.6, 0.65, 0.7, 0.8):
         line(f"pool: {1 - share:.2f} passage model + {share:.2f} dense model, abstention on the pool",
-             scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * dense_model(dense_matrix(rows))))
+             scorer(partial(pool, dense_model, dense_matrix, share)))
     for share in (0.5, 0.6, 0.65, 0.7):
         line(f"pool: {1 - share:.2f} passage model + {share:.2f} dense model, abstention on the passage model"
              + (" (the product)" if share == DENSE_SHARE else ""),
-             scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * dense_model(dense_matrix(rows)),
-                    PASSAGE))
+             scorer(partial(pool, dense_model, dense_matrix, share), PASSAGE))
     for share in (0.3, 0.5, 0.6, 0.7):
         line(f"pool: {1 - share:.1f} passage model + {share:.1f} fused-score probability",
-             scorer(lambda rows, share=share: (1 - share) * PASSAGE(rows) + share * fused_model(fused_columns(rows))))
+             scorer(partial(pool, fused_model, fused_columns, share)))
 
 
 if __name__ == "__main__":
