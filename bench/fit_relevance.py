@@ -75,12 +75,15 @@ class Sample:
     passage_labels: np.ndarray
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60) -> LogisticModel:
-    """Logistic regression by Newton's method (IRLS) with a small L2 penalty."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60,
+                 offset: np.ndarray | None = None) -> LogisticModel:
+    """Logistic regression by Newton's method (IRLS) with a small L2 penalty; `offset`, if given, is added to every
+    row's logit as it is (a term whose weight is fixed)."""
     a = np.column_stack([x, np.ones(len(x))])
     w = np.zeros(a.shape[1])
+    fixed = np.zeros(len(x)) if offset is None else offset
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-np.clip(a @ w, -30, 30)))
+        p = 1 / (1 + np.exp(-np.clip(a @ w + fixed, -30, 30)))
         gradient = a.T @ (p - y) + l2 * np.r_[w[:-1], 0]
         hessian = (a * (p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
@@ -154,12 +157,7 @@ def embedder_of(args: argparse.Namespace) -> Embedder:
 def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: Embedder, rng: random.Random,
          articles: int) -> Sample:
     """Search the question as the product does and read its shortlist: features and labels."""
-    query = index.lexical.correct(q.question, embedder.words)
-    vector = embedder.query(query)
-    rows, features = gather(index, vector, query, 50)
-    fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
-    keep = top_rows(fused, SHORTLIST)
-    described = describe(index, vector, query, q.question, rows[keep], features[keep], fused[keep])
+    described = shortlist(index, embedder, q.question, q.question)
     answers = [normalise(a) for a in q.answers]
     sentence_text = [normalise(described.passages[o].text[s:e])
                      for o, (s, e) in zip(described.owner, described.spans, strict=True)]
@@ -170,6 +168,16 @@ def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: 
     if group < 0:
         group = rng.randrange(articles)  # off-topic questions spread over both halves
     return Sample(kind, group, described, sentence_labels, passage_labels)
+
+
+def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> Described:
+    """The query searched as the product does (spelling correction, gather, the fused shortlist), read."""
+    query = index.lexical.correct(query, embedder.words)
+    vector = embedder.query(query)
+    rows, features = gather(index, vector, query, 50)
+    fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
+    keep = top_rows(fused, SHORTLIST)
+    return describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
 
 
 def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:

@@ -26,22 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import fit_relevance
 from bench.backend import make_embedder
+from bench.fit_relevance import shortlist
 from bench.squad_data import DEFAULT_ARTICLES, DEFAULT_SEED, sample_questions, squad_dev_path, write_documents
 from qa.conversation import Turn, standalone_query
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
 from qa.relevance import DENSE_SHARE, PASSAGE, PASSAGE_FEATURES, SENTENCE, WRONG_TYPE_FACTOR, LogisticModel
-from qa.search import (
-    SHORTLIST,
-    Described,
-    dense_matrix,
-    describe,
-    fuse_normalised,
-    gather,
-    passage_matrix,
-    top_rows,
-)
-from qa.store import Index
+from qa.search import Described, dense_matrix, passage_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPE = PASSAGE_FEATURES.index("type_match")
@@ -106,29 +97,6 @@ def offset_lead(model: LogisticModel, beta: float, m: np.ndarray) -> np.ndarray:
 def pool(other: LogisticModel, columns: Callable[[np.ndarray], np.ndarray], share: float, m: np.ndarray) -> np.ndarray:
     """(1 - share) x the passage model + share x another model over its own columns of the passage rows."""
     return (1 - share) * PASSAGE(m) + share * other(columns(m))
-
-
-def fit_offset(x: np.ndarray, y: np.ndarray, offset: np.ndarray, l2: float = 1e-2) -> LogisticModel:
-    """Logistic regression (Newton) with a fixed offset added to every logit."""
-    a = np.column_stack([x, np.ones(len(x))])
-    w = np.zeros(a.shape[1])
-    for _ in range(60):
-        p = 1 / (1 + np.exp(-np.clip(a @ w + offset, -30, 30)))
-        step = np.linalg.solve((a * (p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w)),
-                               a.T @ (p - y) + l2 * np.r_[w[:-1], 0])
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return LogisticModel(tuple(float(v) for v in w[:-1]), float(w[-1]))
-
-
-def shortlist(index: Index, embedder, query: str, question: str) -> Described:
-    query = index.lexical.correct(query, embedder.words)
-    vector = embedder.query(query)
-    rows, features = gather(index, vector, query, 50)
-    fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
-    keep = top_rows(fused, SHORTLIST)
-    return describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
 
 
 def squad(sets: dict, scorer: Scorer) -> tuple[float, float]:
@@ -207,7 +175,7 @@ def main() -> None:
     x = np.vstack(base)
     dense_lead = np.concatenate([lead(m[:, 4]) for m in base])
     for beta in (10.0, 20.0, 30.0):
-        model = fit_offset(x, labels, beta * dense_lead)
+        model = fit_relevance.fit_logistic(x, labels, offset=beta * dense_lead)
         line(f"dense lead at a fixed weight {beta:.0f}, the rest refitted",
              scorer(partial(offset_lead, model, beta)))
 
