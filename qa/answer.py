@@ -15,6 +15,7 @@ class Citation:
     passage: Passage
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence, offsets into passage.text
+    answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` is decided on
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,15 @@ def quote(citation: Citation) -> str:
 
 def compose(query: str, citations: list[Citation], found: bool, threshold: float) -> Answer:
     """The reply: when the documents answer (`found`), the answering sentence of passage [1], and of the next
-    passage only if it answers too (its score, a calibrated probability, is at the threshold or above) and says
-    something else; else NOT_FOUND (the passages stay, marked by their score). Citations come best first."""
+    passage only if it answers too (its passage model probability, on which `found` is decided too, is at the
+    threshold or above) and says something else; else NOT_FOUND (the passages stay, marked by their score).
+    Citations come best first."""
     if not found or not citations:
         return Answer(NOT_FOUND, False, query, citations)
     first = quote(citations[0])
     quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:
-        if c.score >= threshold and quote(c) not in first and first not in quote(c):
+        if c.answers >= threshold and quote(c) not in first and first not in quote(c):
             quoted.append(f"{quote(c)} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

@@ -114,7 +114,8 @@ class Engine:
     def _answer(self, index: Index, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
         titles = index.titles({p.doc_id for p in found.passages})
-        citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence)
+        citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
+                              hit.answers)
                      for rank, (hit, passage) in enumerate(zip(found.hits[:top_k], found.passages, strict=True), 1)]
         return compose(found.query, citations, found.best >= self.settings.min_relevance, self.settings.min_relevance)
 
