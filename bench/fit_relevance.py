@@ -1,159 +1,379 @@
-"""Fit the relevance model (qa/relevance.py) and the abstention threshold on SQuAD v1.1 train.
+"""Fit the answer models of qa/relevance.py (which sentence answers; does the passage answer) on SQuAD v1.1 train.
 
-The articles used here are disjoint from the retrieval benchmark's (bench/squad.py), so its figures stay
-honest. Positives: candidate passages that contain the answer of a question about an indexed article.
-Negatives: every other candidate, and all candidates of questions whose article is not indexed.
+Articles: SQuAD train articles outside bench/squad.py's sample (and SQuAD dev is never read), shuffled with seed 7;
+the first --articles are indexed, with one paragraph in five left out of the written document: the questions about a
+left-out paragraph are near-topic questions the documents mostly don't answer (a passage that still holds the answer
+text counts as answering). Questions about other articles are off-topic unanswerable ones.
 
-The abstention threshold is chosen on the top passage's probability to balance answering answerable
-questions and declining unanswerable ones, on SQuAD (unanswerable: another article's questions) and on
-bench/seed_questions.jsonl (written blind over the seed article; unanswerable: on- and off-topic). The
-printed model has its bias shifted so that the threshold is 0.5: relevance >= 0.5 answers. Last, the model that
-qa/relevance.py ships (DEFAULT) is scored on the same features at its 0.5, to compare.
+Every question is searched as the product does (spelling correction, gather, the fused shortlist of
+qa.search.SHORTLIST passages) and qa.search.describe computes the feature rows. Labels: a sentence answers when
+the answer text is inside it; a passage answers when it is inside the passage. The articles are split in two: the
+models are fitted on the first three quarters and every figure printed is on the held-out quarter.
 
-The features are computed with the project's embedder, backend onnx (int8) by default, as the product runs;
-the indexes live in <cache>/index-<backend> and <cache>/seed-index-<backend>.
+The table compares, on the held-out questions whose shortlist holds an answer:
+  - sentence choice: the old fixed blend (0.5 cosine + 0.5 coverage) and logistic models over growing feature sets,
+    measured as "the chosen sentence of the passage holds the answer" (in the passage that does) and end to end
+    ("answer-sentence": the top-ranked passage's chosen sentence holds the answer);
+  - passage ranking: the fused order vs the passage model's probability vs that pooled with the dense model's
+    (qa.relevance.DENSE_SHARE; bench/ranking_variants.py compares the pooling variants on every set) (top-1).
+Then the abstention threshold table (on the passage model's best probability in the shortlist, which decides
+abstention) on held-out answerable / near-topic / off-topic SQuAD questions and on
+bench/seed_questions.jsonl (the one number chosen with the seed questions: the threshold, Settings.min_relevance),
+and the lines to paste into qa/relevance.py (fitted on every article).
 
-    python bench/fit_relevance.py [--articles 30] [--questions 1500] [--unanswerable 600] [--backend onnx|torch]
+    python -m bench.fit_relevance [--articles 40] [--questions 2400] [--unanswerable 500] [--single 24]
+                                  [--backend onnx|torch] [--embedder minilm|e5]
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import random
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import squad_data
-
+from bench import squad_data
 from bench.backend import add_backend_flag, make_embedder
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
-from qa.relevance import DEFAULT, FEATURES, RelevanceModel
-from qa.search import gather
+from qa.relevance import DENSE_FEATURES, DENSE_SHARE, PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
+from qa.search import (
+    SHORTLIST,
+    Described,
+    dense_matrix,
+    describe,
+    fuse_normalised,
+    gather,
+    margin,
+    passage_matrix,
+    score,
+    search,
+    top_rows,
+)
+from qa.store import Index
 
 log = logging.getLogger("fit_relevance")
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> tuple[np.ndarray, float]:
-    """Logistic regression by Newton's method (IRLS) with a small L2 penalty; returns (weights, bias)."""
+@dataclass(frozen=True)
+class Sample:
+    """One question's shortlist, read: features and labels."""
+    kind: str                  # "answerable", "near" (its paragraph left out) or "off" (another article)
+    group: int                 # article number, for the held-out split
+    described: Described
+    sentence_labels: np.ndarray
+    passage_labels: np.ndarray
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60,
+                 offset: np.ndarray | None = None) -> LogisticModel:
+    """Logistic regression by Newton's method (IRLS) with a small L2 penalty; `offset`, if given, is added to every
+    row's logit as it is (a term whose weight is fixed)."""
     a = np.column_stack([x, np.ones(len(x))])
     w = np.zeros(a.shape[1])
+    fixed = np.zeros(len(x)) if offset is None else offset
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(a @ w)))
+        p = 1 / (1 + np.exp(-np.clip(a @ w + fixed, -30, 30)))
         gradient = a.T @ (p - y) + l2 * np.r_[w[:-1], 0]
         hessian = (a * (p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return w[:-1], float(w[-1])
+    return LogisticModel(tuple(float(v) for v in w[:-1]), float(w[-1]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=30)
-    parser.add_argument("--questions", type=int, default=1500)
-    parser.add_argument("--unanswerable", type=int, default=600)
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "qa-bench" / "fit")
-    add_backend_flag(parser, "the features")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-    # articles outside the benchmark's sample: the first half to index, the rest for unanswerable questions
+def collect(args: argparse.Namespace) -> list[Sample]:
     _, others = squad_data.split_articles(None, squad_data.DEFAULT_ARTICLES, squad_data.DEFAULT_SEED)
     random.Random(7).shuffle(others)
     indexed, outside = others[:args.articles], others[args.articles:]
     docs = args.cache / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    answerable = []
-    for article in indexed:
-        stem = squad_data.slug(squad_data.title_of(article))
-        (docs / f"{stem}.txt").write_text(squad_data.article_text(article), encoding="utf-8")
-        answerable += squad_data.questions_of(article, stem)
+    for stale in docs.glob("*.txt"):
+        stale.unlink()
     rng = random.Random(11)
-    answerable = rng.sample(answerable, min(args.questions, len(answerable)))
-    unanswerable = rng.sample([q for a in outside for q in squad_data.questions_of(a, "")], args.unanswerable)
+    questions: list[tuple[str, int, squad_data.Question]] = []
+    for number, article in enumerate(indexed):
+        stem = squad_data.slug(squad_data.title_of(article))
+        kept = []
+        for p_number, paragraph in enumerate(article["paragraphs"]):
+            text = squad_data.clean(paragraph["context"])
+            left_out = rng.random() < 0.2
+            if not left_out:
+                kept.append(text)
+            for qa in paragraph["qas"]:
+                answers = tuple(squad_data.clean(a["text"]) for a in qa["answers"] if squad_data.clean(a["text"]))
+                if answers:
+                    q = squad_data.Question(qa["id"], qa["question"].strip(), answers, "", stem, p_number + 1)
+                    questions.append(("near" if left_out else "answerable", number, q))
+        (docs / f"{stem}.txt").write_text(squad_data.title_of(article) + "\n\n" + "\n\n".join(kept) + "\n",
+                                          encoding="utf-8")
+    answerable = [q for q in questions if q[0] == "answerable"]
+    near = [q for q in questions if q[0] == "near"]
+    chosen = rng.sample(answerable, min(args.questions, len(answerable)))
+    chosen += rng.sample(near, min(args.questions // 4, len(near)))
+    off = [q for a in outside for q in squad_data.questions_of(a, "")]
+    chosen += [("off", -1, q) for q in rng.sample(off, args.unanswerable)]
 
-    embedder = make_embedder(args.backend)
+    embedder = embedder_of(args)
     index = sync(docs, args.cache / f"index-{embedder.backend}", embedder, 256)
-    log.info("indexed %d articles, %d passages (backend %s, %s)", len(indexed), len(index), embedder.backend,
-             embedder.name)
-
-    rows_x, rows_y, groups = [], [], []
-    for kind, questions in (("answerable", answerable), ("unanswerable", unanswerable)):
-        for q in tqdm(questions, desc=kind):
-            query = index.lexical.correct(q.question, embedder.words)
-            rows, features = gather(index, embedder([query])[0], query, 50)
-            texts = [normalise(p.text) for p in index.passages(rows.tolist())]
-            labels = np.array([kind == "answerable" and any(normalise(a) in t for a in q.answers) for t in texts])
-            rows_x.append(features)
-            rows_y.append(labels.astype(float))
-            groups.append(kind)
-    x, y = np.vstack(rows_x), np.concatenate(rows_y)
-    weights, bias = fit_logistic(x, y)
-    print("\nRelevanceModel(weights=(" + ", ".join(f"{w:.3f}" for w in weights) + f"), bias={bias:.3f})")
-    for name, w in zip(FEATURES, weights):
-        print(f"  {name:20s} {w:+.3f}")
-
-    model = RelevanceModel(tuple(weights), bias)
-    top1 = [bool(labels[int(np.argmax(model(f)))]) for f, labels, g in zip(rows_x, rows_y, groups) if g == "answerable"]
-    print(f"\ntop-1 (in sample): {np.mean(top1):.3f} over {len(top1)} questions")
-    squad = (np.array([model(f).max() for f in rows_x]), np.array([g == "answerable" for g in groups]))
-    seed_index = args.cache / f"seed-index-{embedder.backend}"
-    seed = seed_top_probabilities(model, embedder, seed_index)
-
-    print("\nthreshold  SQuAD: answered abstained   seed: answered abstained   mean balanced")
-    best_t, best_score = 0.5, -1.0
-    for t in np.exp(np.linspace(np.log(0.01), np.log(0.5), 40)):
-        scores, mean = balanced(squad, seed, t)
-        print(f"  {t:.3f}      {scores[0]:.3f}    {scores[1]:.3f}          {scores[2]:.3f}    {scores[3]:.3f}       {mean:.3f}")
-        if mean > best_score:
-            best_t, best_score = float(t), mean
-    shifted = bias - float(np.log(best_t / (1 - best_t)))
-    print(f"\nthreshold {best_t:.3f} (mean balanced accuracy {best_score:.3f}); with it moved to 0.5:")
-    print("DEFAULT = RelevanceModel(weights=(" + ", ".join(f"{w:.3f}" for w in weights) + f"), bias={shifted:.3f})")
-
-    # the model qa/relevance.py ships, on the same features (this run's backend), at its own threshold 0.5
-    current = (np.array([DEFAULT(f).max() for f in rows_x]), squad[1])
-    scores, mean = balanced(current, seed_top_probabilities(DEFAULT, embedder, seed_index), 0.5)
-    top1 = [bool(labels[int(np.argmax(DEFAULT(f)))]) for f, labels, g in zip(rows_x, rows_y, groups) if g == "answerable"]
-    print("\nfor comparison, qa.relevance.DEFAULT as it is: RelevanceModel(weights=("
-          + ", ".join(f"{w:.3f}" for w in DEFAULT.weights) + f"), bias={DEFAULT.bias:.3f})")
-    print(f"  at 0.5 on these features: SQuAD answered {scores[0]:.3f} abstained {scores[1]:.3f}, seed answered "
-          f"{scores[2]:.3f} abstained {scores[3]:.3f}, mean balanced {mean:.3f}; top-1 (in sample) {np.mean(top1):.3f}")
+    log.info("indexed %d articles, %d passages (%s)", len(indexed), len(index), embedder.name)
+    samples = [read(kind, group, q, index, embedder, rng, args.articles)
+               for kind, group, q in tqdm(chosen, desc="questions")]
+    # one article alone, as a user's single document is searched (the seed article): its passages all share a
+    # topic, so the margins and the normalised scores look unlike a many-article index
+    for number, article in enumerate(indexed[:args.single]):
+        stem = squad_data.slug(squad_data.title_of(article))
+        folder = args.cache / "single" / stem
+        (folder / "docs").mkdir(parents=True, exist_ok=True)
+        (folder / "docs" / f"{stem}.txt").write_text((docs / f"{stem}.txt").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+        alone = sync(folder / "docs", folder / f"index-{embedder.backend}", embedder, 256)
+        own = [q for q in questions if q[1] == number]
+        picked = rng.sample([q for q in own if q[0] == "answerable"], min(30, sum(q[0] == "answerable" for q in own)))
+        picked += rng.sample([q for q in own if q[0] == "near"], min(8, sum(q[0] == "near" for q in own)))
+        picked += [("off", number, q) for q in rng.sample(off, 6)]
+        samples += [read(kind, group, q, alone, embedder, rng, args.articles) for kind, group, q in picked]
+    return samples
 
 
-def balanced(squad: tuple[np.ndarray, np.ndarray], seed: tuple[np.ndarray, np.ndarray], t: float
-             ) -> tuple[list[float], float]:
-    """[SQuAD answered, SQuAD abstained, seed answered, seed abstained] at threshold t, and their mean."""
-    scores = []
-    for probs, answerable in (squad, seed):
-        scores += [float(np.mean(probs[answerable] >= t)), float(np.mean(probs[~answerable] < t))]
-    return scores, sum(scores) / 4
+def embedder_of(args: argparse.Namespace) -> Embedder:
+    """The run's embedder: --embedder e5, or MiniLM with --backend."""
+    if args.embedder == "e5":
+        return Embedder(model="e5", threads=args.threads)
+    return make_embedder(args.backend)
 
 
-def seed_top_probabilities(model: RelevanceModel, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The top passage's probability for each question of bench/seed_questions.jsonl, and whether it is answerable."""
+def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: Embedder, rng: random.Random,
+         articles: int) -> Sample:
+    """Search the question as the product does and read its shortlist: features and labels."""
+    described = shortlist(index, embedder, q.question, q.question)
+    answers = [normalise(a) for a in q.answers]
+    sentence_text = [normalise(described.passages[o].text[s:e])
+                     for o, (s, e) in zip(described.owner, described.spans, strict=True)]
+    sentence_labels = np.array([any(a in t for a in answers) for t in sentence_text], dtype=float)
+    passage_labels = np.array([any(a in normalise(p.text) for a in answers) for p in described.passages], dtype=float)
+    if kind == "off":
+        sentence_labels[:], passage_labels[:] = 0, 0
+    if group < 0:
+        group = rng.randrange(articles)  # off-topic questions spread over both halves
+    return Sample(kind, group, described, sentence_labels, passage_labels)
+
+
+def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> Described:
+    """The query searched as the product does (spelling correction, gather, the fused shortlist), read."""
+    query = index.lexical.correct(query, embedder.words)
+    vector = embedder.query(query)
+    rows, features = gather(index, vector, query, 50)
+    fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
+    keep = top_rows(fused, SHORTLIST)
+    return describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
+
+
+def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
+    """The model's logit for every sentence of `d`, over the given feature columns."""
+    return model.logit(d.sentence_features[:, columns])
+
+
+def blend_scores(d: Described) -> np.ndarray:
+    """The old fixed sentence choice: 0.5 cosine + 0.5 coverage (qa/answer.py before the fit)."""
+    return 0.5 * d.sentence_features[:, 0] + 0.5 * d.sentence_features[:, 2]
+
+
+def chosen_sentences(d: Described, scores: np.ndarray) -> np.ndarray:
+    """For each passage, the index of its highest-scoring sentence."""
+    best = np.full(len(d.rows), -np.inf)
+    chosen = np.zeros(len(d.rows), dtype=np.int64)
+    for i, (position, s) in enumerate(zip(d.owner, scores, strict=True)):
+        if s > best[position]:
+            best[position], chosen[position] = s, i
+    return chosen
+
+
+def sentence_accuracy(samples: list[Sample], score: Callable[[Described], np.ndarray]) -> tuple[float, float]:
+    """(chosen sentence holds the answer, in passages that hold it; same for the fused top-1 passage)."""
+    inside, top = [], []
+    for s in samples:
+        chosen = chosen_sentences(s.described, score(s.described))
+        for position, label in enumerate(s.passage_labels):
+            if label:
+                inside.append(s.sentence_labels[chosen[position]])
+        if s.passage_labels[0]:
+            top.append(s.sentence_labels[chosen[0]])
+    return float(np.mean(inside)), float(np.mean(top))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=40)
+    parser.add_argument("--questions", type=int, default=2400)
+    parser.add_argument("--unanswerable", type=int, default=500)
+    parser.add_argument("--single", type=int, default=24, help="articles also indexed alone, as a user's one document")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "qa-bench" / "fit")
+    add_backend_flag(parser, "the features")
+    parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm",
+                        help="the embedding model whose features are fitted (qa/relevance.py keeps one pair per model)")
+    parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    samples = collect(args)
+    held = {g for g in range(args.articles) if g % 4 == 3}
+    fit = [s for s in samples if s.group not in held]
+    test = [s for s in samples if s.group in held]
+    log.info("fit on %d questions, held out %d (articles %s)", len(fit), len(test), sorted(held))
+
+    def sentence_rows(part: list[Sample], columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The sentences of the passages that hold the answer: the model learns which of them does."""
+        inside = [(s, s.passage_labels[s.described.owner] > 0) for s in part]
+        return (np.vstack([s.described.sentence_features[mask][:, columns] for s, mask in inside]),
+                np.concatenate([s.sentence_labels[mask] for s, mask in inside]))
+
+    print("\n## Answer sentence: which sentence of a passage answers (held-out SQuAD train articles)\n")
+    print("| sentence choice | chosen sentence holds the answer (passages holding it) | fused top-1's sentence |")
+    print("|---|---:|---:|")
+    inside, top = sentence_accuracy(test, blend_scores)
+    print(f"| fixed 0.5 cosine + 0.5 coverage (before) | {inside:.3f} | {top:.3f} |")
+    names = list(SENTENCE_FEATURES)
+    tried = [("cosine only", ["similarity"]),
+             ("cosine + coverage", ["similarity", "coverage"]),
+             ("+ gaps within the passage", ["similarity", "similarity_gap", "coverage", "coverage_gap"]),
+             ("+ neighbours, novelty", ["similarity", "similarity_gap", "coverage", "coverage_gap",
+                                        "neighbour_coverage", "novelty"]),
+             ("+ answer type", ["similarity", "similarity_gap", "coverage", "coverage_gap", "neighbour_coverage",
+                                "novelty", "type_match"]),
+             ("+ refers back", names[:8]),
+             ("+ question bigrams", names[:9]),
+             ("+ rarest term (the product)", names)]
+    for label, chosen in tried:
+        columns = [names.index(c) for c in chosen]
+        model = fit_logistic(*sentence_rows(fit, columns))
+        inside, top = sentence_accuracy(test, partial(logit_of, model, columns))
+        print(f"| logistic: {label} | {inside:.3f} | {top:.3f} |")
+    sentence_model = fit_logistic(*sentence_rows(fit, list(range(len(names)))))
+
+    def passage_rows(part: list[Sample], model: LogisticModel) -> tuple[np.ndarray, np.ndarray]:
+        return (np.vstack([passage_matrix(s.described, model.logit(s.described.sentence_features))[0] for s in part]),
+                np.concatenate([s.passage_labels for s in part]))
+
+    passage_model = fit_logistic(*passage_rows(fit, sentence_model))
+    labels = np.concatenate([s.passage_labels for s in fit])
+    dense_model = fit_logistic(np.vstack([dense_matrix(passage_matrix(
+        s.described, sentence_model.logit(s.described.sentence_features))[0]) for s in fit]), labels)
+    models = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
+    answerable = [s for s in test if s.kind == "answerable"]
+
+    def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
+        """top-1 passage holds the answer, its chosen sentence holds it, top-3 (all answerable held-out)."""
+        t1, sent, t3 = [], [], []
+        for s in answerable:
+            order = np.argsort(-ranking(s), kind="stable")
+            chosen = chosen_sentences(s.described, sentence_model.logit(s.described.sentence_features))
+            t1.append(s.passage_labels[order[0]])
+            sent.append(s.sentence_labels[chosen[order[0]]])
+            t3.append(s.passage_labels[order[:3]].max())
+        return float(np.mean(t1)), float(np.mean(sent)), float(np.mean(t3))
+
+    print(f"\n## Passage ranking ({len(answerable)} held-out answerable questions; shortlist of {SHORTLIST} "
+          "fused passages)\n")
+    print("| ranking | top-1 | answer-sentence of top-1 | top-3 |")
+    print("|---|---:|---:|---:|")
+    def with_margins(m: np.ndarray) -> np.ndarray:
+        """The passage rows plus how far each passage stands out from the best other one (tried, not kept: it
+        ranks as well but a question two passages answer alike, "Who is Tsikhanouskaya?", loses its confidence)."""
+        return np.column_stack([m, margin(m[:, 0]), margin(m[:, 4]), margin(m[:, 3])])
+
+    rows, labels = passage_rows(fit, sentence_model)
+    margins_model = fit_logistic(with_margins(rows), labels)
+    rankings = [("fused 0.7 dense + 0.3 BM25", lambda s: s.described.passage_features[:, 0]),
+                ("best sentence's logit", lambda s: passage_matrix(
+                    s.described, sentence_model.logit(s.described.sentence_features))[0][:, 0]),
+                ("passage model + margins over the best other passage", lambda s: margins_model(with_margins(
+                    passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0]))),
+                ("passage model alone", lambda s: score(s.described, models)[1]),
+                (f"passage model pooled with the dense model, share {DENSE_SHARE} (the product)",
+                 lambda s: score(s.described, models)[0])]
+    for label, ranking in rankings:
+        print("| {} | {:.3f} | {:.3f} | {:.3f} |".format(label, *end_to_end(ranking)))
+
+    embedder = embedder_of(args)
+    seed = seed_tops(models, embedder, args.cache / f"seed-index-{embedder.backend}")
+    print("\n## Abstention: the shortlist's best passage model probability >= threshold answers (held-out SQuAD; "
+          "bench/seed_questions.jsonl)\n")
+    tops = {kind: np.array([score(s.described, models)[1].max() for s in test if s.kind == kind])
+           for kind in ("answerable", "near", "off")}
+    print(f"| threshold | SQuAD answered (n={len(tops['answerable'])}) | declined near-topic (n={len(tops['near'])}) | "
+          f"declined off-topic (n={len(tops['off'])}) | seed answered (n={len(seed[0])}) | seed declined "
+          f"(n={len(seed[1])}) | mean of SQuAD's and seed's means |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    best_t, best_mean = 0.5, -1.0
+    for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+        row = [np.mean(tops["answerable"] >= t), np.mean(tops["near"] < t), np.mean(tops["off"] < t),
+               np.mean(seed[0] >= t), np.mean(seed[1] < t)]
+        mean = (np.mean(row[:3]) + np.mean(row[3:])) / 2  # SQuAD and the seed article count alike
+        print(f"| {t:.2f} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {mean:.3f} |")
+        if mean > best_mean:
+            best_t, best_mean = t, float(mean)
+    print(f"\nbest mean: threshold {best_t:.2f} ({best_mean:.3f})")
+    calibration(test, models, 1, "the passage model")
+    calibration(test, models, 0, "the pooled probability (the score shown)")
+
+    final_sentence = fit_logistic(*sentence_rows(samples, list(range(len(names)))))
+    final_passage = fit_logistic(*passage_rows(samples, final_sentence))
+    final_dense = fit_logistic(np.vstack([dense_matrix(passage_matrix(
+        s.described, final_sentence.logit(s.described.sentence_features))[0]) for s in samples]),
+        np.concatenate([s.passage_labels for s in samples]))
+    print("\n# paste into qa/relevance.py (fitted on all articles):")
+    print(f"SENTENCE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_sentence.weights)}), "
+          f"bias={final_sentence.bias:.3f})")
+    print(f"PASSAGE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_passage.weights)}), "
+          f"bias={final_passage.bias:.3f})")
+    print(f"DENSE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_dense.weights)}), "
+          f"bias={final_dense.bias:.3f})")
+    for name, w in zip(SENTENCE_FEATURES, final_sentence.weights, strict=True):
+        print(f"  sentence {name:20s} {w:+.3f}")
+    for name, w in zip(PASSAGE_FEATURES, final_passage.weights, strict=True):
+        print(f"  passage  {name:20s} {w:+.3f}")
+    for name, w in zip(DENSE_FEATURES, final_dense.weights, strict=True):
+        print(f"  dense    {name:20s} {w:+.3f}")
+
+
+def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The top passage's probability for the answerable and the unanswerable questions of
+    bench/seed_questions.jsonl (searched as the product does; follow-ups with the conversation's query)."""
     root = Path(__file__).resolve().parent.parent
     index = sync(root / "seeds", index_dir, embedder, 256)
-    probs, answerable = [], []
+    answerable: list[float] = []
+    unanswerable: list[float] = []
     for case in load_cases(root / "bench" / "seed_questions.jsonl"):
         history = [Turn("user", t) for t in case.turns[:-1]]
         query = index.lexical.correct(standalone_query(case.turns[-1], history), embedder.words)
-        _, features = gather(index, embedder([query])[0], query, 50)
-        probs.append(float(model(features).max()))
-        answerable.append(bool(case.evidence))
-    return np.array(probs), np.array(answerable)
+        hits = search(index, embedder.query(query), query, SHORTLIST, models=models, question=case.turns[-1])
+        (answerable if case.evidence else unanswerable).append(max(h.answers for h in hits))
+    return np.array(answerable), np.array(unanswerable)
+
+
+def calibration(test: list[Sample], models: AnswerModels, which: int, label: str) -> None:
+    """Predicted probability (score()'s `which` column) against the share of passages that answer, by bin."""
+    probs, labels = [], []
+    for s in test:
+        probs.append(score(s.described, models)[which])
+        labels.append(s.passage_labels)
+    p, y = np.concatenate(probs), np.concatenate(labels)
+    print(f"\ncalibration of {label} (held-out, every shortlisted passage): predicted -> observed share that answers")
+    for low, high in ((0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        mask = (p >= low) & (p < high)
+        if mask.any():
+            print(f"  {low:.1f}-{min(high, 1):.1f}: mean {p[mask].mean():.3f} -> {y[mask].mean():.3f} (n={mask.sum()})")
 
 
 if __name__ == "__main__":

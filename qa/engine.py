@@ -8,21 +8,21 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from qa.answer import Answer, Citation, compose, sentence_scores
-from qa.answer_type import has_answer_type
+from qa.answer import Answer, Citation, compose
 from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.passages import Passage
-from qa.search import Hit, search
+from qa.relevance import models_for
+from qa.search import SHORTLIST, Hit, search
 from qa.settings import Settings
 from qa.store import Index
 
 log = logging.getLogger(__name__)
 
-# A passage without the kind of answer asked for ("when" with no time in it) is far less likely to answer.
-WRONG_TYPE_FACTOR = 0.3
-FOUND_DEPTH = 5
+# A follow-up keeps the conversation's reading unless the question alone is this much more likely answered
+# (calibrated probabilities; qa/relevance.py). 0.25 and 0.3 score alike on the seed and dev follow-ups.
+FOLLOW_UP_MARGIN = 0.25
 NO_DOCUMENTS = "There are no documents yet: add some."
 
 
@@ -42,9 +42,10 @@ class Engine:
         faiss.omp_set_num_threads(settings.faiss_threads)
         self.settings = settings
         self.embedder = collection.embedder if collection is not None else (
-            embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache))
+            embedder or Embedder(settings.backend, settings.batch_size, settings.model_cache, settings.embedder))
         if index is not None and index.meta.get("model") != self.embedder.name:
             raise ValueError(f"the index was made with {index.meta.get('model')}, the embedder is {self.embedder.name}")
+        self.models = models_for(self.embedder.model)  # the answer models fitted on this embedder's features
         self.collection = collection or Collection(settings, self.embedder, index).open()
 
     @property
@@ -65,8 +66,8 @@ class Engine:
         found = self._retrieve(index, question, standalone, top_k, within)
         if standalone != " ".join(question.split()):  # read as a follow-up
             alone = self._retrieve(index, question, question, top_k, within)
-            if max(alone.relevance, default=0) > max(found.relevance, default=0):
-                found = alone  # it was no follow-up: the question alone finds more
+            if better_founded(alone.best, found.best, self.settings.min_relevance):
+                found = alone  # it was no follow-up: the question alone is answered, the conversation's query not
         return self._answer(index, found, top_k)
 
     @staticmethod
@@ -79,36 +80,37 @@ class Engine:
 
     def _retrieve(self, index: Index, question: str, query: str, top_k: int,
                   within: np.ndarray | None = None) -> Retrieved:
-        """Search for `query`; relevance is judged on the same few passages whatever top_k is asked for."""
+        """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
         query = index.lexical.correct(query, self.embedder.words)
-        vector = self.embedder([query])[0]
-        hits = search(index, vector, query, max(top_k, FOUND_DEPTH), self.settings.candidates,
-                      self.settings.dense_weight, self.settings.fusion, within=within)
-        passages = index.passages([h.row for h in hits])
-        relevance = [hit.relevance if has_answer_type(question, passage.text) else hit.relevance * WRONG_TYPE_FACTOR
-                     for hit, passage in zip(hits, passages)]
-        return Retrieved(query, vector, hits, passages, relevance)
+        vector = self.embedder.query(query)
+        # the whole shortlist: whether the documents answer is the best passage model probability among it
+        hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
+                      self.settings.fusion, models=self.models, question=question, within=within)
+        hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
+        return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 
     def _answer(self, index: Index, found: Retrieved, top_k: int) -> Answer:
-        """Highlight the answering sentence of each of the top_k passages and compose the reply."""
+        """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
         titles = index.titles({p.doc_id for p in found.passages})
-        citations, best_sentences = [], {}
-        for rank, (hit, passage, score) in enumerate(zip(found.hits[:top_k], found.passages, found.relevance), 1):
-            spans = index.sentence_spans(hit.row)
-            rows = index.sentence_rows(hit.row)
-            similarity = index.sentences.similarity(found.vector, np.arange(rows.start, rows.stop))
-            coverage = index.lexical.coverage(found.query, [passage.text[s:e] for s, e in spans])
-            best = int(np.argmax(sentence_scores(similarity, coverage)))
-            citations.append(Citation(rank, round(score, 4), passage, titles.get(passage.doc_id, ""), spans[best]))
-            best_sentences[rank] = passage.text[spans[best][0]:spans[best][1]]
-        answered = max(found.relevance, default=0) >= self.settings.min_relevance
-        return compose(found.query, citations, answered, self.settings.min_relevance, best_sentences)
+        citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
+                              hit.answers)
+                     for rank, (hit, passage) in enumerate(zip(found.hits[:top_k], found.passages, strict=True), 1)]
+        return compose(found.query, citations, found.best >= self.settings.min_relevance, self.settings.min_relevance)
+
+
+def better_founded(alone: float, follow_up: float, threshold: float) -> bool:
+    """Whether a question read alone should replace its reading as a follow-up (both calibrated probabilities):
+    only when alone it is answered and as a follow-up it is not, or far less surely (FOLLOW_UP_MARGIN)."""
+    return alone >= threshold and (follow_up < threshold or alone - follow_up > FOLLOW_UP_MARGIN)
 
 
 @dataclass(frozen=True)
 class Retrieved:
     query: str                 # what was searched, spelling corrected
-    vector: np.ndarray
-    hits: list[Hit]
-    passages: list[Passage]
-    relevance: list[float]     # per hit, with the answer-type check applied
+    hits: list[Hit]            # the shortlist, best first: by the probability that the passage answers (pooled)
+    passages: list[Passage]    # of the first top_k hits
+
+    @property
+    def best(self) -> float:
+        """Whether the documents answer: the passage model's best probability in the shortlist (qa/relevance.py)."""
+        return max((h.answers for h in self.hits), default=0.0)

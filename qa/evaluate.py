@@ -1,4 +1,4 @@
-"""Score the system on a question file: hit@1, hit@k, MRR, abstention and latency, in process or over HTTP."""
+"""Score the system on a question file: answer-hit, hit@1, hit@k, MRR, abstention, score order and latency."""
 from __future__ import annotations
 
 import json
@@ -53,15 +53,36 @@ def history_of(turns: list[str], ask: AskFunction, top_k: int) -> list[dict]:
     return history
 
 
+def quoted_sentence(reply: dict) -> str:
+    """The highlighted sentence of passage [1]: what the reply quotes first ("" when no passage came back)."""
+    if not reply["passages"]:
+        return ""
+    first = reply["passages"][0]
+    return str(first["text"][first["highlight"]["start"]:first["highlight"]["end"]])
+
+
+def in_score_order(reply: dict) -> bool:
+    """Whether the passages are listed by their shown score, highest first."""
+    scores = [p["score"] for p in reply["passages"]]
+    return all(a >= b for a, b in zip(scores, scores[1:], strict=False))
+
+
 def evaluate(cases: list[Case], ask: AskFunction, top_k: int) -> dict:
-    """Run every case; return the metrics. The last turn of each case is scored and timed."""
+    """Run every case; return the metrics. The last turn of each case is scored and timed.
+
+    answer-hit: an evidence phrase is inside the highlighted (quoted) sentence of passage [1] and the reply
+    answers (found); hit@k: inside any returned passage; out_of_order: replies whose passages are not listed
+    by their score.
+    """
     ranks: list[int | None] = []
-    answered, abstained, latencies, by_kind = [], [], [], {}
+    answered, abstained, latencies, answer_hits, out_of_order = [], [], [], [], 0
+    by_kind: dict[str, list[float]] = {}
     for case in cases:
         history = history_of(case.turns[:-1], ask, top_k)
         start = time.perf_counter()
         reply = ask(case.turns[-1], history, top_k)
         latencies.append((time.perf_counter() - start) * 1000)
+        out_of_order += not in_score_order(reply)
         if not case.evidence:
             abstained.append(not reply["found"])
             log.info("%s %-12s abstained=%s  %s", case.id, case.kind, not reply["found"], reply["query"])
@@ -71,17 +92,22 @@ def evaluate(cases: list[Case], ask: AskFunction, top_k: int) -> dict:
         rank = next((p["rank"] for p in reply["passages"] if any(e in normalise(p["text"]) for e in evidence)), None)
         ranks.append(rank)
         answered.append(reply["found"])
+        quote = normalise(quoted_sentence(reply))
+        answer_hits.append(bool(reply["found"]) and any(e in quote for e in evidence))
         by_kind.setdefault(case.kind, []).append(float(rank == 1))
-        log.info("%s %-12s rank=%s found=%s  %s", case.id, case.kind, rank, reply["found"], reply["query"])
+        log.info("%s %-12s rank=%s found=%s answer-hit=%s  %s", case.id, case.kind, rank, reply["found"],
+                 answer_hits[-1], reply["query"])
     n = max(len(ranks), 1)
     return {
         "questions": len(cases),
         "answerable": len(ranks),
+        "answer_hit": round(sum(answer_hits) / n, 4),
         "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
         f"hit@{top_k}": round(sum(r is not None for r in ranks) / n, 4),
         "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
         "answered": round(sum(answered) / n, 4),
         "abstention": round(sum(abstained) / max(len(abstained), 1), 4) if abstained else None,
+        "out_of_order": out_of_order,
         "by_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_kind.items())},
         "latency_ms_p50": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "latency_ms_p95": round(float(np.percentile(latencies, 95)), 1) if latencies else None,

@@ -1,23 +1,60 @@
-"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, scored together and ranked."""
+"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, fused, then the shortlist ranked by how well it answers.
+
+The product's ranking ("answer"): candidates from passage vectors, sentence vectors and BM25 are fused (0.7 dense +
+0.3 BM25, min-max normalised); the best SHORTLIST are read sentence by sentence, the sentence model
+(qa/relevance.py) scores each sentence, and the passage model turns the best sentence's score and the retrieval
+scores into the probability that the passage answers, pooled with the dense model's (meaning similarity alone).
+Passages are returned in the order of that probability.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from qa.relevance import DEFAULT, RelevanceModel
+from qa.answer_type import expected_type, type_match
+from qa.lexical import analyze
+from qa.passages import Passage
+from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
 from qa.store import Index
 
-FUSIONS = ("learned", "normalised", "rrf", "dense", "bm25")
+FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
+# Passages read sentence by sentence for the "answer" ranking: the fused top 10 holds an answer for 0.989 of the
+# answerable SQuAD train questions of bench/fit_relevance.py (3,110); reading them took the median query from 8.8 to
+# 16.2 ms in bench/squad.py (2 busy cores).
+SHORTLIST = 10
+FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
+# Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
+QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
+# A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
+REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Hit:
-    row: int          # passage row in the index
-    score: float      # the ranking score of the chosen fusion
-    relevance: float  # probability that the passage answers the question (the relevance model)
-    dense: float      # cosine of query and passage, or its closest sentence if higher
-    lexical: float    # BM25 score divided by the query's best BM25 score
+    row: int                    # passage row in the index
+    score: float                # the ranking score of the chosen fusion ("answer": equal to relevance)
+    relevance: float            # probability that the passage answers the question (passage and dense models pooled)
+    answers: float              # the same by the passage model alone: the best of a shortlist decides abstention
+    dense: float                # cosine of query and passage, or its closest sentence if higher
+    lexical: float              # BM25 score divided by the query's best BM25 score
+    sentence: tuple[int, int]   # the best answering sentence, offsets into the passage's text
+    sentence_relevance: float   # probability that this sentence holds the answer (the sentence model)
+
+
+@dataclass(frozen=True)
+class Described:
+    """Shortlisted passages read sentence by sentence: the models' feature rows (qa.relevance's order)."""
+    rows: np.ndarray                   # passage rows
+    passages: list[Passage]
+    spans: list[tuple[int, int]]       # every sentence, offsets into its passage's text
+    owner: np.ndarray                  # for each sentence, the position of its passage in `rows`
+    sentence_features: np.ndarray      # one row a sentence (SENTENCE_FEATURES)
+    passage_features: np.ndarray       # one row a passage (PASSAGE_FEATURES without the first two)
+    dense: np.ndarray                  # per passage, as Hit.dense
+    lexical: np.ndarray                # per passage, as Hit.lexical
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -47,7 +84,7 @@ def best_sentence_similarity(index: Index, query_vector: np.ndarray, rows: np.nd
     owned = [index.sentence_rows(int(r)) for r in rows]
     sims = index.sentences.similarity(query_vector, np.fromiter((s for o in owned for s in o), dtype=np.int64))
     bounds = np.cumsum([0] + [len(o) for o in owned])
-    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:])], dtype=np.float32)
+    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=np.float32)
 
 
 def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
@@ -86,28 +123,131 @@ def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
     sentence = best_sentence_similarity(index, query_vector, rows)
     best = float(bm25.max()) if len(bm25) else 0.0
     lexical = bm25[rows] / best if best > 0 else np.zeros(len(rows), dtype=np.float32)
-    coverage = index.lexical.coverage_all(query)[rows]
+    coverage = index.lexical.coverage_all(content_words(query))[rows]
     features = np.column_stack([passage, sentence, lexical, coverage,
                                 passage - passage.max(initial=0), sentence - sentence.max(initial=0)])
     return rows, features.astype(np.float64)
 
 
-def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
-           dense_weight: float = 0.5, fusion: str = "learned", dense_mode: str = "max",
-           model: RelevanceModel = DEFAULT, within: np.ndarray | None = None) -> list[Hit]:
-    """The `top_k` passages for the query, best first; `within` (passage rows) restricts them to those rows.
+def content_words(query: str) -> str:
+    """The query without its question words: what coverage is measured on."""
+    return QUESTION_WORDS.sub(" ", query)
 
-    fusion: "learned" ranks by the relevance model; "normalised" (weighted min-max), "rrf", "dense" and
-    "bm25" are kept for comparison. dense_mode picks the dense score: "passage", "sentence" or "max".
+
+def describe(index: Index, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
+             gathered: np.ndarray, fused: np.ndarray) -> Described:
+    """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
+    `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
+    passages = index.passages([int(r) for r in rows])
+    sequence = analyze(content_words(query))
+    terms = list(dict.fromkeys(sequence))
+    weights = index.lexical.idf(terms) if terms else np.zeros(0)
+    rarest = terms[int(np.argmax(weights))] if terms else ""
+    weights = weights / weights.sum() if len(terms) else weights
+    asked, pairs = set(terms), set(zip(sequence, sequence[1:], strict=False))
+    expected = expected_type(question)
+    spans: list[tuple[int, int]] = []
+    owner: list[int] = []
+    blocks: list[np.ndarray] = []
+    passage_types = []
+    for position, (row, passage) in enumerate(zip(rows, passages, strict=True)):
+        own = index.sentence_spans(int(row)) or [(0, len(passage.text))]
+        sentence_rows = index.sentence_rows(int(row))
+        similarity = index.sentences.similarity(query_vector, np.arange(sentence_rows.start, sentence_rows.stop))
+        if len(similarity) != len(own):  # an index without sentence vectors for it: the passage's own cosine
+            similarity = np.full(len(own), gathered[position, 0], dtype=np.float32)
+        texts = [passage.text[s:e] for s, e in own]
+        analysed = [analyze(t) for t in texts]
+        present = [set(a) for a in analysed]
+        coverage = np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in a) for a in present])
+        novelty = np.array([len(a - asked) / len(a) if a else 0.0 for a in present])
+        bigrams = np.array([len(pairs & set(zip(a, a[1:], strict=False))) / len(pairs) if pairs else 0.0
+                            for a in analysed])
+        before = np.r_[0.0, coverage[:-1]]
+        after = np.r_[coverage[1:], 0.0]
+        refers = np.array([bool(REFERS_BACK.match(t)) for t in texts], dtype=np.float64) * before
+        types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
+        passage_types.append(float(type_match(question, passage.text, expected)))
+        blocks.append(np.column_stack([
+            similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
+            np.maximum(before, after), novelty, types, refers, bigrams,
+            np.array([rarest in a for a in present], dtype=np.float64),
+        ]))
+        spans += own
+        owner += [position] * len(own)
+    sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
+    base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
+                            np.array(passage_types)]) if len(rows) else np.zeros((0, 6))
+    return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
+                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy())
+
+
+def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The passage model's rows (PASSAGE_FEATURES), and each passage's best sentence (an index into its spans)."""
+    n = len(described.rows)
+    best = np.full(n, -np.inf)
+    chosen = np.zeros(n, dtype=np.int64)
+    for i, (position, logit) in enumerate(zip(described.owner, sentence_logits, strict=True)):
+        if logit > best[position]:
+            best[position], chosen[position] = logit, i
+    lead = best - best.max(initial=-np.inf) if n else best
+    picked = described.sentence_features[chosen] if n else np.zeros((0, len(SENTENCE_FEATURES)))
+    return np.column_stack([best, lead, described.passage_features, picked[:, 2], picked[:, 0]]), chosen
+
+
+def margin(values: np.ndarray) -> np.ndarray:
+    """Each value minus the highest of the others (0 where there are no others)."""
+    if len(values) < 2:
+        return np.zeros_like(values)
+    first, second = np.sort(values)[::-1][:2]
+    return values - np.where(values >= first, second, first)
+
+
+def score(described: Described, models: AnswerModels = DEFAULT
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(probability that each passage answers, pooled: the ranking; the same by the passage model alone: whether
+    the documents answer; each passage's best sentence's index in described.spans; every sentence's probability of
+    holding the answer)."""
+    logits = models.sentence.logit(described.sentence_features)
+    matrix, chosen = passage_matrix(described, logits)
+    wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
+    answers = models.passage(matrix) * wrong_type
+    pooled = answers
+    if models.dense is not None and models.dense_share > 0:
+        dense = models.dense(dense_matrix(matrix)) * wrong_type
+        pooled = (1 - models.dense_share) * answers + models.dense_share * dense
+    return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
+
+
+def dense_matrix(matrix: np.ndarray) -> np.ndarray:
+    """The dense model's rows (qa.relevance.DENSE_FEATURES) from the passage model's."""
+    sentence = matrix[:, PASSAGE_FEATURES.index("sentence_similarity")]
+    return np.column_stack([matrix[:, PASSAGE_FEATURES.index("passage_similarity")], sentence,
+                            sentence - sentence.max(initial=-np.inf)])
+
+
+def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
+           dense_weight: float = FUSED_DENSE_WEIGHT, fusion: str = "answer", dense_mode: str = "max",
+           models: AnswerModels = DEFAULT, question: str | None = None,
+           within: np.ndarray | None = None) -> list[Hit]:
+    """The `top_k` passages that best answer the query, best first, each with its answering sentence; `within`
+    (passage rows) restricts them to those rows (the documents a user chose to ask).
+
+    fusion "answer" (the product, Settings.fusion): the fused shortlist ranked by the probability that a passage
+    answers (see the module's docstring); every Hit.score is that probability. "normalised" (dense_weight dense +
+    the rest BM25, min-max normalised), "rrf", "dense" and "bm25" rank by their own score, kept for comparison
+    (bench/squad.py); their hits still carry the models' relevance and sentence. dense_mode picks the dense score:
+    "passage", "sentence" or "max". `question` (the user's last turn; default: `query`) sets the answer type.
     """
     if len(index) == 0 or (within is not None and len(within) == 0):
         return []
+    question = query if question is None else question
     rows, features = gather(index, query_vector, query, candidates, within)
-    relevance = model(features)
     dense = {"passage": features[:, 0], "sentence": features[:, 1]}.get(dense_mode, features[:, :2].max(axis=1))
     lexical = features[:, 2]
-    if fusion == "learned":
-        ranking = relevance
+    product = fuse_normalised(features[:, :2].max(axis=1), lexical, FUSED_DENSE_WEIGHT)
+    if fusion == "answer":
+        ranking = product
     elif fusion == "normalised":
         ranking = fuse_normalised(dense, lexical, dense_weight)
     elif fusion == "rrf":
@@ -118,6 +258,11 @@ def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candi
         ranking = lexical + 1e-6 * dense  # ties (no term matched) broken by meaning
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
-    order = np.argsort(-ranking, kind="stable")[:top_k]
-    return [Hit(int(rows[i]), float(ranking[i]), float(relevance[i]), float(dense[i]), float(lexical[i]))
-            for i in order]
+    keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
+    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep])
+    relevance, answers, chosen, sentence_probability = score(described, models)
+    order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
+    shown = relevance if fusion == "answer" else ranking[keep]
+    return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),
+                float(lexical[keep[i]]), described.spans[chosen[i]], float(sentence_probability[chosen[i]]))
+            for i in order[:top_k]]

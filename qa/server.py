@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.uploads import UploadFolder
 
     try:
-        embedder = Embedder(settings.backend, settings.batch_size, settings.model_cache)
+        embedder = Embedder(settings.backend, settings.batch_size, settings.model_cache, settings.embedder)
         collection = Collection(settings, embedder).open(serve_stale=True)
     except (FileNotFoundError, LockBusy, DamagedIds) as exc:
         raise SystemExit(f"error: {exc}") from None

@@ -10,8 +10,9 @@ from typing import Any, Literal, get_args, get_origin
 
 ENV_PREFIX = "QA_"
 
-Fusion = Literal["normalised", "learned", "rrf", "dense", "bm25"]
+Fusion = Literal["answer", "normalised", "rrf", "dense", "bm25"]
 Backend = Literal["onnx", "torch"]
+EmbedderName = Literal["minilm", "e5"]
 
 
 class SettingsError(ValueError):
@@ -26,13 +27,16 @@ class Settings:
     port: int = 7860
     top_k: int = 3                      # passages returned by default
     candidates: int = 50                # candidates taken from each retriever before fusion
-    fusion: Fusion = "normalised"       # how dense and BM25 scores are ranked together (qa/search.py)
+    fusion: Fusion = "answer"           # how passages are ranked (qa.search.FUSIONS; "answer": by the probability
+                                        # that they answer, over the fused 0.7 dense + 0.3 BM25 shortlist)
     dense_weight: float = 0.7           # for fusion "normalised": the dense share; BM25 gets the rest
-    min_relevance: float = 0.5          # below this relevance the documents "don't answer" (qa/relevance.py)
+    min_relevance: float = 0.2          # the top passage's probability of answering below which the documents
+                                        # "don't answer" (bench/fit_relevance.py's abstention table: README)
     max_upload_mb: float = 20.0         # largest document accepted by upload or `qa add`
     max_passage_tokens: int = 256       # the model's window, special tokens included
     batch_size: int = 32                # texts a torch batch (the ONNX path runs texts one at a time, all cores)
     backend: Backend = "onnx"           # "onnx" (int8, falls back to torch where unavailable) or "torch"
+    embedder: EmbedderName = "minilm"   # "minilm" (English) or "e5" (multilingual, ~4x the indexing time; README)
     model_cache: Path = Path.home() / ".cache" / "qa" / "models"   # the ONNX export, made once per machine
     faiss_threads: int = 1              # OpenMP threads for single queries
     approximate_above: int = 50_000     # vectors: exact search up to this many (~3 ms), HNSW beyond (qa/vectors.py)
@@ -98,3 +102,7 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", help="folder of the built index (default: index/, env QA_INDEX)")
     parser.add_argument("--backend", choices=get_args(Backend),
                         help="embedding backend (default: onnx, int8; falls back to torch; env QA_BACKEND)")
+    parser.add_argument("--embedder", choices=get_args(EmbedderName),
+                        help="embedding model: minilm (English, the default) or e5 (multilingual-e5-small: questions "
+                             "in other languages; slower to index); the index is rebuilt when it changes "
+                             "(env QA_EMBEDDER)")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qa.answer_type import expected_type, has_answer_type
+from qa.answer_type import expected_type, has_answer_type, type_match
 
 DRONES = ("Lukashenko claimed that Ukrainian drones had entered Belarusian airspace on August 9. He described "
           "the incident as a provocation.")
@@ -20,3 +20,14 @@ def test_the_answer_must_bring_something_the_question_lacks() -> None:
     assert has_answer_type("When did the drones enter Belarusian airspace?", DRONES)
     assert has_answer_type("How much honey is left?", "They leave eighteen kilograms of honey.")
     assert has_answer_type("Who is Franak Viacorka?", "No number or date here.")
+
+
+def test_who_where_and_code_questions_expect_names_places_and_digits() -> None:
+    assert type_match("Who wrote this article?", "Mark Thoth writes about national security.") == 1
+    assert type_match("Who wrote this article?", "it was written long ago.") == -1
+    assert expected_type("Who is Sviatlana Tsikhanouskaya?") is None   # asks what she is, not for a name
+    assert expected_type("who is the president of Belarus?") is not None
+    assert type_match("Where was the tank seen?", "The tank was seen in Kursk.") == 1
+    assert type_match("What is the bicycle room code?", "The bicycle room is in the basement.") == -1
+    assert type_match("What is the door code?", "The door code is 4711.") == 1
+    assert type_match("What did Belarus supply Russia?", "Anything at all.") == 0

@@ -4,7 +4,7 @@ import pytest
 
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
-from qa.engine import NO_DOCUMENTS, UnknownDocuments
+from qa.engine import NO_DOCUMENTS, UnknownDocuments, better_founded
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -80,3 +80,32 @@ def test_with_no_documents_a_question_is_told_to_add_some(small_engine) -> None:
     small_engine.collection.remove("orchard")
     answer = small_engine.ask("When were the pear trees planted?")
     assert (answer.answer, answer.found, answer.passages) == (NO_DOCUMENTS, False, [])
+
+
+def test_passages_are_listed_in_the_order_of_their_score(engine) -> None:
+    for question in ("What did Belarus supply Russia?", "Who is Tsikhanouskaya?", "How many Belarusian soldiers died?",
+                     "What flag was seen on a tank in Kursk?", "What is the capital of France?"):
+        scores = [c.score for c in engine.ask(question, top_k=6).passages]
+        assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores), question
+
+
+def test_a_who_is_question_the_documents_answer_is_answered(engine) -> None:
+    answer = engine.ask("Who is Tsikhanouskaya?")
+    assert answer.found and "legitimately elected president of Belarus" in answer.answer.split("[1]")[0]
+
+
+def test_a_near_topic_count_question_abstains(engine) -> None:
+    answer = engine.ask("How many Belarusian soldiers died?")
+    assert not answer.found and answer.answer == NOT_FOUND and answer.passages  # the nearest passages still shown
+
+
+def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_clearly_better_founded() -> None:
+    assert not better_founded(0.55, 0.45, 0.3)   # both answered, close: the conversation's reading stays
+    assert better_founded(0.9, 0.4, 0.3)          # far more surely answered alone
+    assert better_founded(0.5, 0.1, 0.3)          # answered alone only
+    assert not better_founded(0.25, 0.05, 0.3)    # alone it is not answered either
+
+
+def test_the_card_question_quotes_the_t72_sentence_first(engine) -> None:
+    answer = engine.ask("What did Belarus supply Russia?")
+    assert answer.found and "T-72 tanks" in answer.answer.split("[1]")[0]

@@ -45,3 +45,41 @@ def test_top_rows_is_the_head_of_a_full_sort() -> None:
     rows = top_rows(bm25, 10)
     assert rows[0] == 3 and set(rows[1:3]) == {500, 999} and rows[3] == 7  # tied rows in either order
     assert len(set(rows)) == 10 and not bm25[rows[4:]].any()
+
+
+def test_search_defaults_are_the_products_settings() -> None:
+    import inspect
+
+    from qa.settings import Settings
+
+    defaults = {k: v.default for k, v in inspect.signature(search).parameters.items()}
+    settings = Settings()
+    assert (defaults["fusion"], defaults["dense_weight"], defaults["candidates"]) == (
+        settings.fusion, settings.dense_weight, settings.candidates)
+
+
+def test_the_answer_ranking_lists_passages_by_their_probability_with_a_sentence(engine) -> None:
+    index, embed = engine.index, engine.embedder
+    question = "How many Apache helicopters is Poland buying?"
+    hits = search(index, embed.query(question), question, 5)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score == h.relevance and 0 <= h.sentence_relevance <= 1 for h in hits)
+    passage = index.passages([hits[0].row])[0]
+    assert "96 Apache" in passage.text[hits[0].sentence[0]:hits[0].sentence[1]]
+
+
+def test_the_dense_pool_orders_the_card_question_and_leaves_abstention_to_the_passage_model(engine) -> None:
+    from dataclasses import replace
+
+    from qa.relevance import DEFAULT
+
+    index, embed = engine.index, engine.embedder
+    question = "What did Belarus supply Russia?"
+    vector = embed.query(question)
+    pooled = search(index, vector, question, 10)
+    alone = search(index, vector, question, 10, models=replace(DEFAULT, dense_share=0.0))
+    assert all(h.relevance == h.answers for h in alone)                 # share 0: the passage model alone
+    assert {h.row: round(h.answers, 6) for h in pooled} == {h.row: round(h.answers, 6) for h in alone}
+    first, first_alone = index.passages([pooled[0].row, alone[0].row])
+    assert "T-72" in first.text[pooled[0].sentence[0]:pooled[0].sentence[1]]
+    assert "supply lines" in first_alone.text                              # README: why the pool is there

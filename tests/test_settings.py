@@ -22,7 +22,7 @@ def test_defaults_env_and_flags_in_that_order() -> None:
 
 
 @pytest.mark.parametrize(("environ", "says"), [
-    ({"QA_FUSION": "rff"}, "fusion is 'rff': use one of normalised, learned, rrf, dense, bm25"),
+    ({"QA_FUSION": "rff"}, "fusion is 'rff': use one of answer, normalised, rrf, dense, bm25"),
     ({"QA_BACKEND": "cuda"}, "backend is 'cuda': use one of onnx, torch"),
     ({"QA_PORT": "http"}, "QA_PORT is 'http': port takes a whole number"),
     ({"QA_TOP_K": "0"}, "top_k is 0: use a number from 1 to 20"),
@@ -45,4 +45,4 @@ def test_the_server_and_the_cli_stop_at_once_on_a_bad_setting(command: list[str]
     result = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "QA_FUSION": "nonsense"})
     assert result.returncode != 0
-    assert result.stderr.strip() == "error: fusion is 'nonsense': use one of normalised, learned, rrf, dense, bm25"
+    assert result.stderr.strip() == "error: fusion is 'nonsense': use one of answer, normalised, rrf, dense, bm25"
