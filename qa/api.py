@@ -217,17 +217,17 @@ def create_app(engine: Engine) -> FastAPI:
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
         return DocumentText(**out(found).model_dump(), text=body) if body is not None else out(found)
 
-    @app.get("/view/{doc_id}", response_class=HTMLResponse, summary="Read a document, a cited passage marked",
-             responses={**NOT_FOUND, 422: BAD_BODY[422]})
-    def view(doc_id: str, start: int | None = Query(None, ge=0, description="the passage's start offset"),
-             end: int | None = Query(None, ge=0, description="the passage's end offset")) -> HTMLResponse:
+    # A page for people (the chat's "Open the document here"), not part of the JSON API: kept out of the schema.
+    @app.get("/view/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def view(doc_id: str, start: int | None = Query(None, ge=0), end: int | None = Query(None, ge=0)) -> HTMLResponse:
         found = engine.index.document(doc_id)
         body = engine.index.document_text(doc_id) if found is not None else None
         if found is None or body is None:
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
         if start is not None and end is not None and not start <= end <= len(body):
-            raise HTTPException(422, f"start and end must satisfy 0 <= start <= end <= {len(body)}, "
-                                     f"the document's length (got {start}, {end})")
+            return HTMLResponse(document_page(found.title, body, None, None, problem=(
+                f"The link's span, characters {start}–{end}, is not in this document ({len(body)} characters): "
+                "it is shown without a mark.")))
         return HTMLResponse(document_page(found.title, body, start, end))
 
     @app.post("/api/documents", response_model=DocumentOut, status_code=201,

@@ -119,12 +119,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def document_page(title: str, text: str, start: int | None, end: int | None) -> str:
-    """A whole document as a page of its own, the cited span [start, end) marked and scrolled to (#cited)."""
+def document_page(title: str, text: str, start: int | None, end: int | None, problem: str = "") -> str:
+    """A whole document as a page of its own, the cited span [start, end) marked and scrolled to (#cited); `problem`
+    says why a span asked for is not marked."""
     cited = start is not None and end is not None
     body = marked(text, start, end).replace("<mark>", "<mark id='cited'>", 1) if cited else html.escape(text)  # type: ignore[arg-type]
     note = (f"<p class='note'>The cited passage, characters {start}–{end}, is <mark>marked</mark>.</p>"
-            if cited else "")
+            if cited else f"<p class='note'>{html.escape(problem)}</p>" if problem else "")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
