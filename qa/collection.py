@@ -20,7 +20,7 @@ from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
 from qa.parse_cache import ParseCache
 from qa.settings import Settings
-from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation
+from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation, remove_leftovers
 from qa.writes import WriteQueue
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ class Collection:
         """
         if self._index is not None:
             return self
+        if self.root.is_dir():
+            with index_lock(self.root, self.settings.lock_wait):  # no writer is mid-write: what is half-made is left
+                remove_leftovers(self.root)                       # over from one that was killed
         if serve_stale:
             self._index = self._load_stale()
             if self._index is not None:

@@ -233,6 +233,19 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     return final
 
 
+def remove_leftovers(root: Path) -> None:
+    """Remove what a writer killed mid-write left half-made: `.tmp-*` generations and `.CURRENT.*` pointers.
+
+    Call it holding the index lock (qa.lock), so that no live writer's work is taken for a leftover."""
+    for entry in root.iterdir():
+        if entry.name.startswith(".tmp-") or entry.name.startswith(f".{CURRENT}."):
+            log.info("removing %s, left half-written by an interrupted write", entry.name)
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 def _remove_stale(root: Path, keep: Path) -> None:
     for entry in root.iterdir():
         if entry.is_dir() and entry != keep and (entry.name.startswith("gen-") or entry.name.startswith(".tmp-")):

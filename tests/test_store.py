@@ -148,3 +148,16 @@ def test_the_server_starts_and_answers_over_a_garbage_store(built: Path, tmp_pat
         assert "can't be read" in server.log()
     finally:
         server.stop()
+
+
+def test_leftovers_of_a_killed_write_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    from qa.store import remove_leftovers
+
+    (tmp_path / ".tmp-0123abcd").mkdir()
+    (tmp_path / ".tmp-0123abcd" / "store.sqlite").write_bytes(b"half")
+    (tmp_path / ".CURRENT.4567").write_text("gen-x")
+    (tmp_path / "gen-20260101-000000-abcdef").mkdir()
+    (tmp_path / "CURRENT").write_text("gen-20260101-000000-abcdef")
+    (tmp_path / "ids.json").write_text("{}")
+    remove_leftovers(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["CURRENT", "gen-20260101-000000-abcdef", "ids.json"]
