@@ -527,5 +527,6 @@ def test_documents_on_a_phone_sized_window(open_chat, own_server: Server, tmp_pa
     chat.screenshot("chat-documents-narrow.png", full_page=True)
     page.get_by_role("button", name="Yes, remove it").click()
     page.locator("#documents-status li", has_text="Removed “Ferry notes”").wait_for()
+    chat.row("Ferry notes").wait_for(state="detached")  # the list is redrawn by its own event, after the status
     assert "Ferry notes" not in " ".join(chat.rows())
     assert chat.outside() == []
