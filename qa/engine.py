@@ -17,6 +17,7 @@ from qa.relevance import models_for
 from qa.search import SHORTLIST, Hit, search
 from qa.settings import Settings
 from qa.store import Index
+from qa.store_api import Store
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +72,17 @@ class Engine:
         return self._answer(index, found, top_k)
 
     @staticmethod
-    def _rows_of(index: Index, documents: Sequence[str]) -> np.ndarray:
+    def _rows_of(index: Store, documents: Sequence[str]) -> np.ndarray:
         unknown = [d for d in dict.fromkeys(documents) if index.document(d) is None]
         if unknown:
             raise UnknownDocuments(f"no document with id {', '.join(map(repr, unknown))}: "
                                    "GET /api/documents lists the ids")
         return index.rows_of(list(documents))
 
-    def _retrieve(self, index: Index, question: str, query: str, top_k: int,
+    def _retrieve(self, index: Store, question: str, query: str, top_k: int,
                   within: np.ndarray | None = None) -> Retrieved:
         """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
-        query = index.lexical.correct(query, self.embedder.words)
+        query = index.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
         # the whole shortlist: whether the documents answer is the best passage model probability among it
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
@@ -89,7 +90,7 @@ class Engine:
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
         return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 
-    def _answer(self, index: Index, found: Retrieved, top_k: int) -> Answer:
+    def _answer(self, index: Store, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
         titles = index.titles({p.doc_id for p in found.passages})
         citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
