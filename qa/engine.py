@@ -50,8 +50,8 @@ class Engine:
         self.collection = collection or Collection(settings, self.embedder, index).open()
 
     @property
-    def index(self) -> Index:
-        """The index being served now (replaced whole when the documents change)."""
+    def index(self) -> Store:
+        """The index being served now (an embedded one is replaced whole when the documents change)."""
         return self.collection.index
 
     def ask(self, question: str, history: list[Turn] | None = None, top_k: int | None = None,

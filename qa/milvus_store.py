@@ -68,14 +68,17 @@ class MilvusStore:
         self.passages_name, self.sentences_name = f"{prefix}_passages", f"{prefix}_sentences"
         self.documents_name, self.meta_name = f"{prefix}_documents", f"{prefix}_meta"
         self._create()
-        stored = self._stored_meta()
-        if meta is not None and stored != meta:
-            self._call(lambda c: c.upsert(self.meta_name, [{"key": "meta", "value": json.dumps(meta),
-                                                            "placeholder": PLACEHOLDER}]))
-            self._call(lambda c: c.flush(self.meta_name))
-            stored = meta
-        self.meta: dict = stored
+        self.meta: dict = self._stored_meta()
+        if meta is not None and self.meta != meta:
+            self.set_meta(meta)
         self._sentences: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
+
+    def set_meta(self, meta: dict) -> None:
+        """Record what made the store (model, window): the next process checks it."""
+        self._call(lambda c: c.upsert(self.meta_name, [{"key": "meta", "value": json.dumps(meta),
+                                                        "placeholder": PLACEHOLDER}]))
+        self._call(lambda c: c.flush(self.meta_name))
+        self.meta = dict(meta)
 
     # -- connection ------------------------------------------------------------------------------------------
     def _connect(self) -> MilvusClient:
