@@ -8,6 +8,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -112,3 +113,44 @@ class TestMilvusStore(StoreSuite):
 
         assert stable_id("orchard", 0) == stable_id("orchard", 0) != stable_id("orchard", 1)
         assert 0 < stable_id("orchard", 0) < 2**63
+
+
+@pytest.mark.slow
+def test_the_product_server_on_milvus(milvus_uri: str, tmp_path: Path) -> None:
+    """`python ui.py` with QA_STORE=milvus: it answers a seed question over HTTP, adds and removes a document one
+    at a time, and after a restart the passages are still in the Milvus collections."""
+    import httpx
+    from pymilvus import MilvusClient
+
+    from tests.conftest import SEEDS, Server
+
+    prefix = f"server{uuid.uuid4().hex[:8]}"
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log",
+                    env={"QA_STORE": "milvus", "QA_MILVUS_URI": milvus_uri, "QA_MILVUS_COLLECTION": prefix})
+    server.start(timeout=300)
+    try:
+        reply = httpx.post(f"{server.url}/api/ask", json={"question": "Why did Belarus deploy its army on the border?"},
+                           timeout=120).json()
+        assert reply["found"] and "border" in reply["passages"][0]["text"]
+        orchard_md = b"# Orchard\n\nThe pear trees were planted in 1931.\n\nThe cider press stands in the barn.\n"
+        added = httpx.post(f"{server.url}/api/documents", timeout=300, files={"file": ("orchard.md", orchard_md)})
+        assert added.status_code == 201, added.text
+        orchard = added.json()["id"]
+        reply = httpx.post(f"{server.url}/api/ask", json={"question": "When were the pear trees planted?"},
+                           timeout=120).json()
+        assert reply["found"] and "1931" in reply["passages"][0]["text"]
+        health = httpx.get(f"{server.url}/api/health").json()
+        assert httpx.delete(f"{server.url}/api/documents/{orchard}").status_code == 204
+        assert [d["id"] for d in httpx.get(f"{server.url}/api/documents").json()] != [] and orchard not in [
+            d["id"] for d in httpx.get(f"{server.url}/api/documents").json()]
+        server.stop()
+        server.start(timeout=300)
+        after = httpx.get(f"{server.url}/api/health").json()
+        assert after["passages"] == health["passages"] - 2 > 0
+        client = MilvusClient(uri=milvus_uri)
+        stored = client.query(f"{prefix}_passages", filter="", output_fields=["count(*)"])[0]["count(*)"]
+        client.close()
+        assert stored == after["passages"]
+    finally:
+        server.stop()
