@@ -64,8 +64,9 @@ def _furniture_class(name: str | None) -> bool:
 
 
 def _classes(tag: Tag) -> set[str]:
-    value = tag.get("class") or []
-    return {str(c).lower() for c in (value.split() if isinstance(value, str) else value)}
+    value = tag.get("class")
+    words: list[str] = value.split() if isinstance(value, str) else list(value or [])
+    return {w.lower() for w in words}
 
 
 def _pseudo_heading(tag: Tag) -> bool:
