@@ -188,6 +188,45 @@ def test_pdf_paragraphs_without_running_header_page_numbers_or_hyphens(tmp_path:
     assert [b.page for b in parsed.blocks if "Revenue grew" in b.text] == [2]
 
 
+def test_pdf_table_rows_from_column_boxes_bold_headings_and_monospaced_screens(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=18)
+    pdf.cell(0, 10, "Font Guide")
+    pdf.ln(14)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Fonts carry many properties; the well known ones are listed below.")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.cell(0, 6, "Font Properties")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", size=11)
+    rows = [("Property", "Type", "Description"), ("family", "String", "Font family names"),
+            ("slant", "Int", "Italic, oblique or roman"), ("size", "Double", "Point size")]
+    y = pdf.get_y()
+    for column, x in enumerate((20, 60, 100)):  # each column written top to bottom, as a typesetter does
+        for i, row in enumerate(rows):
+            pdf.text(x, y + 6 * i, row[column])
+    pdf.set_y(y + 30)
+    pdf.set_font("Courier", size=10)
+    for i, (name, meaning) in enumerate([("Name", "Meaning"), ("Times-12", "12 point Times"),
+                                         ("Courier:italic", "Courier Italic")]):
+        pdf.text(20, pdf.get_y() + 5 * i, name)
+        pdf.text(90, pdf.get_y() + 5 * i, meaning)
+    pdf.output(str(tmp_path / "fonts.pdf"))
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("fonts.pdf", (tmp_path / "fonts.pdf").read_bytes()).blocks]
+    section = ("Font Properties",)  # "Font Guide", the largest line of page 1, is the title
+    assert ("heading", "Font Properties", section) in blocks
+    assert [b for b in blocks if b[0] == "row"] == [
+        ("row", "Property: family; Type: String; Description: Font family names", section),
+        ("row", "Property: slant; Type: Int; Description: Italic, oblique or roman", section),
+        ("row", "Property: size; Type: Double; Description: Point size", section)]
+    # monospaced columns are a screen: its lines rebuilt in reading order, kept as code
+    assert ("code", "Name  Meaning\nTimes-12  12 point Times\nCourier:italic  Courier Italic", section) in blocks
+
+
 def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) -> None:
     from conftest import write_pdf
 
