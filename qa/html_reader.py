@@ -30,6 +30,10 @@ ANCHOR_MARKS = "¶§\uf0c1🔗#"
 FURNITURE_WORDS = frozenset({"toc", "nav", "navigation", "sidebar", "breadcrumb", "breadcrumbs", "nosearch"})
 # DocBook's formal objects: <div class="table"><p class="title">Table 8.6. Binary Data Types</p>...</div>
 FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexample", "equation"})
+# A definition list of at least this many terms, each at most this long, is a reference list (a page's options or
+# parameters: git-add.html has 24, PostgreSQL's INSERT 21): each entry opens a section of its own.
+SECTION_TERMS = 3
+SECTION_TERM_CHARS = 80
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 
 
@@ -178,25 +182,37 @@ class _Walker:
                 self.element(child)
 
     def definitions(self, dl: Tag) -> None:
-        """dt (a signature, a term) then dd (its description); a dt with an anchor opens a section of its own."""
+        """dt (a signature, a term) then dd (its description). Terms open sections of their own ("git-add(1) >
+        OPTIONS > -p, --patch") when one can link to them (an anchor) or when the list is a reference list (at least
+        SECTION_TERMS short terms: options, parameters); consecutive dt's ("-p", "--patch") name one entry."""
         terms = dl.find_all("dt", recursive=False)
-        sectioned = any(dt.get("id") or dt.find(id=True) for dt in terms)  # entries one can link to: API, options
+        texts = [_text(dt) for dt in terms]
+        sectioned = (any(dt.get("id") or dt.find(id=True) for dt in terms)
+                     or (len(terms) >= SECTION_TERMS and all(0 < len(t) <= SECTION_TERM_CHARS for t in texts)))
         open_section = False
+        names: list[str] = []   # the dt's of the entry being read, before its dd
         for child in dl.children:
             if not isinstance(child, Tag):
                 continue
             if child.name == "dt":
-                if open_section:
-                    self.builder.close_term()
-                    open_section = False
                 text = _text(child)
                 if not text:
                     continue
+                if open_section and not names:
+                    self.builder.close_term()
+                    open_section = False
                 if sectioned:
-                    self.builder.open_term(term_name(text))
+                    if open_section:  # a second name of the same entry: the section is named by both
+                        self.builder.close_term()
+                    names.append(term_name(text))
+                    self.builder.open_term(", ".join(names))
                     open_section = True
+                    blocks = self.builder.blocks
+                    for i in range(len(blocks) - len(names) + 1, len(blocks)):  # its earlier names move in too
+                        blocks[i] = replace(blocks[i], path=self.builder.path())
                 self.builder.add("term", text)
             elif child.name == "dd":
+                names = []
                 self.visit(child)
                 self.flush()
             else:

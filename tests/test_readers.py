@@ -110,6 +110,21 @@ def test_table_titles_open_a_section_rows_keep_their_header_and_contents_lists_a
     assert "Table of Contents" not in text and "Hex Format" not in text and "Table 8.6" not in text
 
 
+def test_a_reference_list_opens_a_section_per_entry_named_by_all_its_terms() -> None:
+    page = ("<html><body><h1>git-add(1)</h1><h2>OPTIONS</h2><div class='dlist'><dl>"
+            "<dt class='hdlist1'>-n</dt><dt class='hdlist1'>--dry-run</dt><dd><p>Don't actually add.</p></dd>"
+            "<dt class='hdlist1'>--sparse</dt><dd><p>Allow updating entries outside the cone.</p></dd>"
+            "<dt class='hdlist1'>-p</dt><dt class='hdlist1'>--patch</dt><dd><p>Interactively choose hunks.</p></dd>"
+            "</dl></div><h2>NOTES</h2><dl><dt>A glossary word</dt><dd><p>Two terms are no reference list.</p></dd>"
+            "<dt>Another word</dt><dd><p>Its description.</p></dd></dl></body></html>")
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("git-add.html", page.encode()).blocks]
+    entry = ("OPTIONS", "-n, --dry-run")
+    assert blocks[:3] == [("heading", "OPTIONS", ("OPTIONS",)), ("term", "-n", entry), ("term", "--dry-run", entry)]
+    assert ("paragraph", "Interactively choose hunks.", ("OPTIONS", "-p, --patch")) in blocks
+    assert ("paragraph", "Allow updating entries outside the cone.", ("OPTIONS", "--sparse")) in blocks
+    assert ("paragraph", "Two terms are no reference list.", ("NOTES",)) in blocks
+
+
 def test_navigation_named_by_class_words_is_dropped_but_similar_words_are_kept() -> None:
     page = ("<html><body><h1>SQLite Query Planner</h1>"
             "<div class='nosearch'><p>1. Introduction</p><p>2. Searching</p></div>"
