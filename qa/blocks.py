@@ -79,6 +79,10 @@ class Builder:
         self._terms.clear()
         self.blocks.append(Block("heading", text, level, self.path(), page))
 
+    def subheading(self, text: str, page: int | None = None) -> None:
+        """A heading without a level of its own (a bold one-line paragraph): one level under the current one."""
+        self.heading(text, min(6, self._headings[-1][0] + 1) if self._headings else 2, page)
+
     def path(self) -> tuple[str, ...]:
         return tuple(h for _, h in self._headings) + tuple(self._terms)
 

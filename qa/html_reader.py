@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from qa.blocks import Builder, Parsed, Unreadable, clean_inline, row_text, term_name
+from qa.blocks import Builder, Parsed, Unreadable, clean_inline, label_kind, row_text, term_name
 
 # Page furniture: navigation, headers and footers, sidebars (generic, Sphinx, DocBook, MkDocs-like themes).
 FURNITURE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
@@ -25,6 +25,16 @@ BLOCKS = {"p", "pre", "ul", "ol", "dl", "table", "div", "section", "article", "m
           "details", "li", "dt", "dd", "body", "center", "address", "fieldset", "hr", "menu",
           "figcaption", "summary", *HEADINGS}
 ANCHOR_MARKS = "¶§\uf0c1🔗#"
+# A class word that marks furniture by name in any theme: "toc", "page-toc", "nav-links", "left_sidebar",
+# "breadcrumb-list", SQLite's "nosearch" (its contents lists); matched per word part, so "protocol" is not "toc".
+FURNITURE_WORDS = frozenset({"toc", "nav", "navigation", "sidebar", "breadcrumb", "breadcrumbs", "nosearch"})
+# DocBook's formal objects: <div class="table"><p class="title">Table 8.6. Binary Data Types</p>...</div>
+FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexample", "equation"})
+# A definition list of at least this many terms, each at most this long, is a reference list (a page's options or
+# parameters: git-add.html has 24, PostgreSQL's INSERT 21): each entry opens a section of its own.
+SECTION_TERMS = 3
+SECTION_TERM_CHARS = 80
+PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 
 
 def read_html(markup: str) -> Parsed:
@@ -35,6 +45,9 @@ def read_html(markup: str) -> Parsed:
         tag.decompose()
     for tag in soup.select(FURNITURE):
         tag.decompose()
+    for tag in soup.find_all(class_=_furniture_class):
+        if not tag.decomposed:
+            tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
@@ -47,6 +60,28 @@ def read_html(markup: str) -> Parsed:
         raise Unreadable("the page is nested too deeply to read") from exc
     walker.flush()
     return walker.builder.parsed(title)
+
+
+def _furniture_class(name: str | None) -> bool:
+    """A class word naming navigation: 'toc', 'nav-links', 'left_sidebar', 'nosearch' (not 'protocol')."""
+    return bool(name) and any(part in FURNITURE_WORDS for part in re.split(r"[-_\s]+", str(name).lower()))
+
+
+def _classes(tag: Tag) -> set[str]:
+    value = tag.get("class")
+    words: list[str] = value.split() if isinstance(value, str) else list(value or [])
+    return {w.lower() for w in words}
+
+
+def _pseudo_heading(tag: Tag) -> bool:
+    """<p><b>Title</b></p>: a paragraph that is nothing but one bold run, short and not a sentence."""
+    children = [c for c in tag.children if not (isinstance(c, NavigableString) and not c.strip())]
+    if len(children) != 1 or not isinstance(children[0], Tag) or children[0].name not in ("b", "strong"):
+        return False
+    if tag.find_parent(["li", "dd", "td", "th", "blockquote"]) is not None:
+        return False  # bold inside an item or a cell emphasises its content, it titles no section
+    text = _text(tag)
+    return 0 < len(text) <= PSEUDO_HEADING_CHARS and not text.endswith((".", ",", ";")) and not label_kind(text)
 
 
 def _text(tag: Tag) -> str:
@@ -94,6 +129,8 @@ class _Walker:
                 self.builder.heading(text, HEADINGS[name])
         elif name == "pre":
             self.builder.add("code", tag.get_text(""))
+        elif name == "p" and not tag.find(BLOCKS - {"hr"}) and _pseudo_heading(tag):
+            self.builder.subheading(_text(tag))
         elif name == "p" and not tag.find(BLOCKS - {"hr"}):
             self.paragraph(tag)
         elif name in ("ul", "ol", "menu"):
@@ -106,9 +143,23 @@ class _Walker:
             self.definitions(tag)
         elif name == "table":
             self.table(tag)
+        elif name == "div" and _classes(tag) & FORMAL and (caption := tag.find("p", class_="title")) is not None:
+            self.captioned(tag, caption)
         else:
             self.visit(tag)
         self.flush()
+
+    def captioned(self, tag: Tag, caption: Tag) -> None:
+        """A DocBook table, example or figure: its title opens a section of its own, closed after it, so each
+        row carries "Table 8.6. Binary Data Types" in its section path."""
+        text = _text(caption)
+        caption.decompose()
+        if text:
+            self.builder.open_term(text)
+        self.visit(tag)
+        self.flush()
+        if text:
+            self.builder.close_term()
 
     def paragraph(self, tag: Tag) -> None:
         text = _text(tag)
@@ -131,25 +182,37 @@ class _Walker:
                 self.element(child)
 
     def definitions(self, dl: Tag) -> None:
-        """dt (a signature, a term) then dd (its description); a dt with an anchor opens a section of its own."""
+        """dt (a signature, a term) then dd (its description). Terms open sections of their own ("git-add(1) >
+        OPTIONS > -p, --patch") when one can link to them (an anchor) or when the list is a reference list (at least
+        SECTION_TERMS short terms: options, parameters); consecutive dt's ("-p", "--patch") name one entry."""
         terms = dl.find_all("dt", recursive=False)
-        sectioned = any(dt.get("id") or dt.find(id=True) for dt in terms)  # entries one can link to: API, options
+        texts = [_text(dt) for dt in terms]
+        sectioned = (any(dt.get("id") or dt.find(id=True) for dt in terms)
+                     or (len(terms) >= SECTION_TERMS and all(0 < len(t) <= SECTION_TERM_CHARS for t in texts)))
         open_section = False
+        names: list[str] = []   # the dt's of the entry being read, before its dd
         for child in dl.children:
             if not isinstance(child, Tag):
                 continue
             if child.name == "dt":
-                if open_section:
-                    self.builder.close_term()
-                    open_section = False
                 text = _text(child)
                 if not text:
                     continue
+                if open_section and not names:
+                    self.builder.close_term()
+                    open_section = False
                 if sectioned:
-                    self.builder.open_term(term_name(text))
+                    if open_section:  # a second name of the same entry: the section is named by both
+                        self.builder.close_term()
+                    names.append(term_name(text))
+                    self.builder.open_term(", ".join(names))
                     open_section = True
+                    blocks = self.builder.blocks
+                    for i in range(len(blocks) - len(names) + 1, len(blocks)):  # its earlier names move in too
+                        blocks[i] = replace(blocks[i], path=self.builder.path())
                 self.builder.add("term", text)
             elif child.name == "dd":
+                names = []
                 self.visit(child)
                 self.flush()
             else:
@@ -168,8 +231,9 @@ class _Walker:
         for inner in table.find_all(["p", "div", "br"]):
             inner.insert_after(" ")  # paragraphs inside a cell: "signature description", not "signaturedescription"
         caption = table.find("caption")
-        if caption is not None and _text(caption):
-            self.builder.add("paragraph", _text(caption))
+        caption_text = _text(caption) if caption is not None else ""
+        if caption_text:
+            self.builder.open_term(caption_text)  # the caption opens a section: each row carries it in its path
         header: list[str] = []
         first = cells[0]
         columns = max(len(c) for c in cells)
@@ -182,3 +246,5 @@ class _Walker:
             values = [_text(c) for c in row]
             if any(values):
                 self.builder.add("row", row_text(header, values))
+        if caption_text:
+            self.builder.close_term()

@@ -33,7 +33,20 @@ class Passage:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) of `text`, ends at . ! ? that are not abbreviations or initials."""
+    """Sentence spans (start, end) of `text`: ends at . ! ? that are not abbreviations or initials, and at blank
+    lines (blocks are joined by them: a table row, a list item, a heading or a code block is never part of the
+    sentence of the block before or after it, so a quoted sentence is never a whole table)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for blank in re.finditer(r"\n[ \t]*\n\s*", text):
+        spans.extend((start + s, start + e) for s, e in _sentences(text[start:blank.start()]))
+        start = blank.end()
+    spans.extend((start + s, start + e) for s, e in _sentences(text[start:]))
+    return spans
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a text without blank lines."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -76,7 +89,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 4    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 5    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options

@@ -1,5 +1,6 @@
 """Read a PDF into blocks with pdfminer.six: paragraphs from its layout analysis, headings by font size,
-running headers/footers and page numbers dropped, words hyphenated at line ends joined.
+running headers/footers and page numbers dropped, words hyphenated at line ends joined, table rows rebuilt from
+column boxes (lines on one baseline in side-by-side boxes are one row, each value with its column's header).
 
 Why pdfminer.six (measured on libtasn1.pdf, 36 pages, and shared-mime-info-spec.pdf, 17 pages, from Debian):
 pypdfium2 extracts text fastest (2-3 ms a page) and pypdf in 11-25 ms a page, but both return a page as lines
@@ -15,13 +16,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from qa.blocks import Block, Builder, Parsed, Unreadable, clean_inline
+from qa.blocks import Block, Builder, Parsed, Unreadable, clean_inline, row_text
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": ""})
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
+RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
@@ -34,6 +36,8 @@ class _Line:
     mono: bool       # set in a monospaced font (code)
     x0: float
     x1: float
+    y0: float = 0.0  # the baseline's height above the page's bottom, in points
+    bold: bool = False  # set in a bold font
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,16 @@ def read_pdf(data: bytes) -> Parsed:
                             if line.size > body * HEADING_RATIO}, reverse=True)
     builder = Builder()
     bullet = False
+    tables = _tables(boxes)
+    header: list[str] = []   # the last table's header: a table that goes on at the top of the next page keeps it
     for box in boxes:
+        if id(box) in tables:
+            table = tables[id(box)]
+            if table and table.code:
+                builder.add("code", table.code, page=box.page)
+            elif table:  # the table's first box: all its rows; its other boxes are skipped
+                header = _add_rows(builder, table, box.page, header, box is _first_on_page(boxes, box))
+            continue
         if BULLET.match(box.text + " ") and len(box.text.strip()) == 1:
             bullet = True  # a bullet set apart from its text: the next box is a list item
             continue
@@ -85,6 +98,131 @@ def read_pdf(data: bytes) -> Parsed:
         _add_box(builder, box, body, heading_sizes, title)
     builder.blocks = _continued(_without_contents(builder.blocks))
     return builder.parsed(clean_inline(title) if title else None, paged=True)
+
+
+@dataclass(frozen=True)
+class _Table:
+    rows: tuple[tuple[str, ...], ...]   # cells by column, "" where a row has none
+    width: float                        # the text's width in points
+    code: str = ""                      # a monospaced region: its lines, cells on one baseline side by side
+
+
+def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
+    """Tables found on each page: side-by-side boxes whose lines share baselines (a column of property names beside
+    a column of types and one of descriptions) give rows of cells; {id(first box): table, id(other boxes): None}.
+
+    Boxes are side by side when a line of one and a line of the other sit on one baseline (within 2 points) without
+    overlapping horizontally. Two-column prose is not a table: the first column must be narrow (under 30% of the
+    text's width) and the table must have at least 3 rows; columns set mostly in a monospaced font are code."""
+    found: dict[int, _Table | None] = {}
+    for page in sorted({b.page for b in boxes}):
+        on_page = [b for b in boxes if b.page == page]
+        left = min(line.x0 for b in on_page for line in b.lines)
+        width = max(line.x1 for b in on_page for line in b.lines) - left or 1.0
+        lines = [(line, i) for i, b in enumerate(on_page) for line in b.lines]
+        linked: dict[int, set[int]] = {}
+        for a, i in lines:
+            for b, j in lines:
+                if i < j and abs(a.y0 - b.y0) < 2 and (a.x1 <= b.x0 or b.x1 <= a.x0):
+                    linked.setdefault(i, set()).add(j)
+                    linked.setdefault(j, set()).add(i)
+        seen: set[int] = set()
+        for start in sorted(linked):
+            if start in seen:
+                continue
+            group, todo = set(), [start]
+            while todo:
+                i = todo.pop()
+                if i not in group:
+                    group.add(i)
+                    todo.extend(linked.get(i, ()))
+            seen |= group
+            members = [on_page[i] for i in sorted(group)]
+            region = [line for b in members for line in b.lines if not RULE.fullmatch(line.text)]
+            if not region:
+                continue
+            if sum(line.mono for line in region) * 2 > len(region):
+                # monospaced columns are code or a screen (a declaration's types and names): its lines rebuilt
+                found[id(members[0])] = _Table((), width, _screen(region))
+                found.update((id(b), None) for b in members[1:])
+                continue
+            rows = _rows(region)
+            if rows is None or len(rows) < 3:
+                continue
+            first = min(line.x0 for line in region)
+            if max(line.x1 - line.x0 for line in region if line.x0 < first + 3) > 0.3 * width:
+                continue
+            found[id(members[0])] = _Table(tuple(rows), width)
+            found.update((id(b), None) for b in members[1:])
+    return found
+
+
+def _screen(lines: list[_Line]) -> str:
+    """Monospaced lines in reading order, the cells on one baseline joined by two spaces."""
+    out: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda ln: (-ln.y0, ln.x0)):
+        if out and abs(out[-1][0].y0 - line.y0) < 2:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return "\n".join("  ".join(cell.text.strip() for cell in cells) for cells in out)
+
+
+def _rows(lines: list[_Line]) -> list[tuple[str, ...]] | None:
+    """Lines of a table region as rows: columns start where cells of multi-cell baselines start; a baseline with
+    nothing in the first column continues the row above (a description wrapped onto a second line)."""
+    baselines: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda ln: (-ln.y0, ln.x0)):
+        if baselines and abs(baselines[-1][0].y0 - line.y0) < 2:
+            baselines[-1].append(line)
+        else:
+            baselines.append([line])
+    starts: list[float] = []
+    for cells in baselines:
+        if len(cells) > 1:
+            for cell in cells:
+                if all(abs(cell.x0 - s) > 5 for s in starts):
+                    starts.append(cell.x0)
+    starts.sort()
+    if len(starts) < 2:
+        return None
+    rows: list[list[str]] = []
+    for cells in baselines:
+        values = [""] * len(starts)
+        for cell in cells:
+            column = max(i for i, s in enumerate(starts) if s <= cell.x0 + 5) if cell.x0 + 5 >= starts[0] else 0
+            values[column] = f"{values[column]} {cell.text.strip()}".strip()
+        if rows and not values[0]:
+            rows[-1] = [_joined_text(a, b) for a, b in zip(rows[-1], values, strict=True)]
+        else:
+            rows.append(values)
+    return [tuple(clean_inline(v) for v in row) for row in rows]
+
+
+def _joined_text(a: str, b: str) -> str:
+    if not b:
+        return a
+    if re.search(r"[^\W\d_]-$", a) and b[:1].islower():
+        return a[:-1] + b
+    return f"{a} {b}".strip()
+
+
+def _first_on_page(boxes: list[_Box], box: _Box) -> _Box:
+    return next(b for b in boxes if b.page == box.page)
+
+
+def _add_rows(builder: Builder, table: _Table, page: int, header: list[str], at_top: bool) -> list[str]:
+    """The table's rows as blocks, 'Header: value; ...' when its first row is a header (short capitalised cells,
+    one in every column) or when it goes on at the top of a page after a table with as many columns."""
+    rows = [list(row) for row in table.rows]
+    first = rows[0]
+    if all(cell and len(cell) <= 30 and cell[:1].isupper() for cell in first):
+        header, rows = first, rows[1:]
+    elif not (at_top and len(header) == len(first)):
+        header = []
+    for row in rows:
+        builder.add("row", row_text(header, row), page=page)
+    return header
 
 
 def _without_contents(blocks: list[Block]) -> list[Block]:
@@ -143,15 +281,18 @@ def _boxes(page: object, number: int) -> list[_Box]:
             if not text.strip() or not chars or LEADERS.search(text):
                 continue
             size = Counter(round(c.size, 1) for c in chars).most_common(1)[0][0]
-            mono = sum(_is_mono(c.fontname) for c in chars) > len(chars) / 2
-            lines.append(_Line(text, size, mono, line.x0, line.x1))
+            # code: nine characters in ten monospaced (a sentence with an inline file name is prose), no bullet
+            mono = (sum(_is_mono(c.fontname) for c in chars) >= 0.9 * len(chars)
+                    and not BULLET.match(text.strip() + " "))
+            bold = sum("bold" in c.fontname.lower() for c in chars) > len(chars) / 2
+            lines.append(_Line(text, size, mono, line.x0, line.x1, line.y0, bold))
         if lines:
             found.append(_Box(number, tuple(lines), 1 - element.y1 / height, 1 - element.y0 / height, height))
     return found
 
 
 def _is_mono(font: str) -> bool:
-    return bool(re.search(r"mono|courier|typewriter|consol|cmtt|sfmtt", font, re.IGNORECASE))
+    return bool(re.search(r"mono|nimbusmon|courier|typewriter|consol|cmtt|sfmtt", font, re.IGNORECASE))
 
 
 def _normalised(text: str) -> str:
@@ -184,7 +325,13 @@ def _rejoined(boxes: list[_Box]) -> list[_Box]:
 
 
 def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None) -> None:
-    """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items."""
+    """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items; a box of
+    one short bold line at the body's size is a heading one level under the smallest sized heading."""
+    only = box.lines[0]
+    if (len(box.lines) == 1 and only.bold and not only.mono and _kind(only, body) == "text"
+            and len(only.text.strip()) <= 80 and not re.search(r"[.,;]$", only.text.strip())):
+        builder.heading(only.text, len(heading_sizes) + 1, page=box.page)
+        return
     groups: list[list[_Line]] = []
     for line in box.lines:
         if groups and _kind(groups[-1][0], body) == _kind(line, body):

@@ -17,7 +17,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 7  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 10  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -124,6 +124,13 @@ def read_text(text: str) -> Parsed:
     return Parsed(tuple(blocks), title)
 
 
+def _without_comments(text: str) -> str:
+    """Markdown without its HTML comments (`<!-- YAML added: v1.2 -->`, hidden from every viewer), except those
+    inside fenced code, which is shown verbatim."""
+    parts = re.split(r"(^[ \t]{0,3}(?:```|~~~)[^\n]*\n(?:.*\n)*?[ \t]{0,3}(?:```|~~~)[ \t]*$)", text, flags=re.M)
+    return "".join(part if i % 2 else re.sub(r"<!--.*?-->", "", part, flags=re.S) for i, part in enumerate(parts))
+
+
 def read_markdown(text: str) -> Parsed:
     """Markdown rendered by markdown-it-py (CommonMark and tables), then read as HTML: headings, fenced code,
     lists and tables become blocks, and no '#' or '```' reaches a citation."""
@@ -132,5 +139,6 @@ def read_markdown(text: str) -> Parsed:
     from qa.html_reader import read_html
 
     # raw HTML in Markdown is shown as text ("# Orchard <notes>"), as a Markdown viewer without HTML would
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(normalise_newlines(text))
+    text = _without_comments(normalise_newlines(text))
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return read_html(f"<html><body>{html}</body></html>")

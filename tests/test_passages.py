@@ -54,6 +54,16 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_a_blank_line_ends_a_sentence() -> None:
+    # blocks are joined by blank lines: a heading, a table row, a list item or a code line is never glued to the
+    # sentence before or after it, so a quoted sentence is never a whole table
+    text = "Storage sizes\n\nName: bytea; Size: 1 or 4 bytes\n\nName: text; Size: variable. It grows.\n\n  x = 1"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Storage sizes", "Name: bytea; Size: 1 or 4 bytes", "Name: text; Size: variable.", "It grows.", "x = 1"]
+    lines = "One line\nand its next line. Two."
+    assert [lines[s:e] for s, e in split_sentences(lines)] == ["One line\nand its next line.", "Two."]
+
+
 def test_passage_offsets_point_at_the_document_text(embedder) -> None:
     doc = read_document(SEEDS / "putins-clock-is-ticking-for-lukashenko.txt", SEEDS)
     passages = split_passages(doc, embedder.count_tokens, 256)

@@ -72,6 +72,78 @@ def test_docbook_navigation_bars_are_dropped() -> None:
     ]
 
 
+DOCBOOK_TABLES = """<html><head><title>Binary Data Types</title></head><body>
+<div class="toc"><p><strong>Table of Contents</strong></p>
+<dl><dt><a href="a.html">8.4.1. bytea Hex Format</a></dt></dl></div>
+<div class="sect1"><h2 class="title">8.4. Binary Data Types</h2>
+<p>The <code>bytea</code> data type allows storage of binary strings.</p>
+<div class="table" id="DATATYPE-BINARY-TABLE"><p class="title"><strong>Table 8.6. Binary Data Types</strong></p>
+<div class="table-contents"><table class="table" summary="Binary Data Types" border="1">
+<thead><tr><th>Name</th><th>Storage Size</th><th>Description</th></tr></thead>
+<tbody><tr><td><code>bytea</code></td><td>1 or 4 bytes plus the actual binary string</td>
+<td>variable-length binary string</td></tr></tbody></table></div></div>
+<p>A binary string is a sequence of octets.</p>
+<table><caption>Escaped octets</caption><tr><th>Decimal value</th><th>Escaped input</th></tr>
+<tr><td>0</td><td>'\\000'</td></tr></table>
+<p><b>Output format</b></p><p>The output format depends on bytea_output.</p>
+<ul><li><p><b>Not a heading</b></p><p>Bold inside an item.</p></li></ul>
+</div></body></html>"""
+
+
+def test_table_titles_open_a_section_rows_keep_their_header_and_contents_lists_are_dropped() -> None:
+    parsed = read_bytes("datatype-binary.html", DOCBOOK_TABLES.encode())
+    blocks = [(b.kind, b.text, b.path) for b in parsed.blocks]
+    section = "8.4. Binary Data Types"
+    assert blocks[:2] == [("heading", section, (section,)),
+                          ("paragraph", "The bytea data type allows storage of binary strings.", (section,))]
+    assert ("row", "Name: bytea; Storage Size: 1 or 4 bytes plus the actual binary string; "
+                   "Description: variable-length binary string",
+            (section, "Table 8.6. Binary Data Types")) in blocks
+    # the table's section closes with it: the next paragraph is back under the heading
+    assert ("paragraph", "A binary string is a sequence of octets.", (section,)) in blocks
+    assert ("row", "Decimal value: 0; Escaped input: '\\000'", (section, "Escaped octets")) in blocks
+    # <p><b>Title</b></p> alone is a heading one level down; bold in a list item is not
+    assert ("heading", "Output format", (section, "Output format")) in blocks
+    assert ("paragraph", "The output format depends on bytea_output.", (section, "Output format")) in blocks
+    assert ("item", "Not a heading", (section, "Output format")) in blocks
+    text = " ".join(b.text for b in parsed.blocks)
+    assert "Table of Contents" not in text and "Hex Format" not in text and "Table 8.6" not in text
+
+
+def test_a_reference_list_opens_a_section_per_entry_named_by_all_its_terms() -> None:
+    page = ("<html><body><h1>git-add(1)</h1><h2>OPTIONS</h2><div class='dlist'><dl>"
+            "<dt class='hdlist1'>-n</dt><dt class='hdlist1'>--dry-run</dt><dd><p>Don't actually add.</p></dd>"
+            "<dt class='hdlist1'>--sparse</dt><dd><p>Allow updating entries outside the cone.</p></dd>"
+            "<dt class='hdlist1'>-p</dt><dt class='hdlist1'>--patch</dt><dd><p>Interactively choose hunks.</p></dd>"
+            "</dl></div><h2>NOTES</h2><dl><dt>A glossary word</dt><dd><p>Two terms are no reference list.</p></dd>"
+            "<dt>Another word</dt><dd><p>Its description.</p></dd></dl></body></html>")
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("git-add.html", page.encode()).blocks]
+    entry = ("OPTIONS", "-n, --dry-run")
+    assert blocks[:3] == [("heading", "OPTIONS", ("OPTIONS",)), ("term", "-n", entry), ("term", "--dry-run", entry)]
+    assert ("paragraph", "Interactively choose hunks.", ("OPTIONS", "-p, --patch")) in blocks
+    assert ("paragraph", "Allow updating entries outside the cone.", ("OPTIONS", "--sparse")) in blocks
+    assert ("paragraph", "Two terms are no reference list.", ("NOTES",)) in blocks
+
+
+def test_navigation_named_by_class_words_is_dropped_but_similar_words_are_kept() -> None:
+    page = ("<html><body><h1>SQLite Query Planner</h1>"
+            "<div class='nosearch'><p>1. Introduction</p><p>2. Searching</p></div>"
+            "<div class='page-toc'><p>On this page</p></div><div class='left_sidebar'><p>Menu entries</p></div>"
+            "<div class='breadcrumb-list'><p>Home / Docs</p></div>"
+            "<div class='protocol'><p>The wire protocol is kept.</p></div>"
+            "<p>The query planner chooses an index.</p></body></html>")
+    parsed = read_bytes("optoverview.html", page.encode())
+    assert [b.text for b in parsed.blocks] == ["The wire protocol is kept.", "The query planner chooses an index."]
+
+
+def test_markdown_html_comments_are_dropped_except_in_code() -> None:
+    text = ("# fs.readFile\n\n<!-- YAML\nadded: v0.1.29\n-->\n\nReads the whole file. <!-- inline note -->\n\n"
+            "```html\n<!-- kept in code -->\n```\n")
+    parsed = read_bytes("fs.md", text.encode())
+    assert [(b.kind, b.text) for b in parsed.blocks] == [("paragraph", "Reads the whole file."),
+                                                          ("code", "<!-- kept in code -->")]
+
+
 def test_markdown_headings_and_fenced_code() -> None:
     text = "# Guide\n\nIntro with `code`, here.\n\n## Install\n\nRun this:\n\n```sh\n# make a venv\n" \
            "python3 -m venv env\n  pip install x\n```\n\n| Key | Value |\n|---|---|\n| port | 80 |\n"
@@ -129,6 +201,45 @@ def test_pdf_paragraphs_without_running_header_page_numbers_or_hyphens(tmp_path:
     assert any("facility management rose by twelve percent" in t for t in texts)
     assert not any("ACME Corp" in t for t in texts) and "1" not in texts and "2" not in texts
     assert [b.page for b in parsed.blocks if "Revenue grew" in b.text] == [2]
+
+
+def test_pdf_table_rows_from_column_boxes_bold_headings_and_monospaced_screens(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=18)
+    pdf.cell(0, 10, "Font Guide")
+    pdf.ln(14)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Fonts carry many properties; the well known ones are listed below.")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.cell(0, 6, "Font Properties")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", size=11)
+    rows = [("Property", "Type", "Description"), ("family", "String", "Font family names"),
+            ("slant", "Int", "Italic, oblique or roman"), ("size", "Double", "Point size")]
+    y = pdf.get_y()
+    for column, x in enumerate((20, 60, 100)):  # each column written top to bottom, as a typesetter does
+        for i, row in enumerate(rows):
+            pdf.text(x, y + 6 * i, row[column])
+    pdf.set_y(y + 30)
+    pdf.set_font("Courier", size=10)
+    for i, (name, meaning) in enumerate([("Name", "Meaning"), ("Times-12", "12 point Times"),
+                                         ("Courier:italic", "Courier Italic")]):
+        pdf.text(20, pdf.get_y() + 5 * i, name)
+        pdf.text(90, pdf.get_y() + 5 * i, meaning)
+    pdf.output(str(tmp_path / "fonts.pdf"))
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("fonts.pdf", (tmp_path / "fonts.pdf").read_bytes()).blocks]
+    section = ("Font Properties",)  # "Font Guide", the largest line of page 1, is the title
+    assert ("heading", "Font Properties", section) in blocks
+    assert [b for b in blocks if b[0] == "row"] == [
+        ("row", "Property: family; Type: String; Description: Font family names", section),
+        ("row", "Property: slant; Type: Int; Description: Italic, oblique or roman", section),
+        ("row", "Property: size; Type: Double; Description: Point size", section)]
+    # monospaced columns are a screen: its lines rebuilt in reading order, kept as code
+    assert ("code", "Name  Meaning\nTimes-12  12 point Times\nCourier:italic  Courier Italic", section) in blocks
 
 
 def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) -> None:

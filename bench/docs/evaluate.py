@@ -3,6 +3,7 @@
     python bench/docs/build_corpus.py                      # once: the corpus from Debian doc packages
     python bench/docs/evaluate.py [--corpus DIR] [--cache DIR] [--fresh] [--threshold 0.5] [--no-recipe]
     python bench/docs/evaluate.py --url http://127.0.0.1:7860   # a running server over HTTP (its own corpus)
+    python bench/docs/evaluate.py --no-recipe --show            # also print each miss: question, evidence, top 3
 
 The product is used only through its public entry points: `qa.engine.Engine(Settings(docs=..., index=...))`
 (which indexes the folder: timed) and `Engine.ask(question, history, top_k)` turned into the API's JSON by
@@ -39,7 +40,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from qa.evaluate import AskFunction, evaluate, http_asker, load_cases  # noqa: E402
+from qa.evaluate import AskFunction, Case, evaluate, http_asker, load_cases, normalise  # noqa: E402
 
 log = logging.getLogger("bench.docs.evaluate")
 
@@ -61,15 +62,17 @@ class Row:
 
 
 class Recording:
-    """Wraps an AskFunction and keeps the length of every passage it returned."""
+    """Wraps an AskFunction and keeps the length of every passage it returned, and every reply in order."""
 
     def __init__(self, ask: AskFunction) -> None:
         self.ask = ask
         self.lengths: list[int] = []
+        self.replies: list[dict] = []
 
     def __call__(self, question: str, history: list[dict], top_k: int) -> dict:
         reply = self.ask(question, history, top_k)
         self.lengths += [len(p["text"]) for p in reply["passages"]]
+        self.replies.append(reply)
         return reply
 
     @property
@@ -196,11 +199,39 @@ def recipe_asker(corpus: Path, cache: Path, threshold: float, fresh: bool) -> tu
     return ask, seconds, f"{len(chunks)} chunks, {how}"
 
 
-def score(system: str, ask: AskFunction, questions: Path, top_k: int, seconds: float | None, note: str) -> Row:
+def score(system: str, ask: AskFunction, questions: Path, top_k: int, seconds: float | None, note: str,
+          show: bool = False) -> Row:
     recording = Recording(ask)
-    metrics = evaluate(load_cases(questions), recording, top_k)
+    cases = load_cases(questions)
+    metrics = evaluate(cases, recording, top_k)
     log.info("%s: %s", system, json.dumps(metrics))
+    if show:
+        print(misses(cases, recording.replies))
     return Row(system, metrics, recording.mean_chars, seconds, note)
+
+
+def misses(cases: list[Case], replies: list[dict], width: int = 300) -> str:
+    """Each miss (evidence not in passage [1]; an unanswerable question answered) with its question, evidence
+    and the passages returned (document, section, score, the start of the text): to find the structural cause.
+    `replies` are in the order evaluate() asked them: every turn of every case, earlier turns first."""
+    out: list[str] = []
+    position = 0
+    for case in cases:
+        position += len(case.turns)
+        reply = replies[position - 1]
+        evidence = [normalise(e) for e in case.evidence]
+        ranks = [p["rank"] for p in reply["passages"] if any(e in normalise(p["text"]) for e in evidence)]
+        if case.evidence and ranks[:1] == [1] or not case.evidence and not reply["found"]:
+            continue
+        status = f"rank {ranks[0]}" if ranks else ("answered" if not case.evidence else "not in top k")
+        out.append(f"== {case.id} [{case.kind}] {status}, found={reply['found']}")
+        out += [f"   Q: {turn}" for turn in case.turns]
+        out += [f"   evidence: {e}" for e in case.evidence]
+        for p in reply["passages"]:
+            text = " ".join(p["text"].split())
+            out.append(f"   [{p['rank']}] {p['score']:.2f} {p['document']['title']} | {p['section']}\n"
+                       f"       {text[:width]}{'...' if len(text) > width else ''}")
+    return "\n".join(out)
 
 
 def table(rows: list[Row], top_k: int) -> str:
@@ -240,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=THRESHOLD, help="the recipe's cosine threshold")
     parser.add_argument("--no-recipe", action="store_true", help="score the product only")
     parser.add_argument("--url", help="score a running server over HTTP instead (POST URL/api/ask)")
+    parser.add_argument("--show", action="store_true",
+                        help="print each miss: the question, its evidence and the passages returned")
     parser.add_argument("--label", help="the product's name in the table (default: 'product (qa <hash>)')")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -251,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     if args.url:
         rows.append(score(args.label or f"server {args.url}", http_asker(args.url), args.questions, args.top_k,
-                          None, "over HTTP; the server's own documents and index"))
+                          None, "over HTTP; the server's own documents and index", args.show))
     else:
         corpus = args.corpus.expanduser()
         if not corpus.is_dir() or not any(corpus.rglob("*.html")):
@@ -260,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         code = source_hash()
         ask, seconds, how = product_asker(corpus, args.cache / f"index-{code}", args.fresh)
-        rows.append(score(args.label or f"product (qa {code})", ask, args.questions, args.top_k, seconds, how))
+        rows.append(score(args.label or f"product (qa {code})", ask, args.questions, args.top_k, seconds, how,
+                          args.show))
         if not args.no_recipe:
             ask, seconds, how = recipe_asker(corpus, args.cache, args.threshold, args.fresh)
             rows.append(score(f"plain recipe (256-token chunks, cosine >= {args.threshold})", ask, args.questions,

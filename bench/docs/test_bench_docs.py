@@ -97,3 +97,26 @@ def test_recording_keeps_the_length_of_every_returned_passage() -> None:
 def test_a_missing_package_names_the_install_command(tmp_path: Path) -> None:
     with pytest.raises(build_corpus.MissingPackage, match="apt-get install -y postgresql-doc-15 git-doc"):
         build_corpus.require(tmp_path / "absent.html", "git-doc")
+
+
+def test_show_lists_the_misses_with_their_passages_and_not_the_hits() -> None:
+    from qa.evaluate import Case
+
+    def reply(found: bool, *texts: str) -> dict:
+        return {"found": found, "passages": [
+            {"rank": i, "score": 0.5, "text": t, "document": {"title": "doc"}, "section": "doc > Part"}
+            for i, t in enumerate(texts, start=1)]}
+
+    cases = [Case("hit", ["q1"], ["the answer"], "lookup"),
+             Case("miss", ["first", "and then?"], ["deep answer"], "followup"),
+             Case("none", ["q3"], [], "unanswerable"),
+             Case("kept", ["q4"], [], "unanswerable")]
+    replies = [reply(True, "The answer is here."),
+               reply(True, "the deep answer is first here"),       # the follow-up's earlier turn
+               reply(True, "Unrelated text.", "A deep answer."),
+               reply(True, "Something answered."),
+               reply(False, "Nothing.")]
+    shown = docs_evaluate.misses(cases, replies)
+    assert "== miss [followup] rank 2" in shown and "Q: and then?" in shown and "[2] 0.50 doc | doc > Part" in shown
+    assert "== none [unanswerable] answered" in shown
+    assert "== hit" not in shown and "== kept" not in shown
