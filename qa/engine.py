@@ -95,7 +95,7 @@ class Engine:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
         titles = index.titles({p.doc_id for p in found.passages})
         citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
-                              hit.answers)
+                              hit.answers, hit.sentence_relevance)
                      for rank, (hit, passage) in enumerate(zip(found.hits[:top_k], found.passages, strict=True), 1)]
         return compose(found.query, citations, found.best >= self.settings.min_relevance, self.settings.min_relevance)
 

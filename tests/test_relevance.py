@@ -16,6 +16,8 @@ def test_the_cards_question_quotes_the_t72_sentence_first(engine) -> None:
     answer = engine.ask("What did Belarus supply Russia?")
     assert answer.found and "T-72 tanks" in quote(answer.passages[0])
     assert answer.answer.startswith(quote(answer.passages[0]))
+    # "The mobilization and deployment..." of [2] (sentence probability 0.81) does not answer: not quoted
+    assert answer.answer == f"{quote(answer.passages[0])} [1]"
 
 
 def test_a_short_who_question_the_article_answers_is_answered(engine) -> None:
