@@ -54,7 +54,8 @@ def compose(query: str, citations: list[Citation], found: bool, threshold: float
     first = quote(citations[0])
     quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:
-        if c.answers >= threshold and c.sentence_relevance >= SECOND_QUOTE and quote(c) not in first and first not in quote(c):
+        answers_too = c.answers >= threshold and c.sentence_relevance >= SECOND_QUOTE
+        if answers_too and quote(c) not in first and first not in quote(c):
             quoted.append(f"{quote(c)} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)
