@@ -54,7 +54,7 @@ class Described:
     spans: list[tuple[int, int]]       # every sentence, offsets into its passage's text
     owner: np.ndarray                  # for each sentence, the position of its passage in `rows`
     sentence_features: np.ndarray      # one row a sentence (SENTENCE_FEATURES)
-    passage_features: np.ndarray       # one row a passage (PASSAGE_FEATURES without the first two)
+    passage_features: np.ndarray       # one row a passage: PASSAGE_FEATURES' "fused" to "type_match", "structured"
     dense: np.ndarray                  # per passage, as Hit.dense
     lexical: np.ndarray                # per passage, as Hit.lexical
 
@@ -136,17 +136,25 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
         after = np.r_[coverage[1:], 0.0]
         refers = np.array([bool(REFERS_BACK.match(t)) for t in texts], dtype=np.float64) * before
         types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
+        count = len(own)
+        neighbour_similarity = np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0])
+        if count == 1:  # no neighbour: its own cosine, so that the feature says nothing
+            neighbour_similarity = similarity.astype(np.float64)
         passage_types.append(float(type_match(question, passage.text, expected)))
         blocks.append(np.column_stack([
             similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
             np.maximum(before, after), novelty, types, refers, bigrams,
             np.array([rarest in a for a in present], dtype=np.float64),
+            np.log1p([len(a) for a in analysed]),
+            np.arange(count) / max(count - 1, 1),
+            neighbour_similarity,
         ]))
         spans += own
         owner += [position] * len(own)
     sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
+    structured = np.array([1.0 if p.section else 0.0 for p in passages])
     base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
-                            np.array(passage_types)]) if len(rows) else np.zeros((0, 6))
+                            np.array(passage_types), structured]) if len(rows) else np.zeros((0, 7))
     return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
                      gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy())
 
@@ -161,7 +169,8 @@ def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[n
             best[position], chosen[position] = logit, i
     lead = best - best.max(initial=-np.inf) if n else best
     picked = described.sentence_features[chosen] if n else np.zeros((0, len(SENTENCE_FEATURES)))
-    return np.column_stack([best, lead, described.passage_features, picked[:, 2], picked[:, 0]]), chosen
+    base = described.passage_features
+    return np.column_stack([best, lead, base[:, :6], picked[:, 2], picked[:, 0], base[:, 6:]]), chosen
 
 
 def margin(values: np.ndarray) -> np.ndarray:
@@ -185,6 +194,9 @@ def score(described: Described, models: AnswerModels = DEFAULT
     if models.dense is not None and models.dense_share > 0:
         dense = models.dense(dense_matrix(matrix)) * wrong_type
         pooled = (1 - models.dense_share) * answers + models.dense_share * dense
+    if models.calibration is not None:  # monotone: the order stays, the number becomes the observed share
+        clipped = np.clip(pooled, 1e-6, 1 - 1e-6)
+        pooled = models.calibration(np.log(clipped / (1 - clipped))[:, None])
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
