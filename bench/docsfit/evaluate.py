@@ -41,13 +41,18 @@ def cache_of(argv: list[str]) -> Path:
     return Path(given[-1]).expanduser() if given else DEFAULT_CACHE
 
 
+def answer_hits(cache: Path) -> list[str]:
+    """One line per system of the newest results file in `cache`: its answer-hit."""
+    results = sorted(cache.glob("results-*.json"))
+    return [f"answer-hit {row['metrics']['answer_hit']:.2f}: {row['system']}"
+            for row in (json.loads(results[-1].read_text(encoding="utf-8")) if results else [])]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     status = int(docs.main(arguments(argv)))
     if status == 0:
-        results = sorted(cache_of(argv).glob("results-*.json"))
-        for row in json.loads(results[-1].read_text(encoding="utf-8")) if results else []:
-            print(f"answer-hit {row['metrics']['answer_hit']:.2f}: {row['system']}")
+        print("\n".join(answer_hits(cache_of(argv))))
     return status
 
 
