@@ -27,8 +27,11 @@ and the lines to paste into qa/relevance.py (fitted on every article).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
+import pickle
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -65,24 +68,26 @@ log = logging.getLogger("fit_relevance")
 @dataclass(frozen=True)
 class Sample:
     """One question's shortlist, read: features and labels."""
-    kind: str                  # "answerable", "near" (its paragraph left out) or "off" (another article)
-    group: int                 # article number, for the held-out split
+    kind: str                  # "answerable", "near" (its paragraph left out), "off" (another article); "docs" or
+                               # "docs-none" (a documentation question the corpus answers, or not)
+    group: int                 # article number (documentation: 1000 + question number), for the held-out split
     described: Described
     sentence_labels: np.ndarray
     passage_labels: np.ndarray
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60,
-                 offset: np.ndarray | None = None) -> LogisticModel:
+                 offset: np.ndarray | None = None, weights: np.ndarray | None = None) -> LogisticModel:
     """Logistic regression by Newton's method (IRLS) with a small L2 penalty; `offset`, if given, is added to every
-    row's logit as it is (a term whose weight is fixed)."""
+    row's logit as it is (a term whose weight is fixed); `weights`, if given, weigh the rows."""
     a = np.column_stack([x, np.ones(len(x))])
     w = np.zeros(a.shape[1])
     fixed = np.zeros(len(x)) if offset is None else offset
+    weight = np.ones(len(x)) if weights is None else weights
     for _ in range(steps):
         p = 1 / (1 + np.exp(-np.clip(a @ w + fixed, -30, 30)))
-        gradient = a.T @ (p - y) + l2 * np.r_[w[:-1], 0]
-        hessian = (a * (p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w))
+        gradient = a.T @ (weight * (p - y)) + l2 * np.r_[w[:-1], 0]
+        hessian = (a * (weight * p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-8:
@@ -141,6 +146,51 @@ def collect(args: argparse.Namespace) -> list[Sample]:
         picked += rng.sample([q for q in own if q[0] == "near"], min(8, sum(q[0] == "near" for q in own)))
         picked += [("off", number, q) for q in rng.sample(off, 6)]
         samples += [read(kind, group, q, alone, embedder, rng, args.articles) for kind, group, q in picked]
+    return samples
+
+
+def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]], *key: object) -> list[Sample]:
+    """`make()`'s samples, kept in args.cache under a name that changes with the feature code and the run's settings
+    (a refit with other models reads the same shortlists again in seconds)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(repr((args.articles, args.questions, args.unanswerable, args.single, args.backend,
+                                  args.embedder, key)).encode())
+    for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py"):
+        digest.update((root / source).read_bytes())
+    path = args.cache / f"{name}-{digest.hexdigest()[:12]}.pkl"
+    if path.exists():
+        log.info("samples from %s", path)
+        loaded: list[Sample] = pickle.loads(path.read_bytes())
+        return loaded
+    samples = make()
+    path.write_bytes(pickle.dumps(samples))
+    return samples
+
+
+def collect_docs(args: argparse.Namespace) -> list[Sample]:
+    """The documentation fit set (--docs-questions over --docs-corpus, read as the product reads it): a passage
+    answers when it holds an evidence phrase, a sentence likewise; follow-ups searched with the conversation's query."""
+    if not args.docs_questions.exists() or not args.docs_corpus.exists():
+        log.warning("no documentation fit set (%s, %s): SQuAD only", args.docs_questions, args.docs_corpus)
+        return []
+    embedder = embedder_of(args)
+    root = args.cache / f"docs-index-{embedder.backend}"
+    seeded = sorted(args.docs_corpus.parent.glob("index-*"))
+    if not root.exists() and seeded:  # its vectors are reused (qa.indexing.sync): hours of a busy machine saved
+        shutil.copytree(seeded[0], root, ignore=shutil.ignore_patterns("writer.lock"))
+    index = sync(args.docs_corpus, root, embedder, 256)
+    log.info("documentation corpus: %d passages", len(index))
+    samples = []
+    for number, case in enumerate(tqdm(load_cases(args.docs_questions), desc="documentation questions")):
+        history = [Turn("user", t) for t in case.turns[:-1]]
+        described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1])
+        evidence = [normalise(e) for e in case.evidence]
+        sentence_text = [normalise(described.passages[o].text[s:e])
+                         for o, (s, e) in zip(described.owner, described.spans, strict=True)]
+        samples.append(Sample("docs" if evidence else "docs-none", 1000 + number, described,
+                              np.array([any(e in t for e in evidence) for t in sentence_text], dtype=float),
+                              np.array([any(e in normalise(p.text) for e in evidence) for p in described.passages],
+                                       dtype=float)))
     return samples
 
 
@@ -220,23 +270,35 @@ def main() -> None:
     add_backend_flag(parser, "the features")
     parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm",
                         help="the embedding model whose features are fitted (qa/relevance.py keeps one pair per model)")
+    parser.add_argument("--docs-questions", type=Path, default=Path(__file__).resolve().parent / "docsfit" /
+                        "questions.jsonl", help="the documentation fit set (eval format)")
+    parser.add_argument("--docs-corpus", type=Path, default=Path.home() / ".cache" / "qa-bench" / "docsfit" / "corpus")
+    parser.add_argument("--docs-weight", type=float, default=10.0,
+                        help="weight of a documentation question's rows (SQuAD's: 1)")
     parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    samples = collect(args)
-    held = {g for g in range(args.articles) if g % 4 == 3}
-    fit = [s for s in samples if s.group not in held]
-    test = [s for s in samples if s.group in held]
-    log.info("fit on %d questions, held out %d (articles %s)", len(fit), len(test), sorted(held))
+    squad = cached(args, "samples", lambda: collect(args))
+    docs = cached(args, "docs-samples", lambda: collect_docs(args), args.docs_questions.read_bytes()
+                  if args.docs_questions.exists() else b"", str(args.docs_corpus))
+    samples = squad + docs
+    fit = [s for s in samples if s.group % 4 != 3]
+    test = [s for s in samples if s.group % 4 == 3]
+    log.info("fit on %d questions, held out %d (articles and documentation questions numbered 3 mod 4; %d "
+             "documentation questions in all, weighted %g)", len(fit), len(test), len(docs), args.docs_weight)
 
-    def sentence_rows(part: list[Sample], columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def weight_of(s: Sample) -> float:
+        return args.docs_weight if s.kind.startswith("docs") else 1.0
+
+    def sentence_rows(part: list[Sample], columns: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The sentences of the passages that hold the answer: the model learns which of them does."""
         inside = [(s, s.passage_labels[s.described.owner] > 0) for s in part]
         return (np.vstack([s.described.sentence_features[mask][:, columns] for s, mask in inside]),
-                np.concatenate([s.sentence_labels[mask] for s, mask in inside]))
+                np.concatenate([s.sentence_labels[mask] for s, mask in inside]),
+                np.concatenate([np.full(int(mask.sum()), weight_of(s)) for s, mask in inside]))
 
     print("\n## Answer sentence: which sentence of a passage answers (held-out SQuAD train articles)\n")
     print("| sentence choice | chosen sentence holds the answer (passages holding it) | fused top-1's sentence |")
@@ -253,23 +315,21 @@ def main() -> None:
                                 "novelty", "type_match"]),
              ("+ refers back", names[:8]),
              ("+ question bigrams", names[:9]),
-             ("+ rarest term (the product)", names)]
+             ("+ rarest term", names[:10]),
+             ("+ sentence length", names[:11]),
+             ("+ position in the passage", names[:12]),
+             ("+ neighbours' cosine (the product)", names)]
     for label, chosen in tried:
         columns = [names.index(c) for c in chosen]
-        model = fit_logistic(*sentence_rows(fit, columns))
+        x, y, w = sentence_rows(fit, columns)
+        model = fit_logistic(x, y, weights=w)
         inside, top = sentence_accuracy(test, partial(logit_of, model, columns))
-        print(f"| logistic: {label} | {inside:.3f} | {top:.3f} |")
-    sentence_model = fit_logistic(*sentence_rows(fit, list(range(len(names)))))
-
-    def passage_rows(part: list[Sample], model: LogisticModel) -> tuple[np.ndarray, np.ndarray]:
-        return (np.vstack([passage_matrix(s.described, model.logit(s.described.sentence_features))[0] for s in part]),
-                np.concatenate([s.passage_labels for s in part]))
-
-    passage_model = fit_logistic(*passage_rows(fit, sentence_model))
-    labels = np.concatenate([s.passage_labels for s in fit])
-    dense_model = fit_logistic(np.vstack([dense_matrix(passage_matrix(
-        s.described, sentence_model.logit(s.described.sentence_features))[0]) for s in fit]), labels)
-    models = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
+        docs_inside, docs_top = sentence_accuracy([s for s in test if s.kind == "docs"] or test,
+                                                  partial(logit_of, model, columns))
+        print(f"| logistic: {label} | {inside:.3f} | {top:.3f} | documentation: {docs_inside:.3f} |")
+    sentence_model = fit_logistic(*sentence_rows(fit, list(range(len(names))))[:2],
+                                  weights=sentence_rows(fit, list(range(len(names))))[2])
+    models = fit_models(fit, sentence_model, weight_of)
     answerable = [s for s in test if s.kind == "answerable"]
 
     def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
@@ -292,8 +352,9 @@ def main() -> None:
         ranks as well but a question two passages answer alike, "Who is Tsikhanouskaya?", loses its confidence)."""
         return np.column_stack([m, margin(m[:, 0]), margin(m[:, 4]), margin(m[:, 3])])
 
-    rows, labels = passage_rows(fit, sentence_model)
-    margins_model = fit_logistic(with_margins(rows), labels)
+    rows = np.vstack([passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0]
+                      for s in fit])
+    margins_model = fit_logistic(with_margins(rows), np.concatenate([s.passage_labels for s in fit]))
     rankings = [("fused 0.7 dense + 0.3 BM25", lambda s: s.described.passage_features[:, 0]),
                 ("best sentence's logit", lambda s: passage_matrix(
                     s.described, sentence_model.logit(s.described.sentence_features))[0][:, 0]),
@@ -327,11 +388,10 @@ def main() -> None:
     calibration(test, models, 1, "the passage model")
     calibration(test, models, 0, "the pooled probability (the score shown)")
 
-    final_sentence = fit_logistic(*sentence_rows(samples, list(range(len(names)))))
-    final_passage = fit_logistic(*passage_rows(samples, final_sentence))
-    final_dense = fit_logistic(np.vstack([dense_matrix(passage_matrix(
-        s.described, final_sentence.logit(s.described.sentence_features))[0]) for s in samples]),
-        np.concatenate([s.passage_labels for s in samples]))
+    x, y, w = sentence_rows(samples, list(range(len(names))))
+    final = fit_models(samples, fit_logistic(x, y, weights=w), weight_of)
+    final_sentence, final_passage, final_dense = final.sentence, final.passage, final.dense
+    assert final_dense is not None and final.calibration is not None
     print("\n# paste into qa/relevance.py (fitted on all articles):")
     print(f"SENTENCE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_sentence.weights)}), "
           f"bias={final_sentence.bias:.3f})")
@@ -339,12 +399,30 @@ def main() -> None:
           f"bias={final_passage.bias:.3f})")
     print(f"DENSE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_dense.weights)}), "
           f"bias={final_dense.bias:.3f})")
+    print(f"CALIBRATION = LogisticModel(weights=({final.calibration.weights[0]:.3f},), "
+          f"bias={final.calibration.bias:.3f})")
     for name, w in zip(SENTENCE_FEATURES, final_sentence.weights, strict=True):
         print(f"  sentence {name:20s} {w:+.3f}")
     for name, w in zip(PASSAGE_FEATURES, final_passage.weights, strict=True):
         print(f"  passage  {name:20s} {w:+.3f}")
     for name, w in zip(DENSE_FEATURES, final_dense.weights, strict=True):
         print(f"  dense    {name:20s} {w:+.3f}")
+
+
+def fit_models(part: list[Sample], sentence_model: LogisticModel,
+               weight_of: Callable[[Sample], float]) -> AnswerModels:
+    """The passage, dense and calibration models over `part`, given the sentence model."""
+    rows = [passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0] for s in part]
+    labels = np.concatenate([s.passage_labels for s in part])
+    weights = np.concatenate([np.full(len(s.passage_labels), weight_of(s)) for s in part])
+    passage_model = fit_logistic(np.vstack(rows), labels, weights=weights)
+    dense_model = fit_logistic(np.vstack([dense_matrix(r) for r in rows]), labels, weights=weights)
+    pooled = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
+    # the shown score: the pooled probability mapped (monotone, so the order stays) onto the observed share
+    raw = np.concatenate([score(s.described, pooled)[0] for s in part])
+    logit = np.log(np.clip(raw, 1e-6, 1 - 1e-6) / np.clip(1 - raw, 1e-6, 1))
+    calibration = fit_logistic(logit[:, None], labels, weights=weights)
+    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, calibration)
 
 
 def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:

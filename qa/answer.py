@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from qa.passages import Passage
 
 NOT_FOUND = "The documents don't answer this question."
+# A second passage's sentence is quoted only when the sentence model gives it this probability of holding the answer
+# (qa/relevance.py's SENTENCE). Measured on bench/dev.jsonl and bench/seed_questions.jsonl (answered questions whose
+# [2] passed the abstention threshold, 6 replies): [2]'s sentence held the evidence once (probability 0.40) and did
+# not five times (0.51, 0.52, 0.52, 0.61, and 0.81 for the card's "The mobilization and deployment..."): the sentence
+# probability does not tell them apart, so the bar sits above every unrelated one seen (0.6 kept two of them).
+SECOND_QUOTE = 0.85
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,7 @@ class Citation:
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence, offsets into passage.text
     answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` is decided on
+    sentence_relevance: float = 0.0  # the sentence model's probability that the highlighted sentence holds the answer
 
     @property
     def section(self) -> str:
@@ -40,14 +47,15 @@ def quote(citation: Citation) -> str:
 def compose(query: str, citations: list[Citation], found: bool, threshold: float) -> Answer:
     """The reply: when the documents answer (`found`), the answering sentence of passage [1], and of the next
     passage only if it answers too (its passage model probability, on which `found` is decided too, is at the
-    threshold or above) and says something else; else NOT_FOUND (the passages stay, marked by their score).
-    Citations come best first."""
+    threshold or above, and its sentence's probability of holding the answer at SECOND_QUOTE or above) and says
+    something else; else NOT_FOUND (the passages stay, marked by their score). Citations come best first."""
     if not found or not citations:
         return Answer(NOT_FOUND, False, query, citations)
     first = quote(citations[0])
     quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:
-        if c.answers >= threshold and quote(c) not in first and first not in quote(c):
+        answers_too = c.answers >= threshold and c.sentence_relevance >= SECOND_QUOTE
+        if answers_too and quote(c) not in first and first not in quote(c):
             quoted.append(f"{quote(c)} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

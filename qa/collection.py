@@ -15,12 +15,14 @@ from pathlib import Path
 from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
-from qa.indexing import read_sources, stale_reason, sync
+from qa.indexing import read_sources, stale_reason, sync, sync_milvus
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
+from qa.milvus_store import MilvusStore
 from qa.parse_cache import ParseCache
 from qa.settings import Settings
 from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation, remove_leftovers
+from qa.store_api import Store
 from qa.writes import WriteQueue
 
 log = logging.getLogger(__name__)
@@ -40,13 +42,14 @@ class Collection:
         self.settings, self.embedder, self.root = settings, embedder, settings.index
         self.max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
         self.pending: str | None = None  # why the served index is behind the documents, while it catches up
-        self._index = index
+        self._index: Store | None = index
+        self._milvus: MilvusStore | None = None
         self._writes = WriteQueue(settings.max_queued_writes)
         self._stop = threading.Event()
         self._reload_queued = False
 
     @property
-    def index(self) -> Index:
+    def index(self) -> Store:
         if self._index is None:
             raise RuntimeError("the collection is not open yet")
         return self._index
@@ -63,7 +66,7 @@ class Collection:
         if self.root.is_dir():
             with index_lock(self.root, self.settings.lock_wait):  # no writer is mid-write: what is half-made is left
                 remove_leftovers(self.root)                       # over from one that was killed
-        if serve_stale:
+        if serve_stale and self.settings.store == "embedded":
             self._index = self._load_stale()
             if self._index is not None:
                 if self.pending:
@@ -195,15 +198,29 @@ class Collection:
         return True
 
     # -- generations ---------------------------------------------------------------------------------------------
-    def _sync(self) -> Index:
+    def _sync(self) -> Store:
         """Bring the index up to date; the caller holds the index lock."""
+        if self.settings.store == "milvus":
+            return sync_milvus(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
+                               self.milvus())
         return sync(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
                     self.settings.approximate_above)
 
-    def _install(self, new: Index) -> None:
+    def milvus(self) -> MilvusStore:
+        """The Milvus store of settings.milvus_uri (default <index>/milvus.db, milvus-lite embedded), opened once."""
+        if self._milvus is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            uri = self.settings.milvus_uri or str((self.root / "milvus.db").resolve())
+            self._milvus = MilvusStore(uri, self.settings.milvus_token, self.settings.milvus_collection,
+                                       self.embedder.dim)
+        return self._milvus
+
+    def _install(self, new: Store) -> None:
         """Serve `new`; the old index closes once the questions it is answering are done."""
         old = self._index
-        if old is not None and old.folder == new.folder:
+        if old is new:
+            return  # the Milvus store: changed in place
+        if isinstance(old, Index) and isinstance(new, Index) and old.folder == new.folder:
             new.close()  # the same generation, loaded again: keep serving the one already loaded
             return
         self._index = new
@@ -213,11 +230,14 @@ class Collection:
             closer.start()
 
     def watch(self) -> None:
-        """Pick up generations other processes write (read CURRENT every WATCH_SECONDS) until close()."""
+        """Pick up generations other processes write (read CURRENT every WATCH_SECONDS) until close(); a Milvus
+        store is read live, nothing to watch."""
+        if self.settings.store == "milvus":
+            return
         def loop() -> None:
             while not self._stop.wait(WATCH_SECONDS):
                 folder = current_generation(self.root)
-                if folder is not None and self._index is not None and folder != self._index.folder \
+                if folder is not None and isinstance(self._index, Index) and folder != self._index.folder \
                         and not self._reload_queued:
                     self._reload_queued = True
                     try:
@@ -230,7 +250,7 @@ class Collection:
     def _reload(self) -> None:
         self._reload_queued = False
         folder = current_generation(self.root)
-        if folder is None or folder == self.index.folder:
+        if folder is None or not isinstance(self.index, Index) or folder == self.index.folder:
             return
         try:
             new = Index.load(folder)

@@ -14,6 +14,7 @@ from qa.documents import Document, document_id, find_documents, parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
 from qa.library import LIBRARY, removed
+from qa.milvus_store import MilvusStore
 from qa.parse_cache import ParseCache
 from qa.passages import PASSAGES_VERSION, Passage, split_passages, split_sentences
 from qa.readers import READER_VERSION, ReadError
@@ -184,3 +185,45 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
                               vectors[len(passages):], approximate_above)
     log.info("index ready: %d documents, %d passages", len(documents), len(passages))
     return Index.load(folder)
+
+
+def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, store: MilvusStore) -> MilvusStore:
+    """Bring a Milvus store up to date with the documents, one document at a time: documents gone or changed are
+    removed, new or changed ones added (only their own text embedded); the rest is not touched.
+
+    `root` keeps what the embedded store keeps beside its generations: ids, the library, the parse and
+    embedding caches. A store made by another model, window or readers is emptied first.
+    """
+    wanted = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": READERS}
+    if {k: store.meta.get(k) for k in wanted} != wanted:
+        if store.meta:
+            log.info("the Milvus store was made with %s, not %s: emptying it", store.meta, wanted)
+        for old in store.documents():
+            store.remove_document(old.id)
+        store.set_meta(wanted)
+    root.mkdir(parents=True, exist_ok=True)
+    cache = ParseCache(root)
+    vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
+    try:
+        ids = Ids.load(root, None)
+        documents = read_sources(docs, root, cache, ids)
+        ids.save(root)
+        stored = {d.id: d.sha256 for d in store.documents()}
+        current = {d.id: d for d in documents}
+        for doc_id, sha in stored.items():
+            if doc_id not in current or current[doc_id].sha256 != sha:
+                store.remove_document(doc_id)
+                log.info("removed %s from the Milvus store", doc_id)
+        for doc in documents:
+            if stored.get(doc.id) == doc.sha256:
+                continue
+            passages, sentences = split_all([doc], embedder, max_tokens, cache)
+            texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+            vectors = embed([p.indexed() for p in passages] + texts, embedder, vectors_cache)
+            store.add_document(doc.id, doc.title, doc.path, doc.sha256, doc.text, passages, sentences,
+                               vectors[:len(passages)], vectors[len(passages):])
+            log.info("added %s to the Milvus store (%d passages)", doc.id, len(passages))
+    finally:
+        cache.close()
+        vectors_cache.close()
+    return store

@@ -1,4 +1,6 @@
-"""Hybrid search: dense (FAISS) and lexical (BM25) candidates, fused, then the shortlist ranked by how well it answers.
+"""Hybrid search: dense and lexical (BM25) candidates, fused, then the shortlist ranked by how well it answers.
+
+The data comes through the store Protocol (qa.store_api) only: the embedded store (qa.store) or another.
 
 The product's ranking ("answer"): candidates from passage vectors, sentence vectors and BM25 are fused (0.7 dense +
 0.3 BM25, min-max normalised); the best SHORTLIST are read sentence by sentence, the sentence model
@@ -17,7 +19,7 @@ from qa.answer_type import expected_type, type_match
 from qa.lexical import analyze
 from qa.passages import Passage
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
-from qa.store import Index
+from qa.store_api import Store, top_rows
 
 FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # Passages read sentence by sentence for the "answer" ranking: the fused top 10 holds an answer for 0.989 of the
@@ -52,7 +54,7 @@ class Described:
     spans: list[tuple[int, int]]       # every sentence, offsets into its passage's text
     owner: np.ndarray                  # for each sentence, the position of its passage in `rows`
     sentence_features: np.ndarray      # one row a sentence (SENTENCE_FEATURES)
-    passage_features: np.ndarray       # one row a passage (PASSAGE_FEATURES without the first two)
+    passage_features: np.ndarray       # one row a passage: PASSAGE_FEATURES' "fused" to "type_match", "structured"
     dense: np.ndarray                  # per passage, as Hit.dense
     lexical: np.ndarray                # per passage, as Hit.lexical
 
@@ -79,52 +81,20 @@ def fuse_rrf(dense: np.ndarray, lexical: np.ndarray, k: int = 60) -> np.ndarray:
     return 1.0 / (k + 1 + dense_rank) + np.where(lexical > 0, 1.0 / (k + 1 + lexical_rank), 0.0)
 
 
-def best_sentence_similarity(index: Index, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each passage row, the cosine of the query and the passage's closest sentence."""
-    owned = [index.sentence_rows(int(r)) for r in rows]
-    sims = index.sentences.similarity(query_vector, np.fromiter((s for o in owned for s in o), dtype=np.int64))
-    bounds = np.cumsum([0] + [len(o) for o in owned])
-    return np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=np.float32)
-
-
-def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
-    """The rows of the `n` highest scores, best first; linear in len(scores) (a full sort is not, at 1M rows)."""
-    if len(scores) > n:
-        rows = np.argpartition(-scores, n)[:n]
-        return rows[np.argsort(-scores[rows], kind="stable")]
-    return np.argsort(-scores, kind="stable")
-
-
-def gather(index: Index, query_vector: np.ndarray, query: str, n: int,
+def gather(index: Store, query_vector: np.ndarray, query: str, n: int,
            within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Candidate rows from the passage vectors, the sentence vectors and BM25, with their feature rows.
 
     `within` (rows): candidates only from these passages (the documents a user chose to ask), searched exactly.
     """
-    bm25 = index.lexical.scores(query)
-    if within is None:
-        _, passage_rows = index.vectors.search(query_vector, n)
-        _, sentence_rows = index.sentences.search(query_vector, n)
-        owners = np.searchsorted(index.sentence_offsets, sentence_rows, side="right") - 1
-        lexical_rows = top_rows(bm25, n)
-        lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
-        rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
-    else:  # the same three candidate lists, taken exactly from the chosen passages only
+    if within is not None:
         within = np.unique(np.asarray(within, dtype=np.int64))
-        passage_rows = within[top_rows(index.vectors.similarity(query_vector, within), n)]
-        starts, counts = index.sentence_offsets[within], np.diff(index.sentence_offsets)[within]
-        sentences = (np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())).astype(np.int64)
-        closest = top_rows(index.sentences.similarity(query_vector, sentences), n)
-        owners = np.searchsorted(index.sentence_offsets, sentences[closest], side="right") - 1
-        lexical_rows = within[top_rows(bm25[within], n)]
-        lexical_rows = lexical_rows[bm25[lexical_rows] > 0]
-        rows = np.unique(np.concatenate([passage_rows, owners, lexical_rows]).astype(np.int64))
-    passage = index.vectors.similarity(query_vector, rows)
-    sentence = best_sentence_similarity(index, query_vector, rows)
-    best = float(bm25.max()) if len(bm25) else 0.0
-    lexical = bm25[rows] / best if best > 0 else np.zeros(len(rows), dtype=np.float32)
-    coverage = index.lexical.coverage_all(content_words(query))[rows]
-    features = np.column_stack([passage, sentence, lexical, coverage,
+    rows = np.unique(np.concatenate([index.dense_search(query_vector, n, within),
+                                     index.sentence_search(query_vector, n, within),
+                                     index.keyword_search(query, n, within)]).astype(np.int64))
+    found = index.components(query_vector, query, content_words(query), rows)
+    passage, sentence = found.passage, found.sentence
+    features = np.column_stack([passage, sentence, found.bm25, found.coverage,
                                 passage - passage.max(initial=0), sentence - sentence.max(initial=0)])
     return rows, features.astype(np.float64)
 
@@ -134,14 +104,14 @@ def content_words(query: str) -> str:
     return QUESTION_WORDS.sub(" ", query)
 
 
-def describe(index: Index, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
+def describe(index: Store, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
              gathered: np.ndarray, fused: np.ndarray) -> Described:
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
     `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
     passages = index.passages([int(r) for r in rows])
     sequence = analyze(content_words(query))
     terms = list(dict.fromkeys(sequence))
-    weights = index.lexical.idf(terms) if terms else np.zeros(0)
+    weights = index.idf(terms) if terms else np.zeros(0)
     rarest = terms[int(np.argmax(weights))] if terms else ""
     weights = weights / weights.sum() if len(terms) else weights
     asked, pairs = set(terms), set(zip(sequence, sequence[1:], strict=False))
@@ -152,8 +122,7 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
     passage_types = []
     for position, (row, passage) in enumerate(zip(rows, passages, strict=True)):
         own = index.sentence_spans(int(row)) or [(0, len(passage.text))]
-        sentence_rows = index.sentence_rows(int(row))
-        similarity = index.sentences.similarity(query_vector, np.arange(sentence_rows.start, sentence_rows.stop))
+        similarity = index.sentence_similarity(query_vector, int(row))
         if len(similarity) != len(own):  # an index without sentence vectors for it: the passage's own cosine
             similarity = np.full(len(own), gathered[position, 0], dtype=np.float32)
         texts = [passage.text[s:e] for s, e in own]
@@ -167,17 +136,25 @@ def describe(index: Index, query_vector: np.ndarray, query: str, question: str, 
         after = np.r_[coverage[1:], 0.0]
         refers = np.array([bool(REFERS_BACK.match(t)) for t in texts], dtype=np.float64) * before
         types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
+        count = len(own)
+        neighbour_similarity = np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0])
+        if count == 1:  # no neighbour: its own cosine, so that the feature says nothing
+            neighbour_similarity = similarity.astype(np.float64)
         passage_types.append(float(type_match(question, passage.text, expected)))
         blocks.append(np.column_stack([
             similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
             np.maximum(before, after), novelty, types, refers, bigrams,
             np.array([rarest in a for a in present], dtype=np.float64),
+            np.log1p([len(a) for a in analysed]),
+            np.arange(count) / max(count - 1, 1),
+            neighbour_similarity,
         ]))
         spans += own
         owner += [position] * len(own)
     sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
+    structured = np.array([1.0 if p.section else 0.0 for p in passages])
     base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
-                            np.array(passage_types)]) if len(rows) else np.zeros((0, 6))
+                            np.array(passage_types), structured]) if len(rows) else np.zeros((0, 7))
     return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
                      gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy())
 
@@ -192,7 +169,8 @@ def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[n
             best[position], chosen[position] = logit, i
     lead = best - best.max(initial=-np.inf) if n else best
     picked = described.sentence_features[chosen] if n else np.zeros((0, len(SENTENCE_FEATURES)))
-    return np.column_stack([best, lead, described.passage_features, picked[:, 2], picked[:, 0]]), chosen
+    base = described.passage_features
+    return np.column_stack([best, lead, base[:, :6], picked[:, 2], picked[:, 0], base[:, 6:]]), chosen
 
 
 def margin(values: np.ndarray) -> np.ndarray:
@@ -216,6 +194,9 @@ def score(described: Described, models: AnswerModels = DEFAULT
     if models.dense is not None and models.dense_share > 0:
         dense = models.dense(dense_matrix(matrix)) * wrong_type
         pooled = (1 - models.dense_share) * answers + models.dense_share * dense
+    if models.calibration is not None:  # monotone: the order stays, the number becomes the observed share
+        clipped = np.clip(pooled, 1e-6, 1 - 1e-6)
+        pooled = models.calibration(np.log(clipped / (1 - clipped))[:, None])
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
@@ -226,7 +207,7 @@ def dense_matrix(matrix: np.ndarray) -> np.ndarray:
                             sentence - sentence.max(initial=-np.inf)])
 
 
-def search(index: Index, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
+def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
            dense_weight: float = FUSED_DENSE_WEIGHT, fusion: str = "answer", dense_mode: str = "max",
            models: AnswerModels = DEFAULT, question: str | None = None,
            within: np.ndarray | None = None) -> list[Hit]:

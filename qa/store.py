@@ -11,7 +11,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from qa.documents import Document
 from qa.lexical import LexicalIndex
 from qa.passages import Passage
+from qa.store_api import Components, DocumentInfo, top_rows
 from qa.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -32,17 +34,13 @@ class DamagedIndex(ValueError):
     """A generation whose files disagree with each other or can't be read: it is rebuilt, never served."""
 
 
-@dataclass(frozen=True)
-class DocumentInfo:
-    id: str
-    title: str
-    path: str
-    sha256: str
-    passages: int
+# BM25 scores of the last queries kept: a search asks for one query's scores twice (candidates, then components),
+# and a follow-up asks again; each is one float32 a passage (1.7 MB at 430k passages).
+BM25_CACHED = 4
 
 
 class Index:
-    """One loaded generation: passage rows line up with vector rows and BM25 rows."""
+    """One loaded generation: passage rows line up with vector rows and BM25 rows. The embedded qa.store_api.Store."""
 
     def __init__(self, folder: Path, meta: dict, vectors: VectorIndex, sentences: VectorIndex,
                  sentence_offsets: np.ndarray, lexical: LexicalIndex) -> None:
@@ -54,6 +52,8 @@ class Index:
         self.lexical = lexical
         self._db = sqlite3.connect(f"file:{folder / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        self._bm25: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._bm25_lock = threading.Lock()
 
     @classmethod
     def load(cls, folder: Path) -> Index:
@@ -101,6 +101,62 @@ class Index:
     def __len__(self) -> int:
         return len(self.vectors)
 
+    def bm25(self, query: str) -> np.ndarray:
+        """The BM25 score of every passage row for the query (the last BM25_CACHED queries' kept)."""
+        with self._bm25_lock:
+            found = self._bm25.get(query)
+            if found is not None:
+                self._bm25.move_to_end(query)
+                return found
+        found = self.lexical.scores(query)
+        with self._bm25_lock:
+            self._bm25[query] = found
+            while len(self._bm25) > BM25_CACHED:
+                self._bm25.popitem(last=False)
+        return found
+
+    def dense_search(self, query_vector: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:
+        if within is None:
+            return self.vectors.search(query_vector, n)[1]
+        return within[top_rows(self.vectors.similarity(query_vector, within), n)]
+
+    def sentence_search(self, query_vector: np.ndarray, n: int, within: np.ndarray | None = None) -> np.ndarray:
+        offsets = self.sentence_offsets
+        if within is None:
+            sentence_rows = self.sentences.search(query_vector, n)[1]
+        else:  # exactly, over the chosen passages' sentences only
+            starts, counts = offsets[within], np.diff(offsets)[within]
+            sentences = (np.repeat(starts - np.cumsum(counts) + counts, counts)
+                         + np.arange(counts.sum())).astype(np.int64)
+            sentence_rows = sentences[top_rows(self.sentences.similarity(query_vector, sentences), n)]
+        return np.searchsorted(offsets, sentence_rows, side="right") - 1
+
+    def keyword_search(self, query: str, n: int, within: np.ndarray | None = None) -> np.ndarray:
+        bm25 = self.bm25(query)
+        rows = top_rows(bm25, n) if within is None else within[top_rows(bm25[within], n)]
+        return rows[bm25[rows] > 0]
+
+    def components(self, query_vector: np.ndarray, query: str, coverage_query: str, ids: np.ndarray) -> Components:
+        bm25 = self.bm25(query)
+        passage = self.vectors.similarity(query_vector, ids)
+        owned = [self.sentence_rows(int(r)) for r in ids]
+        sims = self.sentences.similarity(query_vector, np.fromiter((s for o in owned for s in o), dtype=np.int64))
+        bounds = np.cumsum([0] + [len(o) for o in owned])
+        sentence = np.array([sims[a:b].max() for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=np.float32)
+        best = float(bm25.max()) if len(bm25) else 0.0
+        lexical = bm25[ids] / best if best > 0 else np.zeros(len(ids), dtype=np.float32)
+        return Components(passage, sentence, lexical, self.lexical.coverage_all(coverage_query)[ids])
+
+    def sentence_similarity(self, query_vector: np.ndarray, row: int) -> np.ndarray:
+        rows = self.sentence_rows(row)
+        return self.sentences.similarity(query_vector, np.arange(rows.start, rows.stop))
+
+    def idf(self, terms: list[str]) -> np.ndarray:
+        return self.lexical.idf(terms)
+
+    def correct(self, query: str, dictionary: frozenset[str] = frozenset()) -> str:
+        return self.lexical.correct(query, dictionary)
+
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
@@ -142,7 +198,7 @@ class Index:
                            "passages p ON p.doc_id = d.id WHERE d.id = ? GROUP BY d.id", (doc_id,))
         return DocumentInfo(*rows[0]) if rows else None
 
-    def rows_of(self, doc_ids: list[str]) -> np.ndarray:
+    def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:
         """The passage rows of the given documents."""
         marks = ",".join("?" * len(doc_ids))
         found = self._query(f"SELECT row FROM passages WHERE doc_id IN ({marks})", tuple(doc_ids))

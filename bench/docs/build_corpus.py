@@ -23,6 +23,7 @@ import gzip
 import logging
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,9 +111,13 @@ def build(out: Path) -> list[tuple[Source, int, bool]]:
     """Write the corpus into `out`; returns (source, size, changed) for each file, in order."""
     for pdf in PDFS:
         require(pdf.path, pdf.package)
-    sources = postgres_sources() + git_sources() + list(PDFS)
+    return write(out, postgres_sources() + git_sources() + list(PDFS), MANAGED)
+
+
+def write(out: Path, sources: list[Source], managed: tuple[str, ...]) -> list[tuple[Source, int, bool]]:
+    """Copy `sources` into `out`, removing files of the `managed` sub-folders no source targets."""
     wanted = {s.target for s in sources}
-    for folder in MANAGED:
+    for folder in managed:
         for stale in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
             if stale.is_file() and stale.relative_to(out).as_posix() not in wanted:
                 stale.unlink()
@@ -131,9 +136,10 @@ def build(out: Path) -> list[tuple[Source, int, bool]]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"corpus folder (default {DEFAULT_OUT})")
+def main(argv: list[str] | None = None, build: Callable[[Path], list[tuple[Source, int, bool]]] = build,
+         default_out: Path = DEFAULT_OUT, description: str | None = __doc__) -> int:
+    parser = argparse.ArgumentParser(description=(description or "").split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=default_out, help=f"corpus folder (default {default_out})")
     parser.add_argument("--quiet", action="store_true", help="print the totals only, not every file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

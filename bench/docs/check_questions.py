@@ -9,6 +9,7 @@ document in every extraction of it:
 - HTML: BeautifulSoup get_text(" ") (inline elements spaced, as the plain recipe and today's reader read), get_text("")
   (inline elements joined, as a structure-aware reader reads), and a version with a mark at every block boundary
   (p, li, dt, dd, td, th, pre, headings, div, tr), so that no phrase spans two blocks;
+- Markdown: rendered to HTML as qa.readers renders it, then read as HTML above;
 - PDF, page by page: pypdf's extract_text and pdfminer.six's (ligatures and all), so a phrase never crosses a page,
   a hyphenated line end, or a ligature one extractor keeps and another spells out.
 It must have 4-10 words. An unanswerable question (no evidence) lists in "absent" the phrases whose absence shows
@@ -40,7 +41,7 @@ MARK = " \ue000 "  # a block boundary (a private-use character, not whitespace):
 KINDS = ("lookup", "howto", "paraphrase", "followup", "code", "table", "pdf", "unanswerable")
 MIN_QUESTIONS, MIN_UNANSWERABLE = 80, 20
 MIN_WORDS, MAX_WORDS = 4, 10
-EXTRACTION = b"2"  # bump when the extractions change: the cached text is keyed by it
+EXTRACTION = b"3"  # bump when the extractions change: the cached text is keyed by it
 
 
 def html_variants(markup: str) -> list[str]:
@@ -56,6 +57,13 @@ def html_variants(markup: str) -> list[str]:
     return [normalise(spaced), normalise(joined), normalise(soup.get_text(" "))]
 
 
+def markdown_variants(text: str) -> list[str]:
+    """Markdown rendered to HTML as qa.readers renders it (CommonMark and tables, raw HTML kept as text)."""
+    from markdown_it import MarkdownIt
+
+    return html_variants(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+
+
 def pdf_variants(path: Path) -> list[list[str]]:
     """[pypdf pages, pdfminer pages]."""
     from pdfminer.high_level import extract_text
@@ -68,7 +76,7 @@ def pdf_variants(path: Path) -> list[list[str]]:
 
 def extract(corpus: Path, cache: Path) -> dict[str, list[list[str]]]:
     """document -> extractions, each a list of texts (an HTML page is one text, a PDF one text a page); cached."""
-    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".pdf") and not p.name.startswith("."))
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".md", ".pdf") and not p.name.startswith("."))
     if not files:
         raise SystemExit(f"no corpus in {corpus}: run `python bench/docs/build_corpus.py --out {corpus}` first")
     digest = hashlib.sha256(EXTRACTION)
@@ -82,6 +90,8 @@ def extract(corpus: Path, cache: Path) -> dict[str, list[list[str]]]:
         name = path.relative_to(corpus).as_posix()
         if path.suffix == ".pdf":
             texts[name] = pdf_variants(path)
+        elif path.suffix == ".md":
+            texts[name] = [[v] for v in markdown_variants(path.read_text(encoding="utf-8", errors="replace"))]
         else:
             texts[name] = [[v] for v in html_variants(path.read_text(encoding="utf-8", errors="replace"))]
     cache.mkdir(parents=True, exist_ok=True)

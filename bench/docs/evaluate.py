@@ -121,11 +121,14 @@ class Chunk:
 
 
 def page_texts(path: Path) -> list[str]:
-    """The plain recipe's reading: get_text for a whole HTML page, pypdf's extract_text for each PDF page."""
+    """The plain recipe's reading: get_text for a whole HTML page, pypdf's extract_text for each PDF page, a
+    Markdown file's own text."""
     if path.suffix == ".pdf":
         from pypdf import PdfReader
 
         return [page.extract_text() or "" for page in PdfReader(path).pages]
+    if path.suffix == ".md":
+        return [path.read_text(encoding="utf-8", errors="replace")]  # Markdown is read as the plain text it is
     from bs4 import BeautifulSoup
 
     return [BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").get_text(" ")]
@@ -162,7 +165,7 @@ def recipe_asker(corpus: Path, cache: Path, threshold: float, fresh: bool) -> tu
     tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".pdf") and not p.name.startswith("."))
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".md", ".pdf") and not p.name.startswith("."))
     chunks = [Chunk(path.relative_to(corpus).as_posix(), text)
               for path in tqdm(files, desc="recipe: reading", unit="file")
               for page in page_texts(path) for text in fixed_chunks(page, tokenizer, CHUNK_TOKENS)]

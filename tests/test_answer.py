@@ -1,0 +1,35 @@
+"""The reply's composition: which passages' sentences are quoted (qa.answer.compose)."""
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose
+from qa.passages import Passage
+
+TEXT = "The pear trees were planted in 1931. The cider press stands in the barn."
+
+
+def citation(rank: int, text: str, answers: float, sentence: float) -> Citation:
+    end = text.index(".") + 1
+    return Citation(rank, answers, Passage(f"doc{rank}", 1, 0, len(text), text), "Orchard", (0, end), answers,
+                    sentence)
+
+
+@pytest.mark.unit
+def test_a_second_sentence_is_quoted_only_when_it_answers_too() -> None:
+    first = citation(1, TEXT, 0.9, 0.9)
+    other = "The orchard was replanted in 1987. Apples grow there."
+    sure = compose("q", [first, citation(2, other, 0.8, SECOND_QUOTE + 0.01)], True, 0.25)
+    assert sure.answer == "The pear trees were planted in 1931. [1] The orchard was replanted in 1987. [2]"
+    unsure = compose("q", [first, citation(2, other, 0.8, SECOND_QUOTE - 0.01)], True, 0.25)
+    assert unsure.answer == "The pear trees were planted in 1931. [1]"
+    below = compose("q", [first, citation(2, other, 0.2, 0.99)], True, 0.25)  # its passage does not answer
+    assert below.answer == "The pear trees were planted in 1931. [1]"
+
+
+@pytest.mark.unit
+def test_the_same_sentence_is_not_quoted_twice_and_not_found_quotes_nothing() -> None:
+    first = citation(1, TEXT, 0.9, 0.9)
+    assert compose("q", [first, citation(2, TEXT, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
+    declined = compose("q", [first], False, 0.25)
+    assert declined.answer == NOT_FOUND and not declined.found and declined.passages == [first]

@@ -1,0 +1,156 @@
+"""The shared store suite (tests/store_suite.py) on the Milvus store (qa.milvus_store), against a real
+`milvus-lite server` started here on a loopback port (the client speaks to it as to a cluster, over gRPC)."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.milvus_store import MilvusStore
+from qa.store_api import Store
+from tests.store_suite import Doc, StoreSuite
+
+MILVUS_LITE = shutil.which("milvus-lite")
+pytestmark = pytest.mark.skipif(MILVUS_LITE is None, reason="milvus-lite is not installed (requirements.txt)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real milvus-lite server for the session, killed after."""
+    data, port = tmp_path_factory.mktemp("milvus"), free_port()
+    log = open(data / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
+    server = subprocess.Popen([str(MILVUS_LITE), "server", "--data-dir", str(data / "data"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"milvus-lite server stopped: {(data / 'server.log').read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+class MilvusHarness:
+    """Each change writes one document; every test has its own collections (a fresh prefix)."""
+
+    def __init__(self, uri: str, embedder) -> None:
+        self.uri, self.embedder = uri, embedder
+        self.prefix = f"t{uuid.uuid4().hex[:12]}"
+        self.stores: list[MilvusStore] = []
+
+    def query(self, text: str) -> np.ndarray:
+        return self.embedder.query(text)
+
+    def _open(self) -> MilvusStore:
+        store = MilvusStore(self.uri, prefix=self.prefix, dim=self.embedder.dim, meta={"model": self.embedder.name})
+        self.stores.append(store)
+        return store
+
+    def _add(self, store: MilvusStore, doc: Doc) -> None:
+        vectors = self.embedder([p.indexed() for p in doc.passages])
+        texts = [p.text[s:e] for p, spans in zip(doc.passages, doc.sentences, strict=True) for s, e in spans]
+        store.add_document(doc.id, doc.title, doc.path, "0" * 64, doc.text, doc.passages, doc.sentences,
+                           np.asarray(vectors, dtype=np.float32), np.asarray(self.embedder(texts), dtype=np.float32))
+
+    def build(self, docs: list[Doc]) -> Store:
+        store = self._open()
+        for doc in docs:
+            self._add(store, doc)
+        return store
+
+    def add(self, store: Store, doc: Doc) -> Store:
+        assert isinstance(store, MilvusStore)
+        self._add(store, doc)
+        return store
+
+    def remove(self, store: Store, doc_id: str) -> tuple[Store, bool]:
+        assert isinstance(store, MilvusStore)
+        return store, store.remove_document(doc_id)
+
+    def reopen(self, store: Store) -> Store:
+        store.close()
+        return self._open()
+
+    def drop(self) -> None:
+        self.stores[-1].drop()
+        for store in self.stores:
+            store.close()
+
+
+class TestMilvusStore(StoreSuite):
+    @pytest.fixture()
+    def harness(self, milvus_uri: str, embedder) -> Iterator[MilvusHarness]:
+        harness = MilvusHarness(milvus_uri, embedder)
+        yield harness
+        harness.drop()
+
+    def test_ids_are_stable_across_processes(self) -> None:
+        from qa.milvus_store import stable_id
+
+        assert stable_id("orchard", 0) == stable_id("orchard", 0) != stable_id("orchard", 1)
+        assert 0 < stable_id("orchard", 0) < 2**63
+
+
+@pytest.mark.slow
+def test_the_product_server_on_milvus(milvus_uri: str, tmp_path: Path) -> None:
+    """`python ui.py` with QA_STORE=milvus: it answers a seed question over HTTP, adds and removes a document one
+    at a time, and after a restart the passages are still in the Milvus collections."""
+    import httpx
+    from pymilvus import MilvusClient
+
+    from tests.conftest import SEEDS, Server
+
+    prefix = f"server{uuid.uuid4().hex[:8]}"
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log",
+                    env={"QA_STORE": "milvus", "QA_MILVUS_URI": milvus_uri, "QA_MILVUS_COLLECTION": prefix})
+    server.start(timeout=300)
+    try:
+        reply = httpx.post(f"{server.url}/api/ask", json={"question": "Why did Belarus deploy its army on the border?"},
+                           timeout=120).json()
+        assert reply["found"] and "border" in reply["passages"][0]["text"]
+        orchard_md = b"# Orchard\n\nThe pear trees were planted in 1931.\n\nThe cider press stands in the barn.\n"
+        added = httpx.post(f"{server.url}/api/documents", timeout=300, files={"file": ("orchard.md", orchard_md)})
+        assert added.status_code == 201, added.text
+        orchard = added.json()["id"]
+        reply = httpx.post(f"{server.url}/api/ask", json={"question": "When were the pear trees planted?"},
+                           timeout=120).json()
+        assert reply["found"] and "1931" in reply["passages"][0]["text"]
+        health = httpx.get(f"{server.url}/api/health").json()
+        assert httpx.delete(f"{server.url}/api/documents/{orchard}").status_code == 204
+        assert [d["id"] for d in httpx.get(f"{server.url}/api/documents").json()] != [] and orchard not in [
+            d["id"] for d in httpx.get(f"{server.url}/api/documents").json()]
+        server.stop()
+        server.start(timeout=300)
+        after = httpx.get(f"{server.url}/api/health").json()
+        assert after["passages"] == health["passages"] - 2 > 0
+        client = MilvusClient(uri=milvus_uri)
+        stored = client.query(f"{prefix}_passages", filter="", output_fields=["count(*)"])[0]["count(*)"]
+        client.close()
+        assert stored == after["passages"]
+    finally:
+        server.stop()
