@@ -103,7 +103,6 @@ def read_pdf(data: bytes) -> Parsed:
 @dataclass(frozen=True)
 class _Table:
     rows: tuple[tuple[str, ...], ...]   # cells by column, "" where a row has none
-    width: float                        # the text's width in points
     code: str = ""                      # a monospaced region: its lines, cells on one baseline side by side
 
 
@@ -143,7 +142,7 @@ def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
                 continue
             if sum(line.mono for line in region) * 2 > len(region):
                 # monospaced columns are code or a screen (a declaration's types and names): its lines rebuilt
-                found[id(members[0])] = _Table((), width, _screen(region))
+                found[id(members[0])] = _Table((), _screen(region))
                 found.update((id(b), None) for b in members[1:])
                 continue
             rows = _rows(region)
@@ -152,7 +151,7 @@ def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
             first = min(line.x0 for line in region)
             if max(line.x1 - line.x0 for line in region if line.x0 < first + 3) > 0.3 * width:
                 continue
-            found[id(members[0])] = _Table(tuple(rows), width)
+            found[id(members[0])] = _Table(tuple(rows))
             found.update((id(b), None) for b in members[1:])
     return found
 
