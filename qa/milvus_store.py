@@ -253,6 +253,7 @@ class MilvusStore:
         q = query_vector.astype(np.float32)
         passage = np.array([float(np.dot(np.asarray(by_id[int(i)]["vector"], dtype=np.float32), q))
                             if int(i) in by_id else 0.0 for i in ids], dtype=np.float32)
+        self._fetch_sentences(ids.tolist())
         sentence = np.array([float(self._sentences_of(int(i))[1].dot(q).max(initial=-1.0)) for i in ids],
                             dtype=np.float32)
         sentence = np.where(sentence <= -1.0, passage, sentence).astype(np.float32)
@@ -271,19 +272,30 @@ class MilvusStore:
                 coverage[k] = sum(w for t, w in zip(terms, weights, strict=True) if t in present) / weights.sum()
         return Components(passage, sentence, lexical, coverage)
 
+    def _fetch_sentences(self, rows: Sequence[int]) -> None:
+        """Read the sentences of passages `rows` not read yet in one query (kept until the next write)."""
+        missing = list(dict.fromkeys(int(r) for r in rows if int(r) not in self._sentences))
+        if not missing:
+            return
+        found = self._call(lambda c: c.query(self.sentences_name, filter=_in("passage_id", missing), limit=MAX_ROWS,
+                                             output_fields=["passage_id", "position", "start", "end", "vector"]))
+        owned: dict[int, list[dict]] = {r: [] for r in missing}
+        for r in found:
+            owned.setdefault(int(r["passage_id"]), []).append(r)
+        if len(self._sentences) > 4096:
+            self._sentences.clear()
+        for row, sentences in owned.items():
+            sentences.sort(key=lambda r: r["position"])
+            vectors = (np.array([r["vector"] for r in sentences], dtype=np.float32) if sentences
+                       else np.zeros((0, self.dim), dtype=np.float32))
+            self._sentences[row] = ([(int(r["start"]), int(r["end"])) for r in sentences], vectors)
+
     def _sentences_of(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """Passage `row`'s sentence spans and vectors, in order (kept until the next write)."""
+        """Passage `row`'s sentence spans and vectors, in order."""
         found = self._sentences.get(row)
         if found is None:
-            rows = self._call(lambda c: c.query(self.sentences_name, filter=f"passage_id == {int(row)}",
-                                                output_fields=["position", "start", "end", "vector"]))
-            rows.sort(key=lambda r: r["position"])
-            vectors = (np.array([r["vector"] for r in rows], dtype=np.float32) if rows
-                       else np.zeros((0, self.dim), dtype=np.float32))
-            found = ([(int(r["start"]), int(r["end"])) for r in rows], vectors)
-            if len(self._sentences) > 4096:
-                self._sentences.clear()
-            self._sentences[row] = found
+            self._fetch_sentences([row])
+            found = self._sentences[row]
         return found
 
     def sentence_similarity(self, query_vector: np.ndarray, row: int) -> np.ndarray:
