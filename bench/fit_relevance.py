@@ -33,7 +33,7 @@ import pickle
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -46,7 +46,15 @@ from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
 from qa.indexing import sync
-from qa.relevance import DENSE_FEATURES, DENSE_SHARE, PASSAGE_FEATURES, SENTENCE_FEATURES, AnswerModels, LogisticModel
+from qa.relevance import (
+    DENSE_FEATURES,
+    DENSE_SHARE,
+    PASSAGE_FEATURES,
+    SENTENCE_FEATURES,
+    AnswerModels,
+    Calibration,
+    LogisticModel,
+)
 from qa.search import (
     SHORTLIST,
     Described,
@@ -275,6 +283,8 @@ def main() -> None:
     parser.add_argument("--docs-corpus", type=Path, default=Path.home() / ".cache" / "qa-bench" / "docsfit" / "corpus")
     parser.add_argument("--docs-weight", type=float, default=10.0,
                         help="weight of a documentation question's rows (SQuAD's: 1)")
+    parser.add_argument("--without", nargs="*", default=[], choices=SENTENCE_FEATURES, metavar="FEATURE",
+                        help="sentence features the product's sentence model leaves out (weight 0)")
     parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -327,8 +337,17 @@ def main() -> None:
         docs_inside, docs_top = sentence_accuracy([s for s in test if s.kind == "docs"] or test,
                                                   partial(logit_of, model, columns))
         print(f"| logistic: {label} | {inside:.3f} | {top:.3f} | documentation: {docs_inside:.3f} |")
-    sentence_model = fit_logistic(*sentence_rows(fit, list(range(len(names))))[:2],
-                                  weights=sentence_rows(fit, list(range(len(names))))[2])
+    used = [names.index(c) for c in names if c not in args.without]
+
+    def fit_sentence(part: list[Sample]) -> LogisticModel:
+        """The sentence model on the features not left out (--without: their weights 0)."""
+        x, y, w = sentence_rows(part, used)
+        model = fit_logistic(x, y, weights=w)
+        full = np.zeros(len(names))
+        full[used] = model.weights
+        return LogisticModel(weights=tuple(float(v) for v in full), bias=model.bias)
+
+    sentence_model = fit_sentence(fit)
     models = fit_models(fit, sentence_model, weight_of)
     answerable = [s for s in test if s.kind == "answerable"]
 
@@ -386,10 +405,12 @@ def main() -> None:
             best_t, best_mean = t, float(mean)
     print(f"\nbest mean: threshold {best_t:.2f} ({best_mean:.3f})")
     calibration(test, models, 1, "the passage model")
-    calibration(test, models, 0, "the pooled probability (the score shown)")
+    calibration(test, replace(models, calibration=None), 0, "the pooled probability, uncalibrated")
+    calibration(test, models, 0, "the score shown (the pooled probability calibrated)")
+    calibration([s for s in test if not s.kind.startswith("docs")], models, 0, "the score shown, SQuAD only")
+    calibration([s for s in test if s.kind.startswith("docs")], models, 0, "the score shown, documentation only")
 
-    x, y, w = sentence_rows(samples, list(range(len(names))))
-    final = fit_models(samples, fit_logistic(x, y, weights=w), weight_of)
+    final = fit_models(samples, fit_sentence(samples), weight_of)
     final_sentence, final_passage, final_dense = final.sentence, final.passage, final.dense
     assert final_dense is not None and final.calibration is not None
     print("\n# paste into qa/relevance.py (fitted on all articles):")
@@ -399,8 +420,8 @@ def main() -> None:
           f"bias={final_passage.bias:.3f})")
     print(f"DENSE = LogisticModel(weights=({', '.join(f'{w:.3f}' for w in final_dense.weights)}), "
           f"bias={final_dense.bias:.3f})")
-    print(f"CALIBRATION = LogisticModel(weights=({final.calibration.weights[0]:.3f},), "
-          f"bias={final.calibration.bias:.3f})")
+    print(f"CALIBRATION = Calibration(points={final.calibration.points},\n"
+          f"                          values={final.calibration.values})")
     for name, w in zip(SENTENCE_FEATURES, final_sentence.weights, strict=True):
         print(f"  sentence {name:20s} {w:+.3f}")
     for name, w in zip(PASSAGE_FEATURES, final_passage.weights, strict=True):
@@ -420,9 +441,34 @@ def fit_models(part: list[Sample], sentence_model: LogisticModel,
     pooled = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
     # the shown score: the pooled probability mapped (monotone, so the order stays) onto the observed share
     raw = np.concatenate([score(s.described, pooled)[0] for s in part])
-    logit = np.log(np.clip(raw, 1e-6, 1 - 1e-6) / np.clip(1 - raw, 1e-6, 1))
-    calibration = fit_logistic(logit[:, None], labels, weights=weights)
-    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, calibration)
+    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, fit_isotonic(raw, labels, weights))
+
+
+def fit_isotonic(x: np.ndarray, y: np.ndarray, weights: np.ndarray, points: int = 16) -> Calibration:
+    """Isotonic regression of y on x (pool adjacent violators, weighted), summarised by its value at `points`
+    quantiles of x and every 0.05 from 0 to 1, made strictly increasing (0.001 a step at least, at most 1) so that
+    no two scores tie."""
+    order = np.argsort(x, kind="stable")
+    xs, ys, ws = x[order], y[order], weights[order]
+    blocks: list[list[float]] = []  # [weighted sum of y, sum of weights, count]
+
+    def mean(block: list[float]) -> float:
+        return block[0] / max(block[1], 1e-12)
+
+    for value, weight in zip(ys, ws, strict=True):
+        blocks.append([value * weight, weight, 1])
+        while len(blocks) > 1 and mean(blocks[-2]) >= mean(blocks[-1]):
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
+    fitted = np.repeat([mean(b) for b in blocks], [int(b[2]) for b in blocks])
+    at = np.unique(np.round(np.r_[np.quantile(xs, np.linspace(0, 1, points)), np.linspace(0, 1, 21)], 6))
+    values = np.interp(at, xs, fitted)
+    for i in range(1, len(values)):
+        values[i] = max(values[i], values[i - 1] + 1e-3)
+    values[-1] = min(values[-1], 1.0)
+    for i in range(len(values) - 2, -1, -1):  # at most 1 at the top, still strictly increasing
+        values[i] = min(values[i], values[i + 1] - 1e-3)
+    return Calibration(tuple(float(a) for a in at), tuple(round(float(v), 4) for v in values))
 
 
 def seed_tops(models: AnswerModels, embedder: Embedder, index_dir: Path) -> tuple[np.ndarray, np.ndarray]:

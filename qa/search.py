@@ -195,8 +195,7 @@ def score(described: Described, models: AnswerModels = DEFAULT
         dense = models.dense(dense_matrix(matrix)) * wrong_type
         pooled = (1 - models.dense_share) * answers + models.dense_share * dense
     if models.calibration is not None:  # monotone: the order stays, the number becomes the observed share
-        clipped = np.clip(pooled, 1e-6, 1 - 1e-6)
-        pooled = models.calibration(np.log(clipped / (1 - clipped))[:, None])
+        pooled = models.calibration(pooled)
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 

@@ -181,7 +181,9 @@ def test_the_newest_answer_comes_into_view(open_chat, size: str) -> None:
 
 def test_a_marker_lands_on_its_source(open_chat) -> None:
     chat = open_chat(**{k: v for k, v in SIZES["phone"].items()})
-    reply = chat.ask("What did Belarus supply Russia?")
+    assert "T-72" in chat.ask("What did Belarus supply Russia?").locator(".answer").inner_text()
+    chat.ask("How many Apache helicopters is Poland buying?")  # the chat scrolls on: the first reply's sources leave
+    reply = chat.page.locator("#chat [data-testid=bot]").first  # the view (it quotes [1] alone: qa.answer)
     marker = reply.locator(".answer a.cite").last
     rank = marker.inner_text()
     card = reply.locator(".source").filter(has=chat.page.locator(".source-head b", has_text=rank))
