@@ -5,6 +5,7 @@ import json
 import re
 import threading
 import unicodedata
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
 import bm25s
@@ -61,7 +62,7 @@ class LexicalIndex:
         retriever = bm25s.BM25()
         # an empty corpus gets one empty placeholder text (bm25s needs one); the index then has no rows to search
         retriever.index([analyze(t) or [""] for t in texts] or [[""]], show_progress=False)
-        vocabulary = sorted({w for t in texts for w in words(t) if len(w) >= 3 and not w.isdigit()})
+        vocabulary = sorted(vocabulary_of(texts))
         return cls(retriever, vocabulary)
 
     def save(self, folder: Path) -> None:
@@ -74,26 +75,8 @@ class LexicalIndex:
         return cls(retriever, json.loads((folder / "vocabulary.json").read_text(encoding="utf-8")))
 
     def correct(self, query: str, dictionary: frozenset[str] = frozenset()) -> str:
-        """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close.
-
-        Words of `dictionary` (ordinary words such as "being" or "throwing") are never changed, and a
-        replacement keeps the first letter: typos and transliterations rarely change it.
-        """
-        def fix(match: re.Match[str]) -> str:
-            word = match.group(0)
-            key = (words(word) or [""])[0]
-            known = key in self._known or key in dictionary or stemmer().stemWord(key) in self.retriever.vocab_dict
-            if len(key) < 5 or known or key in _STOPWORDS or key.isdigit():
-                return word
-            candidates = [v for v in self.vocabulary if v[0] == key[0]]
-            best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
-            if not best:
-                return word
-            possessive = re.search(r"['’]s$", word)
-            fixed = best[0][0].upper() + best[0][1:] if word[0].isupper() else best[0]
-            return fixed + (possessive.group(0) if possessive else "")
-
-        return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
+        """The query with each word the corpus lacks replaced by the corpus's closest spelling (see correct)."""
+        return correct(query, self.vocabulary, self._known, self.retriever.vocab_dict, dictionary)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for the query (zeros where no term matches)."""
@@ -135,6 +118,36 @@ class LexicalIndex:
         present = [set(analyze(text)) for text in texts]
         return np.array([sum(w for t, w in zip(terms, weights, strict=True) if t in words) for words in present])
 
+
+
+def vocabulary_of(texts: Iterable[str]) -> set[str]:
+    """The surface words of texts that spelling correction may propose (three letters or more, not numbers)."""
+    return {w for t in texts for w in words(t) if len(w) >= 3 and not w.isdigit()}
+
+
+def correct(query: str, vocabulary: Sequence[str], known: Container[str], stems: Container[str],
+            dictionary: frozenset[str] = frozenset()) -> str:
+    """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close.
+
+    `vocabulary` and `known`: the corpus's surface words (a sequence to search, a set to look up); `stems`: its
+    analysed terms. Words of `dictionary` (ordinary words such as "being" or "throwing") are never changed, and a
+    replacement keeps the first letter: typos and transliterations rarely change it.
+    """
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        key = (words(word) or [""])[0]
+        if len(key) < 5 or key in known or key in dictionary or key in _STOPWORDS or key.isdigit() \
+                or stemmer().stemWord(key) in stems:
+            return word
+        candidates = [v for v in vocabulary if v[0] == key[0]]
+        best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
+        if not best:
+            return word
+        possessive = re.search(r"['’]s$", word)
+        fixed = best[0][0].upper() + best[0][1:] if word[0].isupper() else best[0]
+        return fixed + (possessive.group(0) if possessive else "")
+
+    return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
 
 def _cutoff(word: str) -> float:
     """How alike (rapidfuzz ratio, 0-100) a spelling must be: stricter for short words."""

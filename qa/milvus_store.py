@@ -7,7 +7,8 @@ One URI reaches a local milvus-lite (a file path, or `milvus-lite server` at htt
   what the embedded store indexes: section path and text, so BM25 matches the embedded store's terms) read by the
   portable `standard` tokenizer into a BM25 Function's sparse vector, and the dense vector;
 - sentences: id, passage_id, doc_id (partition key), position in the passage, span, vector;
-- documents: the document's fields, its text cut into chunks (a VARCHAR holds at most 65,535 bytes);
+- documents: the document's fields, its text and its words (the vocabulary spelling correction proposes from) cut
+  into chunks (a VARCHAR holds at most 65,535 bytes);
 - meta: the store's metadata (model, dimension), one JSON row.
 Milvus requires a vector field in every collection: documents and meta carry a 2-float placeholder.
 
@@ -29,7 +30,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
-from qa.lexical import analyze
+from qa.lexical import analyze, correct, vocabulary_of
 from qa.passages import Passage
 from qa.store_api import Components, DocumentInfo
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TEXT_CHUNK = 16_000     # characters of document text a row: at most 4 bytes each, under VARCHAR's 65,535 bytes
+WORDS_CHUNK = 60_000    # bytes of a document's words a row
 MAX_ROWS = 16_384       # Milvus's largest query/search window (its default maxQueryResultWindow)
 BM25_K1, BM25_B = 1.5, 0.75   # bm25s's defaults, which the embedded store uses
 PLACEHOLDER = [0.0, 1.0]      # the vector of a collection that needs none
@@ -51,6 +53,21 @@ def stable_id(*parts: object) -> int:
 
 def _quote(value: str) -> str:
     return json.dumps(value)  # a double-quoted string literal with escapes, as Milvus's filter syntax reads it
+
+
+def _word_chunks(words: list[str]) -> list[str]:
+    """Words joined by spaces into pieces of at most WORDS_CHUNK bytes."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for word in words:
+        length = len(word.encode()) + 1
+        if current and size + length > WORDS_CHUNK:
+            chunks.append(" ".join(current))
+            current, size = [], 0
+        current.append(word)
+        size += length
+    return chunks + [" ".join(current)] if current else chunks
 
 
 def _in(field: str, ids: Sequence[int] | np.ndarray) -> str:
@@ -72,6 +89,9 @@ class MilvusStore:
         if meta is not None and self.meta != meta:
             self.set_meta(meta)
         self._sentences: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
+        # each document's words, read at the first spelling correction, then kept up to date by this store's writes
+        self._words: dict[str, set[str]] | None = None
+        self._speller: tuple[list[str], set[str], set[str]] | None = None
 
     def set_meta(self, meta: dict) -> None:
         """Record what made the store (model, window): the next process checks it."""
@@ -144,6 +164,7 @@ class MilvusStore:
             schema.add_field("sha256", DataType.VARCHAR, max_length=64)
             schema.add_field("passages", DataType.INT64)
             schema.add_field("text", DataType.VARCHAR, max_length=65535)
+            schema.add_field("words", DataType.VARCHAR, max_length=65535)
             schema.add_field("placeholder", DataType.FLOAT_VECTOR, dim=len(PLACEHOLDER))
             params = client.prepare_index_params()
             params.add_index("placeholder", index_type="FLAT", metric_type="L2")
@@ -170,9 +191,14 @@ class MilvusStore:
         sentence spans with theirs (sentence_vectors: the sentences of all passages, in order)."""
         self.remove_document(doc_id)
         chunks = [text[i:i + TEXT_CHUNK] for i in range(0, len(text), TEXT_CHUNK)] or [""]
+        words = vocabulary_of(p.indexed() for p in passages)  # what the embedded store's vocabulary holds
+        word_chunks = _word_chunks(sorted(words))
+        count = max(len(chunks), len(word_chunks))
+        chunks, word_chunks = chunks + [""] * (count - len(chunks)), word_chunks + [""] * (count - len(word_chunks))
         self._insert(self.documents_name, [
             {"key": f"{doc_id}#{n}", "doc_id": doc_id, "chunk": n, "title": title, "path": path, "sha256": sha256,
-             "passages": len(passages), "text": chunk, "placeholder": PLACEHOLDER} for n, chunk in enumerate(chunks)])
+             "passages": len(passages), "text": chunk, "words": word_chunks[n], "placeholder": PLACEHOLDER}
+            for n, chunk in enumerate(chunks)])
         self._insert(self.passages_name, [
             {"id": stable_id(doc_id, n), "doc_id": doc_id, "paragraph": p.paragraph, "start": p.start, "end": p.end,
              "page": -1 if p.page is None else p.page, "section": p.section, "text": p.text,
@@ -186,6 +212,8 @@ class MilvusStore:
                              "vector": sentence_vectors[s].tolist()})
                 s += 1
         self._insert(self.sentences_name, rows)
+        if self._words is not None:
+            self._words[doc_id], self._speller = words, None
 
     def _insert(self, collection: str, rows: list[dict]) -> None:
         for i in range(0, len(rows), 1000):
@@ -202,6 +230,8 @@ class MilvusStore:
                 collection, filter=f"doc_id == {_quote(doc_id)}"))
             self._call(lambda c, collection=collection: c.flush(collection))  # type: ignore[misc]
         self._sentences.clear()
+        if self._words is not None and self._words.pop(doc_id, None) is not None:
+            self._speller = None
         return known
 
     def drop(self) -> None:
@@ -319,8 +349,26 @@ class MilvusStore:
         return np.log(1.0 + (n - counts + 0.5) / (counts + 0.5))
 
     def correct(self, query: str, dictionary: frozenset[str] = frozenset()) -> str:
-        """Unchanged: the spelling correction needs the corpus vocabulary, which this store does not keep."""
-        return query
+        """The query with each word the corpus lacks replaced by its closest spelling (as the embedded store)."""
+        if self._speller is None:
+            if self._words is None:
+                self._words = self._read_words()
+            vocabulary = set().union(*self._words.values())
+            self._speller = sorted(vocabulary), vocabulary, set(analyze(" ".join(vocabulary)))
+        vocabulary_list, known, stems = self._speller
+        return correct(query, vocabulary_list, known, stems, dictionary)
+
+    def _read_words(self) -> dict[str, set[str]]:
+        """Every document's words, from the documents collection (in pages: it may hold more rows than one query
+        returns)."""
+        found: dict[str, set[str]] = {}
+        iterator = self._call(lambda c: c.query_iterator(self.documents_name, batch_size=1000, filter="",
+                                                         output_fields=["doc_id", "words"]))
+        while batch := iterator.next():
+            for row in batch:
+                found.setdefault(row["doc_id"], set()).update(row["words"].split())
+        iterator.close()
+        return found
 
     def passages(self, rows: list[int]) -> list[Passage]:
         if not rows:

@@ -128,6 +128,15 @@ class StoreSuite:
         harbour, pear, absent = store.idf(["harbour", "pear", "zeppelin"])
         assert absent > pear and absent > harbour and pear > harbour  # harbour is in 2 passages, pear in 1
 
+    def test_spelling_follows_the_documents(self, store: Store, harness: Harness) -> None:
+        assert store.correct("When did the lighthuose open?") == "When did the lighthouse open?"
+        assert store.correct("Is the millwheel turning?") == "Is the millwheel turning?"  # nothing close yet
+        store = harness.add(store, make_doc("mill", "The Mill", "mill.md", ["The millwheel grinds wheat."]))
+        assert store.correct("Is the milwheel turning?") == "Is the millwheel turning?"
+        store, _ = harness.remove(store, "harbour")
+        assert store.correct("When did the lighthuose open?") == "When did the lighthuose open?"
+        assert harness.reopen(store).correct("Is the milwheel turning?") == "Is the millwheel turning?"
+
     def test_add_a_document(self, store: Store, harness: Harness) -> None:
         extra = make_doc("mill", "The Mill", "mill.md", ["The water wheel grinds wheat into flour."])
         store = harness.add(store, extra)
