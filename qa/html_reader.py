@@ -35,6 +35,8 @@ FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexam
 SECTION_TERMS = 3
 SECTION_TERM_CHARS = 80
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
+# ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
+PSEUDO_HEADING_QUESTION_CHARS = 200
 
 
 def read_html(markup: str) -> Parsed:
@@ -81,7 +83,8 @@ def _pseudo_heading(tag: Tag) -> bool:
     if tag.find_parent(["li", "dd", "td", "th", "blockquote"]) is not None:
         return False  # bold inside an item or a cell emphasises its content, it titles no section
     text = _text(tag)
-    return 0 < len(text) <= PSEUDO_HEADING_CHARS and not text.endswith((".", ",", ";")) and not label_kind(text)
+    limit = PSEUDO_HEADING_QUESTION_CHARS if text.endswith("?") else PSEUDO_HEADING_CHARS
+    return 0 < len(text) <= limit and not text.endswith((".", ",", ";")) and not label_kind(text)
 
 
 def _text(tag: Tag) -> str:
