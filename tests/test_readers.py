@@ -110,6 +110,18 @@ def test_table_titles_open_a_section_rows_keep_their_header_and_contents_lists_a
     assert "Table of Contents" not in text and "Hex Format" not in text and "Table 8.6" not in text
 
 
+def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
+    page = ("<html><head><title>JSON Functions And Operators</title></head><body>"
+            "<h1><span>1. </span>Overview</h1><p>SQLite stores JSON as ordinary text.</p>"
+            "<h1><span>2. </span>Compiling in JSON Support</h1><p>The JSON functions are built in.</p></body></html>")
+    parsed = read_bytes("json1.html", page.encode())
+    assert parsed.title == "JSON Functions And Operators"
+    assert [(b.kind, b.text, b.path) for b in parsed.blocks][-1] == (
+        "paragraph", "The JSON functions are built in.", ("2. Compiling in JSON Support",))
+    one = "<html><head><title>git-reset(1)</title></head><body><h1>git-reset(1) Manual Page</h1><p>Reset.</p>"
+    assert read_bytes("git-reset.html", one.encode()).title == "git-reset(1) Manual Page"  # one h1: the headline
+
+
 def test_a_faqs_bold_questions_are_sibling_sections() -> None:
     page = ("<html><body><h2>Frequently Asked Questions</h2>"
             "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p><p>Declare it INTEGER PRIMARY KEY.</p>"
