@@ -12,8 +12,6 @@ REFERRING = frozenset(
     "he she it they him her his hers its their theirs them this that these those there then such "
     "he's she's it's they're".split()
 )
-# A sentence this short ("Yes.", "Default is 5.") may be said again in other words' place: it is never "already said".
-SAID_MIN_CHARS = 20
 OPENERS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b", re.IGNORECASE)
 
 
@@ -48,15 +46,3 @@ def standalone_query(question: str, history: list[Turn]) -> str:
         else:
             anchor, last_follow_up = text, ""
     return " ".join(part for part in (anchor, last_follow_up, question) if part)
-
-
-def last_answer(history: list[Turn]) -> str:
-    """What the assistant said last (whitespace collapsed), "" if nothing: a follow-up asks for something else."""
-    said = next((t.content for t in reversed(history) if t.role == "assistant" and t.content.strip()), "")
-    return " ".join(said.split())
-
-
-def already_said(sentence: str, said: str) -> bool:
-    """Whether `sentence` was quoted in `said` (an earlier answer, whitespace collapsed), and is no short one."""
-    sentence = " ".join(sentence.split())
-    return len(sentence) >= SAID_MIN_CHARS and sentence in said

@@ -10,7 +10,7 @@ import numpy as np
 
 from qa.answer import Answer, Citation, compose
 from qa.collection import Collection
-from qa.conversation import Turn, last_answer, standalone_query
+from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.passages import Passage
 from qa.relevance import models_for
@@ -66,11 +66,9 @@ class Engine:
         within = self._rows_of(index, documents) if documents else None
         top_k = top_k or self.settings.top_k
         standalone = standalone_query(question, history or [])
-        follow_up = standalone != " ".join(question.split())
-        said = last_answer(history or []) if follow_up else ""  # a follow-up asks for more than was said
-        found = self._retrieve(index, question, standalone, top_k, within, said)
-        if follow_up:
-            alone = self._retrieve(index, question, question, top_k, within, said)
+        found = self._retrieve(index, question, standalone, top_k, within)
+        if standalone != " ".join(question.split()):  # read as a follow-up
+            alone = self._retrieve(index, question, question, top_k, within)
             if better_founded(alone.best, found.best, self.settings.min_relevance):
                 found = alone  # it was no follow-up: the question alone is answered, the conversation's query not
         return self._answer(index, found, top_k)
@@ -84,14 +82,13 @@ class Engine:
         return index.rows_of(list(documents))
 
     def _retrieve(self, index: Store, question: str, query: str, top_k: int,
-                  within: np.ndarray | None = None, said: str = "") -> Retrieved:
-        """Search for `query` (the user's `question`, or it with the conversation); hits best first. Sentences of
-        `said` (the previous answer of a follow-up) are not taken for answers."""
+                  within: np.ndarray | None = None) -> Retrieved:
+        """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
         query = index.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
         # the whole shortlist: whether the documents answer is the best passage model probability among it
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
-                      self.settings.fusion, models=self.models, question=question, within=within, said=said)
+                      self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
         return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 

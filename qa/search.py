@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer_type import expected_type, type_match
-from qa.conversation import already_said
 from qa.lexical import analyze
 from qa.passages import Passage
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
@@ -31,10 +30,6 @@ FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD;
 # Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
 QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
-# The sentence model's logit of a sentence the previous answer already quoted: a follow-up asks for something else,
-# so that sentence is read as one that does not answer (bench/docs and bench/docsfit follow-ups: the passage that
-# answered the first question came first again, holding the follow-up's answer at rank 2-3 or not at all).
-REPEATED_LOGIT = -10.0
 REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b",
                          re.IGNORECASE)
 
@@ -186,14 +181,12 @@ def margin(values: np.ndarray) -> np.ndarray:
     return values - np.where(values >= first, second, first)
 
 
-def score(described: Described, models: AnswerModels = DEFAULT, repeated: np.ndarray | None = None
+def score(described: Described, models: AnswerModels = DEFAULT
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(probability that each passage answers, pooled: the ranking; the same by the passage model alone: whether
     the documents answer; each passage's best sentence's index in described.spans; every sentence's probability of
-    holding the answer). `repeated` (one bool a sentence): sentences already said, read as not answering."""
+    holding the answer)."""
     logits = models.sentence.logit(described.sentence_features)
-    if repeated is not None and repeated.any():
-        logits = np.where(repeated, REPEATED_LOGIT, logits)
     matrix, chosen = passage_matrix(described, logits)
     wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
     answers = models.passage(matrix) * wrong_type
@@ -216,7 +209,7 @@ def dense_matrix(matrix: np.ndarray) -> np.ndarray:
 def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
            dense_weight: float = FUSED_DENSE_WEIGHT, fusion: str = "answer", dense_mode: str = "max",
            models: AnswerModels = DEFAULT, question: str | None = None,
-           within: np.ndarray | None = None, said: str = "") -> list[Hit]:
+           within: np.ndarray | None = None) -> list[Hit]:
     """The `top_k` passages that best answer the query, best first, each with its answering sentence; `within`
     (passage rows) restricts them to those rows (the documents a user chose to ask).
 
@@ -225,7 +218,6 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     the rest BM25, min-max normalised), "rrf", "dense" and "bm25" rank by their own score, kept for comparison
     (bench/squad.py); their hits still carry the models' relevance and sentence. dense_mode picks the dense score:
     "passage", "sentence" or "max". `question` (the user's last turn; default: `query`) sets the answer type.
-    `said` (the previous answer, for a follow-up; qa.conversation.last_answer): its quoted sentences don't answer.
     """
     if len(index) == 0 or (within is not None and len(within) == 0):
         return []
@@ -248,9 +240,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep])
-    repeated = np.array([already_said(described.passages[o].text[s:e], said) for o, (s, e)
-                         in zip(described.owner, described.spans, strict=True)], dtype=bool) if said else None
-    relevance, answers, chosen, sentence_probability = score(described, models, repeated)
+    relevance, answers, chosen, sentence_probability = score(described, models)
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),

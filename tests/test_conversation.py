@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qa.conversation import Turn, already_said, is_follow_up, last_answer, standalone_query
+from qa.conversation import Turn, is_follow_up, standalone_query
 
 
 def test_follow_ups_are_recognised() -> None:
@@ -21,14 +21,3 @@ def test_a_chain_of_follow_ups_keeps_its_subject_without_growing() -> None:
     history = [Turn("user", "Who is Franak Viacorka?"), Turn("user", "What did he say about commanders?"),
                Turn("user", "Why did he say it?")]
     assert standalone_query("When was that?", history) == "Who is Franak Viacorka? Why did he say it? When was that?"
-
-
-def test_the_last_answer_is_what_a_follow_up_asks_beyond() -> None:
-    history = [Turn("user", "What did Poland buy?"), Turn("assistant", "96 Apache  attack\nhelicopters. [1]"),
-               Turn("user", "When?"), Turn("assistant", " ")]
-    assert last_answer(history) == "96 Apache attack helicopters. [1]"
-    assert last_answer([Turn("user", "What did Poland buy?")]) == ""
-    said = last_answer(history)
-    assert already_said("96 Apache attack\n helicopters.", said)
-    assert not already_said("Apache.", said)  # too short to tell
-    assert not already_said("The helicopters cost $10 billion.", said)

@@ -30,27 +30,6 @@ def test_a_follow_up_is_searched_with_its_conversation(engine) -> None:
     assert answer.found and "August 9" in answer.answer
 
 
-def test_a_follow_up_is_not_answered_with_what_was_just_said(tmp_path, embedder) -> None:
-    from qa.engine import Engine
-    from qa.settings import Settings
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "packer.txt").write_text(
-        "The packer\n\nThe -s option of the packer reduces memory usage when packing and unpacking. Files are "
-        "unpacked with a modified method that needs only 2.5 bytes for each byte of a block. Unpacking is about twice "
-        "as slow with the -s option, so use it only on machines with little memory.\n\nThe -k option keeps the "
-        "input files after packing or unpacking: they are not deleted.\n", encoding="utf-8")
-    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
-    first = engine.ask("What does the -s option of the packer do?")
-    assert first.found and first.answer.startswith("The -s option of the packer reduces memory usage")
-    asked = Turn("user", "What does the -s option of the packer do?")
-    follow_up = "How much slower is unpacking with it?"
-    # without the answer in the history the same sentence is quoted again; with it, the one that answers
-    assert engine.ask(follow_up, [asked]).answer == first.answer
-    answer = engine.ask(follow_up, [asked, Turn("assistant", first.answer)])
-    assert answer.found and answer.answer.startswith("Unpacking is about twice as slow")
-
-
 def test_a_question_that_only_looks_like_a_follow_up_is_searched_alone(engine) -> None:
     history = [Turn("user", "Who is Franak Viacorka?")]
     question = "How many troops do they say Ukraine has on the Belarusian border?"
