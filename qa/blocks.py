@@ -68,20 +68,27 @@ class Builder:
     blocks: list[Block] = field(default_factory=list)
     _headings: list[tuple[int, str]] = field(default_factory=list)   # (level, text), outermost first
     _terms: list[str] = field(default_factory=list)                  # section terms (dt with an anchor) open now
+    _sub: bool = False                                               # the innermost heading is a subheading
 
-    def heading(self, text: str, level: int, page: int | None = None) -> None:
+    def heading(self, text: str, level: int, page: int | None = None, sub: bool = False) -> None:
         text = clean_inline(text)
         if not text:
             return
         while self._headings and self._headings[-1][0] >= level:
             self._headings.pop()
         self._headings.append((level, text))
+        self._sub = sub
         self._terms.clear()
         self.blocks.append(Block("heading", text, level, self.path(), page))
 
     def subheading(self, text: str, page: int | None = None) -> None:
-        """A heading without a level of its own (a bold one-line paragraph): one level under the current one."""
-        self.heading(text, min(6, self._headings[-1][0] + 1) if self._headings else 2, page)
+        """A heading without a level of its own (a bold one-line paragraph): one level under the current one, or
+        beside the subheading before it (a FAQ's bold questions are siblings, not each inside the one before)."""
+        if self._headings and self._sub:
+            level = self._headings[-1][0]
+        else:
+            level = min(6, self._headings[-1][0] + 1) if self._headings else 2
+        self.heading(text, level, page, sub=True)
 
     def path(self) -> tuple[str, ...]:
         return tuple(h for _, h in self._headings) + tuple(self._terms)

@@ -38,9 +38,13 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+# Hyphens read as spaces: "block-sorting" in a PDF and "block sorting" in an evidence phrase are the same words.
+HYPHENS = "-\u2010\u2011"
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight quotes, single spaces: how evidence is matched."""
-    text = text.lower().translate(str.maketrans("‘’“”", "''\"\""))
+    """Lower case, straight quotes, hyphens as spaces, single spaces: how evidence is matched."""
+    text = text.lower().translate(str.maketrans("‘’“”" + HYPHENS, "''\"\"" + " " * len(HYPHENS)))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -35,10 +35,12 @@ FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexam
 SECTION_TERMS = 3
 SECTION_TERM_CHARS = 80
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
+# ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
+PSEUDO_HEADING_QUESTION_CHARS = 200
 
 
 def read_html(markup: str) -> Parsed:
-    """The readable content of a page as blocks; its title from <h1> (or <title>), without anchor marks."""
+    """The readable content of a page as blocks; its title from its one <h1> (or <title>), without anchor marks."""
     soup = BeautifulSoup(markup, "html.parser")
     page_title = _text(soup.title) if soup.title else ""
     for tag in soup(FURNITURE_TAGS):
@@ -51,7 +53,10 @@ def read_html(markup: str) -> Parsed:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
-    h1 = root.find("h1") if isinstance(root, Tag) else None
+    headlines = root.find_all("h1") if isinstance(root, Tag) else []
+    # one <h1> is the page's headline; several are its numbered sections ("1. Overview", "2. Compiling ..."), and
+    # <title> names the page (34 of bench/docsfit's 57 SQLite pages)
+    h1 = headlines[0] if len(headlines) == 1 or (headlines and not page_title) else None
     title = (_text(h1) if h1 else "") or page_title or None
     walker = _Walker(title)
     try:
@@ -81,7 +86,8 @@ def _pseudo_heading(tag: Tag) -> bool:
     if tag.find_parent(["li", "dd", "td", "th", "blockquote"]) is not None:
         return False  # bold inside an item or a cell emphasises its content, it titles no section
     text = _text(tag)
-    return 0 < len(text) <= PSEUDO_HEADING_CHARS and not text.endswith((".", ",", ";")) and not label_kind(text)
+    limit = PSEUDO_HEADING_QUESTION_CHARS if text.endswith("?") else PSEUDO_HEADING_CHARS
+    return 0 < len(text) <= limit and not text.endswith((".", ",", ";")) and not label_kind(text)
 
 
 def _text(tag: Tag) -> str:

@@ -24,6 +24,10 @@ from qa.vectors import kind_for
 log = logging.getLogger(__name__)
 
 READERS = f"{READER_VERSION}.{PASSAGES_VERSION}"  # a change to how files are read or split rebuilds the index
+# What the sentence vectors embed (Passage.sentence_indexed); 2: the section path before the sentence. Stored in the
+# index's "readers" so that an index of other sentence texts is rebuilt (the cached splits stay valid).
+SENTENCE_TEXTS = 2
+INDEXED = f"{READERS}.{SENTENCE_TEXTS}"
 
 
 def read_sources(docs: Path, root: Path, cache: ParseCache | None = None, ids: Ids | None = None) -> list[Document]:
@@ -113,8 +117,8 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
         return f"the stored index is unreadable ({exc})"
     if meta.get("format") != FORMAT_VERSION:
         return f"the stored index has format {meta.get('format')}, this version reads {FORMAT_VERSION}"
-    if meta.get("readers") != READERS:
-        return f"the stored index was read and split by readers version {meta.get('readers')}, this is {READERS}"
+    if meta.get("readers") != INDEXED:
+        return f"the stored index was read and split by readers version {meta.get('readers')}, this is {INDEXED}"
     if meta.get("model") != embedder.name or meta.get("max_tokens") != max_tokens:
         return f"the stored index was made with model {meta.get('model')} ({meta.get('max_tokens')} tokens)"
     stored = meta.get("files", {})
@@ -172,14 +176,14 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
         cache.prune()
     finally:
         cache.close()
-    sentence_texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+    sentence_texts = [p.sentence_indexed(s, e) for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
     vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
     try:
         # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
         vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache)
     finally:
         vectors_cache.close()
-    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": READERS,
+    meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED,
             "files": {d.path: d.sha256 for d in documents}, "ids": {d.path: d.id for d in documents}}
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
                               vectors[len(passages):], approximate_above)
@@ -194,7 +198,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
     `root` keeps what the embedded store keeps beside its generations: ids, the library, the parse and
     embedding caches. A store made by another model, window or readers is emptied first.
     """
-    wanted = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": READERS}
+    wanted = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED}
     if {k: store.meta.get(k) for k in wanted} != wanted:
         if store.meta:
             log.info("the Milvus store was made with %s, not %s: emptying it", store.meta, wanted)
@@ -218,7 +222,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
             if stored.get(doc.id) == doc.sha256:
                 continue
             passages, sentences = split_all([doc], embedder, max_tokens, cache)
-            texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+            texts = [p.sentence_indexed(s, e) for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
             vectors = embed([p.indexed() for p in passages] + texts, embedder, vectors_cache)
             store.add_document(doc.id, doc.title, doc.path, doc.sha256, doc.text, passages, sentences,
                                vectors[:len(passages)], vectors[len(passages):])

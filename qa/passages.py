@@ -31,6 +31,13 @@ class Passage:
         """What is embedded and keyword-indexed: the section path, then the passage."""
         return f"{self.section}\n\n{self.text}" if self.section else self.text
 
+    def sentence_indexed(self, start: int, end: int) -> str:
+        """What is embedded for the sentence text[start:end]: its section path, then the sentence, as indexed()
+        (so a one-sentence passage's sentence shares its vector). Documentation's sentences say little alone
+        ("Default is 5."); bench/docsfit's figures with and without the path are in the README."""
+        sentence = self.text[start:end]
+        return f"{self.section}\n\n{sentence}" if self.section else sentence
+
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of `text`: ends at . ! ? that are not abbreviations or initials, and at blank

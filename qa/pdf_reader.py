@@ -26,6 +26,7 @@ LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a 
 RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
+TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
 
 
@@ -69,8 +70,7 @@ def read_pdf(data: bytes) -> Parsed:
         raise Unreadable(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
     boxes = [box for number, page in enumerate(pages, 1) for box in _boxes(page, number)]
     if not title:  # the first page's largest line, before running headers go (the title is often one of them)
-        first = [line for box in boxes if box.page == 1 for line in box.lines if len(line.text.strip()) > 2]
-        title = max(first, key=lambda line: line.size).text.strip() if first else None
+        title = _first_page_title(boxes)
     boxes = _rejoined(_drop_running(boxes, len(pages)))
     sizes = [line.size for box in boxes for line in box.lines for _ in range(len(line.text))]
     body = statistics.median(sizes) if sizes else 0.0
@@ -249,6 +249,22 @@ def _continued(blocks: list[Block]) -> list[Block]:
         else:
             joined.append(block)
     return joined
+
+
+def _first_page_title(boxes: list[_Box]) -> str | None:
+    """The first page's largest line with the lines of its size around it in its box: a title set on two lines
+    ("Everything we know about CRC but afraid to" / "forget") is one title, not a title and a heading."""
+    first = [(box, line) for box in boxes if box.page == 1 for line in box.lines if len(line.text.strip()) > 2]
+    if not first:
+        return None
+    box, largest = max(first, key=lambda pair: pair[1].size)
+    at = box.lines.index(largest)
+    start = end = at
+    while start > 0 and abs(box.lines[start - 1].size - largest.size) < TITLE_SIZE_TOLERANCE:
+        start -= 1
+    while end + 1 < len(box.lines) and abs(box.lines[end + 1].size - largest.size) < TITLE_SIZE_TOLERANCE:
+        end += 1
+    return _joined(box.lines[start:end + 1])
 
 
 def _metadata_title(data: bytes) -> str | None:

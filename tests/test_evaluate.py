@@ -14,6 +14,13 @@ def test_normalise_matches_quotes_case_and_spaces() -> None:
     assert normalise("  The “West”\n simply  USED them ") == 'the "west" simply used them'
 
 
+def test_normalise_reads_hyphens_as_spaces() -> None:
+    evidence = normalise("Burrows-Wheeler block sorting text compression")
+    assert evidence in normalise("the Burrows-Wheeler block-sorting text compression algorithm")
+    assert evidence in normalise("the Burrows\u2010Wheeler block \n sorting text compression algorithm")
+    assert evidence not in normalise("the Burrows-Wheeler blocksorting text compression algorithm")
+
+
 def test_load_cases_reads_the_shared_format_and_rejects_junk(tmp_path: Path) -> None:
     cases = load_cases(DEV_SET)
     assert len(cases) == 15 and cases[8].turns == ["Who is Franak Viacorka?",

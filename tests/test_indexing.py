@@ -113,3 +113,28 @@ def test_a_damaged_generation_is_rebuilt_not_served(docs: Path, tmp_path: Path, 
     index = sync(docs, root, embedder, 256)
     assert "could not be loaded" in caplog.text and len(index) == passages
     assert embedded(caplog) == []      # the vectors come back from the embedding cache
+
+
+def test_a_sentence_is_embedded_with_its_section_path(tmp_path: Path, embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ferry.md").write_text("# Ferry guide\n\n## Timetable\n\nThe ferry leaves at seven every morning. "
+                                   "The default is five crossings a day.\n\n## Tickets\n\nTickets cost nine euros.\n",
+                                   encoding="utf-8")
+    (docs / "plain.txt").write_text("The mill grinds wheat. It was built in 1820.\n", encoding="utf-8")
+    index = sync(docs, tmp_path / "index", embedder, 256)
+    checked = 0
+    for row in range(len(index)):
+        passage = index.passages([row])[0]
+        for start, end in index.sentence_spans(row):
+            alone = passage.text[start:end]
+            with_path = f"{passage.section}\n\n{alone}" if passage.section else alone
+            vectors = embedder([with_path, alone])
+            similarity = index.sentence_similarity(vectors[0], row)[index.sentence_spans(row).index((start, end))]
+            assert similarity == pytest.approx(1.0, abs=1e-4), (passage.section, alone)
+            checked += 1
+            if passage.section:  # the vector is not the sentence's alone: the path is part of it
+                other = index.sentence_similarity(vectors[1], row)[index.sentence_spans(row).index((start, end))]
+                assert other < 0.99
+    sections = {index.passages([row])[0].section for row in range(len(index))}
+    assert "" in sections and any(s.startswith("Ferry guide") for s in sections) and checked >= 4

@@ -110,6 +110,36 @@ def test_table_titles_open_a_section_rows_keep_their_header_and_contents_lists_a
     assert "Table of Contents" not in text and "Hex Format" not in text and "Table 8.6" not in text
 
 
+def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
+    page = ("<html><head><title>JSON Functions And Operators</title></head><body>"
+            "<h1><span>1. </span>Overview</h1><p>SQLite stores JSON as ordinary text.</p>"
+            "<h1><span>2. </span>Compiling in JSON Support</h1><p>The JSON functions are built in.</p></body></html>")
+    parsed = read_bytes("json1.html", page.encode())
+    assert parsed.title == "JSON Functions And Operators"
+    assert [(b.kind, b.text, b.path) for b in parsed.blocks][-1] == (
+        "paragraph", "The JSON functions are built in.", ("2. Compiling in JSON Support",))
+    one = "<html><head><title>git-reset(1)</title></head><body><h1>git-reset(1) Manual Page</h1><p>Reset.</p>"
+    assert read_bytes("git-reset.html", one.encode()).title == "git-reset(1) Manual Page"  # one h1: the headline
+
+
+def test_a_faqs_bold_questions_are_sibling_sections() -> None:
+    page = ("<html><body><h2>Frequently Asked Questions</h2>"
+            "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p><p>Declare it INTEGER PRIMARY KEY.</p>"
+            "<p><b>(2) What datatypes does it support?</b></p><p>It uses dynamic typing.</p>"
+            "<p><b>(3) Can multiple applications or multiple instances of the same application access a single "
+            "database file at the same time?</b></p><p>Multiple processes can have the same database open.</p>"
+            "<h2>Other</h2><p><b>Output format</b></p><p>Hex.</p></body></html>")
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("faq.html", page.encode()).blocks]
+    faq = "Frequently Asked Questions"
+    third = ("(3) Can multiple applications or multiple instances of the same application access a single database "
+             "file at the same time?")  # a question: a title up to 200 characters
+    first = "(1) How do I create an AUTOINCREMENT field?"
+    assert ("paragraph", "Declare it INTEGER PRIMARY KEY.", (faq, first)) in blocks
+    assert ("paragraph", "It uses dynamic typing.", (faq, "(2) What datatypes does it support?")) in blocks
+    assert ("paragraph", "Multiple processes can have the same database open.", (faq, third)) in blocks
+    assert ("paragraph", "Hex.", ("Other", "Output format")) in blocks  # a real heading ends the run of siblings
+
+
 def test_a_reference_list_opens_a_section_per_entry_named_by_all_its_terms() -> None:
     page = ("<html><body><h1>git-add(1)</h1><h2>OPTIONS</h2><div class='dlist'><dl>"
             "<dt class='hdlist1'>-n</dt><dt class='hdlist1'>--dry-run</dt><dd><p>Don't actually add.</p></dd>"
@@ -257,6 +287,23 @@ def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) ->
     pdf.multi_cell(0, 6, "Routers forward packets between networks.")
     pdf.output(str(path))
     assert read_bytes("x.pdf", path.read_bytes()).title == "Network Handbook"
+
+
+def test_pdf_title_set_on_two_lines_is_one_title_and_no_heading(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=22)
+    pdf.multi_cell(90, 10, "Everything we know about the harbour ferries")  # wraps onto a second line
+    pdf.ln(6)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The first ferry leaves the harbour at seven in the morning every day of the year.")
+    path = tmp_path / "x.pdf"
+    pdf.output(str(path))
+    parsed = read_bytes("x.pdf", path.read_bytes())
+    assert parsed.title == "Everything we know about the harbour ferries"
+    assert [b.kind for b in parsed.blocks] == ["paragraph"]
 
 
 def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:

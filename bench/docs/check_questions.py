@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import logging
 import sys
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
-from qa.evaluate import normalise  # noqa: E402
+from qa.evaluate import HYPHENS, normalise  # noqa: E402
 
 log = logging.getLogger("bench.docs.check_questions")
 
@@ -79,7 +80,7 @@ def extract(corpus: Path, cache: Path) -> dict[str, list[list[str]]]:
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".md", ".pdf") and not p.name.startswith("."))
     if not files:
         raise SystemExit(f"no corpus in {corpus}: run `python bench/docs/build_corpus.py --out {corpus}` first")
-    digest = hashlib.sha256(EXTRACTION)
+    digest = hashlib.sha256(EXTRACTION + inspect.getsource(normalise).encode() + HYPHENS.encode())  # stored normalised
     for path in files:
         digest.update(path.relative_to(corpus).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
     stored = cache / f"extracted-{digest.hexdigest()[:16]}.json"
