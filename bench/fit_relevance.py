@@ -103,6 +103,42 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60
     return LogisticModel(tuple(float(v) for v in w[:-1]), float(w[-1]))
 
 
+def fit_conditional(groups: list[tuple[np.ndarray, np.ndarray, float]], l2: float = 1e-2,
+                    steps: int = 60) -> np.ndarray:
+    """Conditional logit (McFadden): one softmax over the sentences of a passage, the likelihood of its answering
+    sentences (several may hold the answer: their probabilities summed), by Newton's method with an L2 penalty.
+    `groups`: (feature rows of one passage's sentences, their labels, the passage's weight). Returns the weights
+    (no bias: a softmax over one passage ignores it)."""
+    w = np.zeros(groups[0][0].shape[1])
+    for _ in range(steps):
+        gradient, hessian = l2 * w, l2 * np.eye(len(w))
+        for x, y, weight in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            q = p * y / (p * y).sum()  # the softmax restricted to the answering sentences
+            gradient += weight * (x.T @ (p - q))
+            mean_p, mean_q = x.T @ p, x.T @ q
+            hessian += weight * (((x * p[:, None]).T @ x - np.outer(mean_p, mean_p))
+                                 - ((x * q[:, None]).T @ x - np.outer(mean_q, mean_q)))
+        hessian += 1e-6 * np.eye(len(w))
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def interactions(x: np.ndarray) -> np.ndarray:
+    """The sentence rows plus products of cosine and coverage, their squares, gap x gap and answer type x coverage."""
+    similarity, coverage = x[:, 0], x[:, 2]
+    return np.column_stack([x, similarity * coverage, similarity ** 2, coverage ** 2, x[:, 1] * x[:, 3],
+                            x[:, 6] * coverage])
+
+
 def collect(args: argparse.Namespace) -> list[Sample]:
     _, others = squad_data.split_articles(None, squad_data.DEFAULT_ARTICLES, squad_data.DEFAULT_SEED)
     random.Random(7).shuffle(others)
@@ -163,7 +199,8 @@ def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]]
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(repr((args.articles, args.questions, args.unanswerable, args.single, args.backend,
                                   args.embedder, key)).encode())
-    for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py"):
+    for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py", "qa/adapter.py",
+                   "qa/adapter_weights.npz", "qa/embedder.py"):  # the question's vector: the adapter's weights
         digest.update((root / source).read_bytes())
     path = args.cache / f"{name}-{digest.hexdigest()[:12]}.pkl"
     if path.exists():
@@ -337,6 +374,26 @@ def main() -> None:
         docs_inside, docs_top = sentence_accuracy([s for s in test if s.kind == "docs"] or test,
                                                   partial(logit_of, model, columns))
         print(f"| logistic: {label} | {inside:.3f} | {top:.3f} | documentation: {docs_inside:.3f} |")
+    # tried, not kept: a softmax over a passage's sentences (how the model is used: the argmax) in place of the
+    # pointwise logistic, and feature interactions
+    def passage_groups(part: list[Sample], transform: Callable[[np.ndarray], np.ndarray]
+                       ) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        return [(transform(s.described.sentence_features[s.described.owner == position]),
+                 s.sentence_labels[s.described.owner == position], weight_of(s))
+                for s in part for position, label in enumerate(s.passage_labels)
+                if label and s.sentence_labels[s.described.owner == position].any()]
+
+    for label, transform in (("conditional logit (softmax over the passage's sentences), every feature",
+                              lambda x: x),
+                             ("conditional logit, + interactions", interactions)):
+        w_conditional = fit_conditional(passage_groups(fit, transform))
+        inside, top = sentence_accuracy(test, lambda d, w=w_conditional, t=transform: t(d.sentence_features) @ w)
+        print(f"| {label} | {inside:.3f} | {top:.3f} |")
+    x, y, w = sentence_rows(fit, list(range(len(names))))
+    x_interactions = interactions(x)
+    interacting = fit_logistic(x_interactions, y, weights=w)
+    inside, top = sentence_accuracy(test, lambda d: interacting.logit(interactions(d.sentence_features)))
+    print(f"| logistic: every feature + interactions | {inside:.3f} | {top:.3f} |")
     used = [names.index(c) for c in names if c not in args.without]
 
     def fit_sentence(part: list[Sample]) -> LogisticModel:
