@@ -2,7 +2,8 @@
 
 MiniLM (all-MiniLM-L6-v2) is a symmetric paraphrase model: a question's vector lies nearest to sentences that resemble
 the question, not to the sentence that answers it. The adapter moves the question's vector only (passages and
-sentences keep theirs, so no index changes): q' = normalise(q + U V^T q), U and V of --rank columns.
+sentences keep theirs, so no index changes): q' = normalise(q + U V^T q), U and V of --rank columns. The product
+uses it to choose the answering sentence (the sentence cosines of qa.search.describe), not to retrieve.
 
 Articles: SQuAD train articles outside bench/squad.py's sample and outside bench/fit_relevance.py's 40 (SQuAD dev is
 never read): the same seed-7 shuffle as fit_relevance, then the --articles after its first 40. Each question against
@@ -95,7 +96,7 @@ def embed_cached(embedder: Embedder, texts: list[str], cache: Path) -> np.ndarra
 
 
 def load(count: int, cache: Path) -> list[Article]:
-    embedder = Embedder(adapt=False)  # only passages are embedded here: the adapter is not needed (nor there yet)
+    embedder = Embedder()
     out = []
     for number, article in enumerate(articles_used(count)):
         sentences, owner, paragraphs, asked, questions, answers = texts_of(article)

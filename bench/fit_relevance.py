@@ -42,6 +42,8 @@ from tqdm import tqdm
 
 from bench import squad_data
 from bench.backend import add_backend_flag, make_embedder
+from qa.adapter import Adapter
+from qa.adapter import load as load_adapter
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
@@ -200,7 +202,7 @@ def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]]
     digest = hashlib.sha256(repr((args.articles, args.questions, args.unanswerable, args.single, args.backend,
                                   args.embedder, key)).encode())
     for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py", "qa/adapter.py",
-                   "qa/adapter_weights.npz", "qa/embedder.py"):  # the question's vector: the adapter's weights
+                   "qa/adapter_weights.npz"):  # the sentence cosines: the adapter's weights
         digest.update((root / source).read_bytes())
     path = args.cache / f"{name}-{digest.hexdigest()[:12]}.pkl"
     if path.exists():
@@ -269,7 +271,13 @@ def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> De
     rows, features = gather(index, vector, query, 50)
     fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
     keep = top_rows(fused, SHORTLIST)
-    return describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
+    return describe(index, adapter_of(embedder)(vector), query, question, rows[keep], features[keep], fused[keep])
+
+
+def adapter_of(embedder: Embedder) -> Callable[[np.ndarray], np.ndarray]:
+    """What the product does to the question's vector before the sentence cosines (qa.relevance.AnswerModels
+    .sentence_vector): MiniLM's question adapter; E5's vector as it is."""
+    return (lambda v: v) if embedder.model == "e5" else load_adapter()
 
 
 def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
@@ -405,7 +413,8 @@ def main() -> None:
         return LogisticModel(weights=tuple(float(v) for v in full), bias=model.bias)
 
     sentence_model = fit_sentence(fit)
-    models = fit_models(fit, sentence_model, weight_of)
+    adapter = None if args.embedder == "e5" else load_adapter()
+    models = fit_models(fit, sentence_model, weight_of, adapter)
     answerable = [s for s in test if s.kind == "answerable"]
 
     def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
@@ -467,7 +476,7 @@ def main() -> None:
     calibration([s for s in test if not s.kind.startswith("docs")], models, 0, "the score shown, SQuAD only")
     calibration([s for s in test if s.kind.startswith("docs")], models, 0, "the score shown, documentation only")
 
-    final = fit_models(samples, fit_sentence(samples), weight_of)
+    final = fit_models(samples, fit_sentence(samples), weight_of, adapter)
     final_sentence, final_passage, final_dense = final.sentence, final.passage, final.dense
     assert final_dense is not None and final.calibration is not None
     print("\n# paste into qa/relevance.py (fitted on all articles):")
@@ -487,9 +496,10 @@ def main() -> None:
         print(f"  dense    {name:20s} {w:+.3f}")
 
 
-def fit_models(part: list[Sample], sentence_model: LogisticModel,
-               weight_of: Callable[[Sample], float]) -> AnswerModels:
-    """The passage, dense and calibration models over `part`, given the sentence model."""
+def fit_models(part: list[Sample], sentence_model: LogisticModel, weight_of: Callable[[Sample], float],
+               adapter: Adapter | None) -> AnswerModels:
+    """The passage, dense and calibration models over `part`, given the sentence model (and the question adapter the
+    sentence features were computed with)."""
     rows = [passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0] for s in part]
     labels = np.concatenate([s.passage_labels for s in part])
     weights = np.concatenate([np.full(len(s.passage_labels), weight_of(s)) for s in part])
@@ -498,7 +508,8 @@ def fit_models(part: list[Sample], sentence_model: LogisticModel,
     pooled = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
     # the shown score: the pooled probability mapped (monotone, so the order stays) onto the observed share
     raw = np.concatenate([score(s.described, pooled)[0] for s in part])
-    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, fit_isotonic(raw, labels, weights))
+    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, fit_isotonic(raw, labels, weights),
+                        adapter)
 
 
 def fit_isotonic(x: np.ndarray, y: np.ndarray, weights: np.ndarray, points: int = 16) -> Calibration:

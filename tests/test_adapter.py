@@ -1,39 +1,45 @@
-"""The question adapter of MiniLM (qa/adapter.py), on the real embedder's vectors."""
+"""The question adapter of MiniLM (qa/adapter.py), on the real embedder's vectors, and where the product uses it."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from qa.adapter import WEIGHTS, load
+from qa.adapter import WEIGHTS, Adapter, load
 from qa.embedder import Embedder
+from qa.relevance import E5, MINILM
 
 
 @pytest.fixture(scope="module")
-def embedders() -> tuple[Embedder, Embedder]:
-    return Embedder(), Embedder(adapt=False)
+def embedder() -> Embedder:
+    return Embedder()
 
 
-def test_the_weights_are_small_and_low_rank() -> None:
-    adapter = load()
+@pytest.fixture(scope="module")
+def adapter() -> Adapter:
+    return load()
+
+
+def test_the_weights_are_small_and_low_rank(adapter: Adapter) -> None:
     assert WEIGHTS.stat().st_size < 200_000
     assert adapter.u.shape == adapter.v.shape and adapter.u.shape[1] < adapter.u.shape[0]
 
 
-def test_an_adapted_question_vector_is_unit_differs_and_is_deterministic(embedders) -> None:
-    adapted, plain = embedders
-    question = "What did Belarus supply Russia?"
-    vector, before = adapted.query(question), plain.query(question)
+def test_an_adapted_question_vector_is_unit_differs_and_is_deterministic(embedder: Embedder,
+                                                                         adapter: Adapter) -> None:
+    before = embedder.query("What did Belarus supply Russia?")
+    vector = adapter(before)
     assert vector.dtype == np.float32 and vector.shape == before.shape
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
-    assert float(vector @ before) < 0.999  # moved
-    assert float(vector @ before) > 0.7    # but near: still the same question
-    assert np.array_equal(vector, adapted.query(question))
+    assert float(vector @ before) < 0.99  # moved
+    assert float(vector @ before) > 0.7   # but near: still the same question
+    assert np.array_equal(vector, adapter(before))
+    assert np.allclose(adapter(np.vstack([before, before])), vector, atol=1e-6)  # rows alike
 
 
-def test_passages_are_embedded_as_before(embedders) -> None:
-    adapted, plain = embedders
-    text = ["Belarus was as much a part of the invasion as possible without actually sending troops."]
-    assert np.array_equal(adapted(text), plain(text))
+def test_minilm_models_adapt_the_sentence_vector_and_e5_models_do_not(embedder: Embedder) -> None:
+    vector = embedder.query("Who is Tsikhanouskaya?")
+    assert not np.allclose(MINILM.sentence_vector(vector), vector)
+    assert np.array_equal(E5.sentence_vector(vector), vector)
 
 
 @pytest.mark.parametrize(("question", "answer", "resembles"), [
@@ -46,10 +52,11 @@ def test_passages_are_embedded_as_before(embedders) -> None:
      "In 1066 William the Conqueror defeated Harold at Hastings and was crowned king.",
      "The Norman conquest of England changed the English language and its ruling class."),
 ])
-def test_the_answering_sentence_gains_on_the_one_that_resembles_the_question(embedders, question: str, answer: str,
-                                                                              resembles: str) -> None:
-    adapted, plain = embedders
-    sentences = adapted([answer, resembles])
-    lead_before = float(sentences[0] @ plain.query(question) - sentences[1] @ plain.query(question))
-    lead_after = float(sentences[0] @ adapted.query(question) - sentences[1] @ adapted.query(question))
-    assert lead_after > lead_before + 0.01
+def test_the_answering_sentence_gains_on_the_one_that_resembles_the_question(
+        embedder: Embedder, adapter: Adapter, question: str, answer: str, resembles: str) -> None:
+    sentences = embedder([answer, resembles])
+    plain = embedder.query(question)
+    lead_before = float(sentences[0] @ plain - sentences[1] @ plain)
+    lead_after = float(sentences[0] @ adapter(plain) - sentences[1] @ adapter(plain))
+    # measured: -0.128 -> -0.028 (the card's), -0.076 -> +0.029
+    assert lead_after > lead_before + 0.05
