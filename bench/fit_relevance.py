@@ -200,7 +200,7 @@ def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]]
     (a refit with other models reads the same shortlists again in seconds)."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(repr((args.articles, args.questions, args.unanswerable, args.single, args.backend,
-                                  args.embedder, key)).encode())
+                                  args.embedder, key) + (("no adapter",) if args.no_adapter else ())).encode())
     for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py", "qa/adapter.py",
                    "qa/adapter_weights.npz"):  # the sentence cosines: the adapter's weights
         digest.update((root / source).read_bytes())
@@ -276,8 +276,11 @@ def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> De
 
 def adapter_of(embedder: Embedder) -> Callable[[np.ndarray], np.ndarray]:
     """What the product does to the question's vector before the sentence cosines (qa.relevance.AnswerModels
-    .sentence_vector): MiniLM's question adapter; E5's vector as it is."""
-    return (lambda v: v) if embedder.model == "e5" else load_adapter()
+    .sentence_vector): MiniLM's question adapter; E5's vector as it is (and MiniLM's with --no-adapter)."""
+    return (lambda v: v) if embedder.model == "e5" or not ADAPT else load_adapter()
+
+
+ADAPT = True  # --no-adapter: MiniLM's sentence cosines without the question adapter (to compare)
 
 
 def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
@@ -331,7 +334,11 @@ def main() -> None:
     parser.add_argument("--without", nargs="*", default=[], choices=SENTENCE_FEATURES, metavar="FEATURE",
                         help="sentence features the product's sentence model leaves out (weight 0)")
     parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
+    parser.add_argument("--no-adapter", action="store_true",
+                        help="MiniLM's sentence cosines without the question adapter (qa/adapter.py), to compare")
     args = parser.parse_args()
+    global ADAPT
+    ADAPT = not args.no_adapter
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -413,7 +420,7 @@ def main() -> None:
         return LogisticModel(weights=tuple(float(v) for v in full), bias=model.bias)
 
     sentence_model = fit_sentence(fit)
-    adapter = None if args.embedder == "e5" else load_adapter()
+    adapter = None if args.embedder == "e5" or args.no_adapter else load_adapter()
     models = fit_models(fit, sentence_model, weight_of, adapter)
     answerable = [s for s in test if s.kind == "answerable"]
 
