@@ -176,7 +176,8 @@ def collect(args: argparse.Namespace) -> list[Sample]:
     embedder = embedder_of(args)
     index = sync(docs, args.cache / f"index-{embedder.backend}", embedder, 256)
     log.info("indexed %d articles, %d passages (%s)", len(indexed), len(index), embedder.name)
-    samples = [read(kind, group, q, index, embedder, rng, args.articles)
+    adapter = adapter_of(args)
+    samples = [read(kind, group, q, index, embedder, rng, args.articles, adapter)
                for kind, group, q in tqdm(chosen, desc="questions")]
     # one article alone, as a user's single document is searched (the seed article): its passages all share a
     # topic, so the margins and the normalised scores look unlike a many-article index
@@ -191,7 +192,7 @@ def collect(args: argparse.Namespace) -> list[Sample]:
         picked = rng.sample([q for q in own if q[0] == "answerable"], min(30, sum(q[0] == "answerable" for q in own)))
         picked += rng.sample([q for q in own if q[0] == "near"], min(8, sum(q[0] == "near" for q in own)))
         picked += [("off", number, q) for q in rng.sample(off, 6)]
-        samples += [read(kind, group, q, alone, embedder, rng, args.articles) for kind, group, q in picked]
+        samples += [read(kind, group, q, alone, embedder, rng, args.articles, adapter) for kind, group, q in picked]
     return samples
 
 
@@ -230,7 +231,8 @@ def collect_docs(args: argparse.Namespace) -> list[Sample]:
     samples = []
     for number, case in enumerate(tqdm(load_cases(args.docs_questions), desc="documentation questions")):
         history = [Turn("user", t) for t in case.turns[:-1]]
-        described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1])
+        described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1],
+                              adapter_of(args))
         evidence = [normalise(e) for e in case.evidence]
         sentence_text = [normalise(described.passages[o].text[s:e])
                          for o, (s, e) in zip(described.owner, described.spans, strict=True)]
@@ -249,9 +251,9 @@ def embedder_of(args: argparse.Namespace) -> Embedder:
 
 
 def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: Embedder, rng: random.Random,
-         articles: int) -> Sample:
+         articles: int, adapter: Adapter | None) -> Sample:
     """Search the question as the product does and read its shortlist: features and labels."""
-    described = shortlist(index, embedder, q.question, q.question)
+    described = shortlist(index, embedder, q.question, q.question, adapter)
     answers = [normalise(a) for a in q.answers]
     sentence_text = [normalise(described.passages[o].text[s:e])
                      for o, (s, e) in zip(described.owner, described.spans, strict=True)]
@@ -264,23 +266,22 @@ def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: 
     return Sample(kind, group, described, sentence_labels, passage_labels)
 
 
-def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> Described:
-    """The query searched as the product does (spelling correction, gather, the fused shortlist), read."""
+def shortlist(index: Index, embedder: Embedder, query: str, question: str, adapter: Adapter | None) -> Described:
+    """The query searched as the product does (spelling correction, gather, the fused shortlist), read; the sentence
+    cosines with the question's vector moved by `adapter` (qa.relevance.AnswerModels.sentence_vector)."""
     query = index.lexical.correct(query, embedder.words)
     vector = embedder.query(query)
     rows, features = gather(index, vector, query, 50)
     fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
     keep = top_rows(fused, SHORTLIST)
-    return describe(index, adapter_of(embedder)(vector), query, question, rows[keep], features[keep], fused[keep])
+    sentence_vector = vector if adapter is None else adapter(vector)
+    return describe(index, sentence_vector, query, question, rows[keep], features[keep], fused[keep])
 
 
-def adapter_of(embedder: Embedder) -> Callable[[np.ndarray], np.ndarray]:
-    """What the product does to the question's vector before the sentence cosines (qa.relevance.AnswerModels
-    .sentence_vector): MiniLM's question adapter; E5's vector as it is (and MiniLM's with --no-adapter)."""
-    return (lambda v: v) if embedder.model == "e5" or not ADAPT else load_adapter()
-
-
-ADAPT = True  # --no-adapter: MiniLM's sentence cosines without the question adapter (to compare)
+def adapter_of(args: argparse.Namespace) -> Adapter | None:
+    """The question adapter the fitted models use for the sentence cosines (qa.relevance.AnswerModels.adapter):
+    MiniLM's (qa/adapter.py); none for E5, nor with --no-adapter."""
+    return None if args.embedder == "e5" or args.no_adapter else load_adapter()
 
 
 def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
@@ -337,8 +338,6 @@ def main() -> None:
     parser.add_argument("--no-adapter", action="store_true",
                         help="MiniLM's sentence cosines without the question adapter (qa/adapter.py), to compare")
     args = parser.parse_args()
-    global ADAPT
-    ADAPT = not args.no_adapter
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -398,15 +397,20 @@ def main() -> None:
                 for s in part for position, label in enumerate(s.passage_labels)
                 if label and s.sentence_labels[s.described.owner == position].any()]
 
-    for label, transform in (("conditional logit (softmax over the passage's sentences), every feature",
-                              lambda x: x),
+    def conditional_scores(weights: np.ndarray, transform: Callable[[np.ndarray], np.ndarray],
+                           d: Described) -> np.ndarray:
+        return transform(d.sentence_features) @ weights
+
+    def unchanged(x: np.ndarray) -> np.ndarray:
+        return x
+
+    for label, transform in (("conditional logit (softmax over the passage's sentences), every feature", unchanged),
                              ("conditional logit, + interactions", interactions)):
-        w_conditional = fit_conditional(passage_groups(fit, transform))
-        inside, top = sentence_accuracy(test, lambda d, w=w_conditional, t=transform: t(d.sentence_features) @ w)
+        conditional = fit_conditional(passage_groups(fit, transform))
+        inside, top = sentence_accuracy(test, partial(conditional_scores, conditional, transform))
         print(f"| {label} | {inside:.3f} | {top:.3f} |")
-    x, y, w = sentence_rows(fit, list(range(len(names))))
-    x_interactions = interactions(x)
-    interacting = fit_logistic(x_interactions, y, weights=w)
+    x_all, y_all, weights_all = sentence_rows(fit, list(range(len(names))))
+    interacting = fit_logistic(interactions(x_all), y_all, weights=weights_all)
     inside, top = sentence_accuracy(test, lambda d: interacting.logit(interactions(d.sentence_features)))
     print(f"| logistic: every feature + interactions | {inside:.3f} | {top:.3f} |")
     used = [names.index(c) for c in names if c not in args.without]
@@ -420,7 +424,7 @@ def main() -> None:
         return LogisticModel(weights=tuple(float(v) for v in full), bias=model.bias)
 
     sentence_model = fit_sentence(fit)
-    adapter = None if args.embedder == "e5" or args.no_adapter else load_adapter()
+    adapter = adapter_of(args)
     models = fit_models(fit, sentence_model, weight_of, adapter)
     answerable = [s for s in test if s.kind == "answerable"]
 
