@@ -42,6 +42,8 @@ from tqdm import tqdm
 
 from bench import squad_data
 from bench.backend import add_backend_flag, make_embedder
+from qa.adapter import Adapter
+from qa.adapter import load as load_adapter
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.evaluate import load_cases, normalise
@@ -103,6 +105,42 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 60
     return LogisticModel(tuple(float(v) for v in w[:-1]), float(w[-1]))
 
 
+def fit_conditional(groups: list[tuple[np.ndarray, np.ndarray, float]], l2: float = 1e-2,
+                    steps: int = 60) -> np.ndarray:
+    """Conditional logit (McFadden): one softmax over the sentences of a passage, the likelihood of its answering
+    sentences (several may hold the answer: their probabilities summed), by Newton's method with an L2 penalty.
+    `groups`: (feature rows of one passage's sentences, their labels, the passage's weight). Returns the weights
+    (no bias: a softmax over one passage ignores it)."""
+    w = np.zeros(groups[0][0].shape[1])
+    for _ in range(steps):
+        gradient, hessian = l2 * w, l2 * np.eye(len(w))
+        for x, y, weight in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            q = p * y / (p * y).sum()  # the softmax restricted to the answering sentences
+            gradient += weight * (x.T @ (p - q))
+            mean_p, mean_q = x.T @ p, x.T @ q
+            hessian += weight * (((x * p[:, None]).T @ x - np.outer(mean_p, mean_p))
+                                 - ((x * q[:, None]).T @ x - np.outer(mean_q, mean_q)))
+        hessian += 1e-6 * np.eye(len(w))
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def interactions(x: np.ndarray) -> np.ndarray:
+    """The sentence rows plus products of cosine and coverage, their squares, gap x gap and answer type x coverage."""
+    similarity, coverage = x[:, 0], x[:, 2]
+    return np.column_stack([x, similarity * coverage, similarity ** 2, coverage ** 2, x[:, 1] * x[:, 3],
+                            x[:, 6] * coverage])
+
+
 def collect(args: argparse.Namespace) -> list[Sample]:
     _, others = squad_data.split_articles(None, squad_data.DEFAULT_ARTICLES, squad_data.DEFAULT_SEED)
     random.Random(7).shuffle(others)
@@ -138,7 +176,8 @@ def collect(args: argparse.Namespace) -> list[Sample]:
     embedder = embedder_of(args)
     index = sync(docs, args.cache / f"index-{embedder.backend}", embedder, 256)
     log.info("indexed %d articles, %d passages (%s)", len(indexed), len(index), embedder.name)
-    samples = [read(kind, group, q, index, embedder, rng, args.articles)
+    adapter = adapter_of(args)
+    samples = [read(kind, group, q, index, embedder, rng, args.articles, adapter)
                for kind, group, q in tqdm(chosen, desc="questions")]
     # one article alone, as a user's single document is searched (the seed article): its passages all share a
     # topic, so the margins and the normalised scores look unlike a many-article index
@@ -153,7 +192,7 @@ def collect(args: argparse.Namespace) -> list[Sample]:
         picked = rng.sample([q for q in own if q[0] == "answerable"], min(30, sum(q[0] == "answerable" for q in own)))
         picked += rng.sample([q for q in own if q[0] == "near"], min(8, sum(q[0] == "near" for q in own)))
         picked += [("off", number, q) for q in rng.sample(off, 6)]
-        samples += [read(kind, group, q, alone, embedder, rng, args.articles) for kind, group, q in picked]
+        samples += [read(kind, group, q, alone, embedder, rng, args.articles, adapter) for kind, group, q in picked]
     return samples
 
 
@@ -162,8 +201,9 @@ def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]]
     (a refit with other models reads the same shortlists again in seconds)."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(repr((args.articles, args.questions, args.unanswerable, args.single, args.backend,
-                                  args.embedder, key)).encode())
-    for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py"):
+                                  args.embedder, key) + (("no adapter",) if args.no_adapter else ())).encode())
+    for source in ("qa/search.py", "qa/answer_type.py", "qa/lexical.py", "qa/passages.py", "qa/adapter.py",
+                   "qa/adapter_weights.npz"):  # the sentence cosines: the adapter's weights
         digest.update((root / source).read_bytes())
     path = args.cache / f"{name}-{digest.hexdigest()[:12]}.pkl"
     if path.exists():
@@ -191,7 +231,8 @@ def collect_docs(args: argparse.Namespace) -> list[Sample]:
     samples = []
     for number, case in enumerate(tqdm(load_cases(args.docs_questions), desc="documentation questions")):
         history = [Turn("user", t) for t in case.turns[:-1]]
-        described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1])
+        described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1],
+                              adapter_of(args))
         evidence = [normalise(e) for e in case.evidence]
         sentence_text = [normalise(described.passages[o].text[s:e])
                          for o, (s, e) in zip(described.owner, described.spans, strict=True)]
@@ -210,9 +251,9 @@ def embedder_of(args: argparse.Namespace) -> Embedder:
 
 
 def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: Embedder, rng: random.Random,
-         articles: int) -> Sample:
+         articles: int, adapter: Adapter | None) -> Sample:
     """Search the question as the product does and read its shortlist: features and labels."""
-    described = shortlist(index, embedder, q.question, q.question)
+    described = shortlist(index, embedder, q.question, q.question, adapter)
     answers = [normalise(a) for a in q.answers]
     sentence_text = [normalise(described.passages[o].text[s:e])
                      for o, (s, e) in zip(described.owner, described.spans, strict=True)]
@@ -225,14 +266,22 @@ def read(kind: str, group: int, q: squad_data.Question, index: Index, embedder: 
     return Sample(kind, group, described, sentence_labels, passage_labels)
 
 
-def shortlist(index: Index, embedder: Embedder, query: str, question: str) -> Described:
-    """The query searched as the product does (spelling correction, gather, the fused shortlist), read."""
+def shortlist(index: Index, embedder: Embedder, query: str, question: str, adapter: Adapter | None) -> Described:
+    """The query searched as the product does (spelling correction, gather, the fused shortlist), read; the sentence
+    cosines with the question's vector moved by `adapter` (qa.relevance.AnswerModels.sentence_vector)."""
     query = index.lexical.correct(query, embedder.words)
     vector = embedder.query(query)
     rows, features = gather(index, vector, query, 50)
     fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
     keep = top_rows(fused, SHORTLIST)
-    return describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
+    sentence_vector = vector if adapter is None else adapter(vector)
+    return describe(index, sentence_vector, query, question, rows[keep], features[keep], fused[keep])
+
+
+def adapter_of(args: argparse.Namespace) -> Adapter | None:
+    """The question adapter the fitted models use for the sentence cosines (qa.relevance.AnswerModels.adapter):
+    MiniLM's (qa/adapter.py); none for E5, nor with --no-adapter."""
+    return None if args.embedder == "e5" or args.no_adapter else load_adapter()
 
 
 def logit_of(model: LogisticModel, columns: list[int], d: Described) -> np.ndarray:
@@ -286,6 +335,8 @@ def main() -> None:
     parser.add_argument("--without", nargs="*", default=[], choices=SENTENCE_FEATURES, metavar="FEATURE",
                         help="sentence features the product's sentence model leaves out (weight 0)")
     parser.add_argument("--threads", type=int, default=2, help="OpenMP threads of the e5 engine")
+    parser.add_argument("--no-adapter", action="store_true",
+                        help="MiniLM's sentence cosines without the question adapter (qa/adapter.py), to compare")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("sentence_transformers", "faiss", "bm25s", "httpx"):
@@ -337,6 +388,31 @@ def main() -> None:
         docs_inside, docs_top = sentence_accuracy([s for s in test if s.kind == "docs"] or test,
                                                   partial(logit_of, model, columns))
         print(f"| logistic: {label} | {inside:.3f} | {top:.3f} | documentation: {docs_inside:.3f} |")
+    # tried, not kept: a softmax over a passage's sentences (how the model is used: the argmax) in place of the
+    # pointwise logistic, and feature interactions
+    def passage_groups(part: list[Sample], transform: Callable[[np.ndarray], np.ndarray]
+                       ) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        return [(transform(s.described.sentence_features[s.described.owner == position]),
+                 s.sentence_labels[s.described.owner == position], weight_of(s))
+                for s in part for position, label in enumerate(s.passage_labels)
+                if label and s.sentence_labels[s.described.owner == position].any()]
+
+    def conditional_scores(weights: np.ndarray, transform: Callable[[np.ndarray], np.ndarray],
+                           d: Described) -> np.ndarray:
+        return transform(d.sentence_features) @ weights
+
+    def unchanged(x: np.ndarray) -> np.ndarray:
+        return x
+
+    for label, transform in (("conditional logit (softmax over the passage's sentences), every feature", unchanged),
+                             ("conditional logit, + interactions", interactions)):
+        conditional = fit_conditional(passage_groups(fit, transform))
+        inside, top = sentence_accuracy(test, partial(conditional_scores, conditional, transform))
+        print(f"| {label} | {inside:.3f} | {top:.3f} |")
+    x_all, y_all, weights_all = sentence_rows(fit, list(range(len(names))))
+    interacting = fit_logistic(interactions(x_all), y_all, weights=weights_all)
+    inside, top = sentence_accuracy(test, lambda d: interacting.logit(interactions(d.sentence_features)))
+    print(f"| logistic: every feature + interactions | {inside:.3f} | {top:.3f} |")
     used = [names.index(c) for c in names if c not in args.without]
 
     def fit_sentence(part: list[Sample]) -> LogisticModel:
@@ -348,7 +424,8 @@ def main() -> None:
         return LogisticModel(weights=tuple(float(v) for v in full), bias=model.bias)
 
     sentence_model = fit_sentence(fit)
-    models = fit_models(fit, sentence_model, weight_of)
+    adapter = adapter_of(args)
+    models = fit_models(fit, sentence_model, weight_of, adapter)
     answerable = [s for s in test if s.kind == "answerable"]
 
     def end_to_end(ranking: Callable[[Sample], np.ndarray]) -> tuple[float, float, float]:
@@ -410,7 +487,7 @@ def main() -> None:
     calibration([s for s in test if not s.kind.startswith("docs")], models, 0, "the score shown, SQuAD only")
     calibration([s for s in test if s.kind.startswith("docs")], models, 0, "the score shown, documentation only")
 
-    final = fit_models(samples, fit_sentence(samples), weight_of)
+    final = fit_models(samples, fit_sentence(samples), weight_of, adapter)
     final_sentence, final_passage, final_dense = final.sentence, final.passage, final.dense
     assert final_dense is not None and final.calibration is not None
     print("\n# paste into qa/relevance.py (fitted on all articles):")
@@ -430,9 +507,10 @@ def main() -> None:
         print(f"  dense    {name:20s} {w:+.3f}")
 
 
-def fit_models(part: list[Sample], sentence_model: LogisticModel,
-               weight_of: Callable[[Sample], float]) -> AnswerModels:
-    """The passage, dense and calibration models over `part`, given the sentence model."""
+def fit_models(part: list[Sample], sentence_model: LogisticModel, weight_of: Callable[[Sample], float],
+               adapter: Adapter | None) -> AnswerModels:
+    """The passage, dense and calibration models over `part`, given the sentence model (and the question adapter the
+    sentence features were computed with)."""
     rows = [passage_matrix(s.described, sentence_model.logit(s.described.sentence_features))[0] for s in part]
     labels = np.concatenate([s.passage_labels for s in part])
     weights = np.concatenate([np.full(len(s.passage_labels), weight_of(s)) for s in part])
@@ -441,7 +519,8 @@ def fit_models(part: list[Sample], sentence_model: LogisticModel,
     pooled = AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE)
     # the shown score: the pooled probability mapped (monotone, so the order stays) onto the observed share
     raw = np.concatenate([score(s.described, pooled)[0] for s in part])
-    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, fit_isotonic(raw, labels, weights))
+    return AnswerModels(sentence_model, passage_model, dense_model, DENSE_SHARE, fit_isotonic(raw, labels, weights),
+                        adapter)
 
 
 def fit_isotonic(x: np.ndarray, y: np.ndarray, weights: np.ndarray, points: int = 16) -> Calibration:

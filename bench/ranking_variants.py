@@ -135,24 +135,26 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     fit_args = argparse.Namespace(articles=40, questions=2400, unanswerable=500, single=24, cache=args.cache / "fit",
-                                  backend="onnx", embedder="minilm", threads=2)
+                                  backend="onnx", embedder="minilm", threads=2, no_adapter=False)
     samples = fit_relevance.collect(fit_args)
+    adapter = fit_relevance.adapter_of(fit_args)  # the sentence cosines as the product computes them
     embedder = make_embedder("onnx", batch_size=32)
     dev_cache = args.cache / "squad" / "dev"
     records = write_documents(dev_cache / "docs", DEFAULT_ARTICLES, DEFAULT_SEED, squad_dev_path())
     index = sync(dev_cache / "docs", dev_cache / "index-onnx", embedder, max_tokens=256)
-    sets: dict = {"squad": [(shortlist(index, embedder, q.question, q.question), [normalise(a) for a in q.answers])
-                            for q in sample_questions(records, 500, DEFAULT_SEED)]}
+    sets: dict = {"squad": [(shortlist(index, embedder, q.question, q.question, adapter),
+                             [normalise(a) for a in q.answers]) for q in sample_questions(records, 500, DEFAULT_SEED)]}
     seed_index = sync(ROOT / "seeds", args.cache / "variants-seed-index", embedder, 256)
     for name in ("seed_questions", "dev"):
         sets[name] = []
         for case in load_cases(ROOT / "bench" / f"{name}.jsonl"):
             question = case.turns[-1]
             query = standalone_query(question, [Turn("user", t) for t in case.turns[:-1]])
-            alone = shortlist(seed_index, embedder, question, question) if query != " ".join(question.split()) else None
+            alone = (shortlist(seed_index, embedder, question, question, adapter)
+                     if query != " ".join(question.split()) else None)
             sets[name].append(([normalise(e) for e in case.evidence],
-                               shortlist(seed_index, embedder, query, question), alone))
-    sets["card"] = [(["delivered t-72 tanks"], shortlist(seed_index, embedder, CARD, CARD), None)]
+                               shortlist(seed_index, embedder, query, question, adapter), alone))
+    sets["card"] = [(["delivered t-72 tanks"], shortlist(seed_index, embedder, CARD, CARD, adapter), None)]
     labels = np.concatenate([s.passage_labels for s in samples])
     base = [rows_of(s.described)[0] for s in samples]
 

@@ -107,7 +107,8 @@ def content_words(query: str) -> str:
 def describe(index: Store, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
              gathered: np.ndarray, fused: np.ndarray) -> Described:
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
-    `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn."""
+    `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn;
+    `query_vector` gives the sentence cosines (AnswerModels.sentence_vector: MiniLM's adapted question vector)."""
     passages = index.passages([int(r) for r in rows])
     sequence = analyze(content_words(query))
     terms = list(dict.fromkeys(sequence))
@@ -239,7 +240,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
-    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep])
+    described = describe(index, models.sentence_vector(query_vector), query, question, rows[keep], features[keep],
+                         product[keep])
     relevance, answers, chosen, sentence_probability = score(described, models)
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
