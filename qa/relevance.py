@@ -128,10 +128,11 @@ CALIBRATION = Calibration(
 # on SQuAD and seed hit@1. Abstention is not pooled (qa.engine: the passage model's best in the shortlist).
 # Fragile: with the torch backend's vectors the same pool lists another passage first for the card (README).
 DENSE_SHARE = 0.65
-# The sentence features' cosines use MiniLM's question vector moved by the question adapter (qa/adapter.py; passage
-# features and retrieval keep the model's own vector). The models above were fitted without it; applied with it,
-# SQuAD dev top-1 / answer-sentence 0.884 / 0.738 -> 0.886 / 0.744, seed and dev.jsonl unchanged, the card still
-# quotes T-72 first. A refit with it (or without it) on the current fit index did worse on SQuAD dev (0.878 / 0.736;
+# The quoted sentence is chosen with MiniLM's question vector moved by the question adapter (qa/adapter.py): the
+# sentence model reads rows whose cosines are the adapted question's (qa.search.describe's choice rows). Ranking
+# and abstention keep the rows the models were fitted on (the model's own vector): fed the adapted cosines, the
+# passage model answered more near-topic questions (bench/docs abstention 0.88 -> 0.84, docsfit 0.82 -> 0.78).
+# A refit with the adapter (or without it) on the current fit index did worse on SQuAD dev (0.878 / 0.736;
 # 0.882 / 0.728) and lists the card's "supply lines" passage first at this dense share (README, the question adapter).
 MINILM = AnswerModels(SENTENCE, PASSAGE, DENSE, DENSE_SHARE, CALIBRATION, load_adapter())
 DEFAULT = MINILM

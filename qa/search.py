@@ -57,6 +57,7 @@ class Described:
     passage_features: np.ndarray       # one row a passage: PASSAGE_FEATURES' "fused" to "type_match", "structured"
     dense: np.ndarray                  # per passage, as Hit.dense
     lexical: np.ndarray                # per passage, as Hit.lexical
+    choice_features: np.ndarray | None = None  # the same rows with the adapted question's cosines: which sentence
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -105,10 +106,12 @@ def content_words(query: str) -> str:
 
 
 def describe(index: Store, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
-             gathered: np.ndarray, fused: np.ndarray) -> Described:
+             gathered: np.ndarray, fused: np.ndarray, choice_vector: np.ndarray | None = None) -> Described:
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
     `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn;
-    `query_vector` gives the sentence cosines (AnswerModels.sentence_vector: MiniLM's adapted question vector)."""
+    `query_vector` gives the sentence cosines. `choice_vector` (AnswerModels.sentence_vector: MiniLM's adapted
+    question vector), when given, gives a second set of sentence rows, Described.choice_features, whose cosines are
+    its own: the quoted sentence is chosen by them, while the passage model reads the rows it was fitted on."""
     passages = index.passages([int(r) for r in rows])
     sequence = analyze(content_words(query))
     terms = list(dict.fromkeys(sequence))
@@ -120,6 +123,7 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
     spans: list[tuple[int, int]] = []
     owner: list[int] = []
     blocks: list[np.ndarray] = []
+    choices: list[np.ndarray] = []
     passage_types = []
     for position, (row, passage) in enumerate(zip(rows, passages, strict=True)):
         own = index.sentence_spans(int(row)) or [(0, len(passage.text))]
@@ -150,14 +154,31 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
             np.arange(count) / max(count - 1, 1),
             neighbour_similarity,
         ]))
+        if choice_vector is not None:
+            choices.append(with_cosines(blocks[-1], index.sentence_similarity(choice_vector, int(row))))
         spans += own
         owner += [position] * len(own)
     sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
+    choice = None if choice_vector is None else (np.vstack(choices) if choices else sentences)
     structured = np.array([1.0 if p.section else 0.0 for p in passages])
     base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
                             np.array(passage_types), structured]) if len(rows) else np.zeros((0, 7))
     return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
-                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy())
+                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy(), choice)
+
+
+def with_cosines(block: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """A passage's sentence rows with other question-sentence cosines (its similarity columns recomputed)."""
+    if len(similarity) != len(block):  # no sentence vectors for it: keep the rows as they are
+        return block
+    similarity = similarity.astype(np.float64)
+    neighbours = np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0]) if len(block) > 1 \
+        else similarity
+    changed = block.copy()
+    changed[:, SENTENCE_FEATURES.index("similarity")] = similarity
+    changed[:, SENTENCE_FEATURES.index("similarity_gap")] = similarity - similarity.max()
+    changed[:, SENTENCE_FEATURES.index("neighbour_similarity")] = neighbours
+    return changed
 
 
 def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,6 +210,9 @@ def score(described: Described, models: AnswerModels = DEFAULT
     holding the answer)."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
+    if described.choice_features is not None:  # the quoted sentence: chosen with the adapted question's cosines
+        logits = models.sentence.logit(described.choice_features)
+        chosen = passage_matrix(described, logits)[1]
     wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
     answers = models.passage(matrix) * wrong_type
     pooled = answers
@@ -240,8 +264,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
-    described = describe(index, models.sentence_vector(query_vector), query, question, rows[keep], features[keep],
-                         product[keep])
+    choice = models.sentence_vector(query_vector) if models.adapter is not None else None
+    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     relevance, answers, chosen, sentence_probability = score(described, models)
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
