@@ -90,7 +90,8 @@ def source_hash() -> str:
     return digest.hexdigest()[:10]
 
 
-def product_asker(corpus: Path, index: Path, fresh: bool) -> tuple[AskFunction, float, str]:
+def product_asker(corpus: Path, index: Path, fresh: bool, embedder: str = "minilm"
+                  ) -> tuple[AskFunction, float, str]:
     """Index `corpus` with the product (timed); return its ask function, the seconds, and how it was built."""
     import qa
     from qa.conversation import Turn
@@ -103,7 +104,7 @@ def product_asker(corpus: Path, index: Path, fresh: bool) -> tuple[AskFunction, 
     how = "from scratch" if not index.exists() else "existing index brought up to date"
     log.info("indexing %s into %s with qa from %s (%s)", corpus, index, Path(qa.__file__).parent, how)
     start = time.perf_counter()
-    engine = Engine(Settings(docs=corpus, index=index))
+    engine = Engine(Settings(docs=corpus, index=index, embedder=embedder))  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     log.info("product: indexed in %.1f s", seconds)
 
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="score a running server over HTTP instead (POST URL/api/ask)")
     parser.add_argument("--show", action="store_true",
                         help="print each miss: the question, its evidence and the passages returned")
+    parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm",
+                        help="the product's embedding model (e5: multilingual-e5-small, its own index)")
     parser.add_argument("--label", help="the product's name in the table (default: 'product (qa <hash>)')")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -297,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         code = source_hash()
-        ask, seconds, how = product_asker(corpus, args.cache / f"index-{code}", args.fresh)
-        rows.append(score(args.label or f"product (qa {code})", ask, args.questions, args.top_k, seconds, how,
+        suffix = "" if args.embedder == "minilm" else f"-{args.embedder}"
+        ask, seconds, how = product_asker(corpus, args.cache / f"index-{code}{suffix}", args.fresh, args.embedder)
+        rows.append(score(args.label or f"product (qa {code}{suffix})", ask, args.questions, args.top_k, seconds, how,
                           args.show))
         if not args.no_recipe:
             ask, seconds, how = recipe_asker(corpus, args.cache, args.threshold, args.fresh)
