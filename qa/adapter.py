@@ -1,8 +1,9 @@
 """MiniLM's question-side adapter: moves a question's vector toward the sentences that answer it, not resemble it.
 
 all-MiniLM-L6-v2 is a symmetric paraphrase model: a question lies nearest to sentences worded like it. The adapter is
-a low-rank linear map fitted on SQuAD v1.1 train by `python -m bench.fit_adapter --write` (its table is in the
-README): q' = normalise(q + U V^T q). Passages and sentences keep their vectors, so an index needs no rebuilding.
+a low-rank linear map fitted on SQuAD v1.1 train by `python -m bench.fit_adapter --write` (its table is in
+bench/RESULTS.md): q' = normalise(q + U V^T q). Passages and sentences keep their vectors, so an index needs no
+rebuilding.
 """
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ class AnswerModels:
         return query_vector if self.adapter is None else self.adapter(query_vector)
 
 
-# Fitted by `python -m bench.fit_relevance` (its tables are in the README): logistic regressions on SQuAD v1.1
+# Fitted by `python -m bench.fit_relevance` (its tables are in bench/RESULTS.md): logistic regressions on SQuAD v1.1
 # train, articles disjoint from bench/squad.py's and from SQuAD dev, plus the documentation fit set
 # (bench/docsfit/questions.jsonl over bench/docsfit's corpus, a question's rows weighted 10). MiniLM's features;
 # held out (articles and documentation questions numbered 3 mod 4): the chosen sentence holds the answer in 0.822
@@ -122,18 +122,20 @@ CALIBRATION = Calibration(
         0.9024, 0.9268, 0.9844, 0.9854, 0.995, 0.996, 0.997, 0.998, 0.999, 1.0))
 # The dense model's share: the passage model alone (share 0) leans on the question's words, and lists "...their
 # supply lines." first for the card's "What did Belarus supply Russia?" (p 0.52 against the T-72 passage's 0.06).
-# bench/ranking_variants.py's table (README): 0.65 is the smallest share that quotes the T-72 sentence first; it
-# costs SQuAD dev top-1 0.906 -> 0.878 (train sample 0.884 -> 0.858) and answer-sentence 0.768 -> 0.734 and gains
-# seed answer-hit; 0.7 falls under SQuAD's 0.87. Chosen for the card, not by the sets: share 0 is the better ranking
-# on SQuAD and seed hit@1. Abstention is not pooled (qa.engine: the passage model's best in the shortlist).
-# Fragile: with the torch backend's vectors the same pool lists another passage first for the card (README).
+# bench/ranking_variants.py's table (bench/RESULTS.md): 0.65 is the smallest share that quotes the T-72 sentence
+# first; it costs SQuAD dev top-1 0.906 -> 0.878 (train sample 0.884 -> 0.858) and answer-sentence 0.768 -> 0.734
+# and gains seed answer-hit; 0.7 falls under SQuAD's 0.87. Chosen for the card, not by the sets: share 0 is the
+# better ranking on SQuAD and seed hit@1. Abstention is not pooled (qa.engine: the passage model's best in the
+# shortlist). Fragile: with the torch backend's vectors the same pool lists another passage first for the card
+# (bench/RESULTS.md).
 DENSE_SHARE = 0.65
 # The quoted sentence is chosen with MiniLM's question vector moved by the question adapter (qa/adapter.py): the
 # sentence model reads rows whose cosines are the adapted question's (qa.search.describe's choice rows). Ranking
 # and abstention keep the rows the models were fitted on (the model's own vector): fed the adapted cosines, the
 # passage model answered more near-topic questions (bench/docs abstention 0.88 -> 0.84, docsfit 0.82 -> 0.78).
 # A refit with the adapter (or without it) on the current fit index did worse on SQuAD dev (0.878 / 0.736;
-# 0.882 / 0.728) and lists the card's "supply lines" passage first at this dense share (README, the question adapter).
+# 0.882 / 0.728) and lists the card's "supply lines" passage first at this dense share (bench/RESULTS.md, the
+# question adapter).
 MINILM = AnswerModels(SENTENCE, PASSAGE, DENSE, DENSE_SHARE, CALIBRATION, load_adapter())
 DEFAULT = MINILM
 # The same fit on multilingual-e5-small's features (`python -m bench.fit_relevance --embedder e5 --articles 8

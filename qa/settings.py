@@ -32,8 +32,9 @@ class Settings:
                                         # that they answer, over the fused 0.7 dense + 0.3 BM25 shortlist)
     dense_weight: float = 0.7           # for fusion "normalised": the dense share; BM25 gets the rest
     min_relevance: float = 0.25         # the top passage's probability of answering below which the documents
-                                        # "don't answer" (bench/fit_relevance.py's abstention table, README: the
-                                        # best mean of SQuAD's and the seed's at 0.25, 0.804; 0.2: 0.795)
+                                        # "don't answer" (bench/fit_relevance.py's abstention table in
+                                        # bench/RESULTS.md: the best mean of SQuAD's and the seed's at 0.25,
+                                        # 0.804; 0.2: 0.795)
     max_upload_mb: float = 20.0         # largest document accepted by upload or `qa add`
     max_passage_tokens: int = 256       # the model's window, special tokens included
     batch_size: int = 32                # texts a torch batch (the ONNX path runs texts one at a time, all cores)

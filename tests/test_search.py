@@ -82,4 +82,4 @@ def test_the_dense_pool_orders_the_card_question_and_leaves_abstention_to_the_pa
     assert {h.row: round(h.answers, 6) for h in pooled} == {h.row: round(h.answers, 6) for h in alone}
     first, first_alone = index.passages([pooled[0].row, alone[0].row])
     assert "T-72" in first.text[pooled[0].sentence[0]:pooled[0].sentence[1]]
-    assert "supply lines" in first_alone.text                              # README: why the pool is there
+    assert "supply lines" in first_alone.text                              # bench/RESULTS.md: why the pool is there
