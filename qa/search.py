@@ -142,9 +142,7 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
         refers = np.array([bool(REFERS_BACK.match(t)) for t in texts], dtype=np.float64) * before
         types = np.array([type_match(question, t, expected) for t in texts], dtype=np.float64)
         count = len(own)
-        neighbour_similarity = np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0])
-        if count == 1:  # no neighbour: its own cosine, so that the feature says nothing
-            neighbour_similarity = similarity.astype(np.float64)
+        neighbour_similarity = neighbour_cosines(similarity)
         passage_types.append(float(type_match(question, passage.text, expected)))
         blocks.append(np.column_stack([
             similarity, similarity - similarity.max(), coverage, coverage - coverage.max(),
@@ -171,14 +169,20 @@ def with_cosines(block: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     """A passage's sentence rows with other question-sentence cosines (its similarity columns recomputed)."""
     if len(similarity) != len(block):  # no sentence vectors for it: keep the rows as they are
         return block
-    similarity = similarity.astype(np.float64)
-    neighbours = np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0]) if len(block) > 1 \
-        else similarity
     changed = block.copy()
     changed[:, SENTENCE_FEATURES.index("similarity")] = similarity
     changed[:, SENTENCE_FEATURES.index("similarity_gap")] = similarity - similarity.max()
-    changed[:, SENTENCE_FEATURES.index("neighbour_similarity")] = neighbours
+    changed[:, SENTENCE_FEATURES.index("neighbour_similarity")] = neighbour_cosines(similarity)
     return changed
+
+
+def neighbour_cosines(similarity: np.ndarray) -> np.ndarray:
+    """Each sentence's higher cosine of the sentences just before and after; a lone sentence's own cosine, so that
+    the feature says nothing."""
+    similarity = similarity.astype(np.float64)
+    if len(similarity) == 1:
+        return similarity
+    return np.maximum(np.r_[-1.0, similarity[:-1]], np.r_[similarity[1:], -1.0])
 
 
 def passage_matrix(described: Described, sentence_logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
