@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faiss
 import numpy as np
@@ -49,6 +49,8 @@ class Engine:
         if index is not None and index.meta.get("model") != self.embedder.name:
             raise ValueError(f"the index was made with {index.meta.get('model')}, the embedder is {self.embedder.name}")
         self.models = models_for(self.embedder.model)  # the answer models fitted on this embedder's features
+        if settings.reranker == "off":
+            self.models = replace(self.models, reranker=None)
         self.collection = collection or Collection(settings, self.embedder, index).open()
 
     @property
@@ -84,11 +86,15 @@ class Engine:
     def _retrieve(self, index: Store, question: str, query: str, top_k: int,
                   within: np.ndarray | None = None) -> Retrieved:
         """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
+        # the cross-encoder was fitted on single questions: a follow-up's query carries the previous turn, and read
+        # with it it quoted what answers that turn ("Who is Franak Viacorka?"), read alone it lost "that" of "When
+        # did that happen?"; follow-ups are ranked and quoted without it
+        models = self.models if query == question else replace(self.models, reranker=None)
         query = index.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
         # the whole shortlist: whether the documents answer is the best passage model probability among it
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
-                      self.settings.fusion, models=self.models, question=question, within=within)
+                      self.settings.fusion, models=models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
         return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 

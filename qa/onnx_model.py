@@ -9,8 +9,12 @@ import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +44,9 @@ def export_path(source: Path, cache: Path) -> Path:
 def export(source: Path, target: Path) -> Path:
     """Export the sentence-transformers model in `source` (transformer + mean pooling + L2 norm) to int8 ONNX.
 
-    Runs once per machine (about 3 s); the file appears in one rename, so a crash never leaves half a model.
+    Runs once per machine (about 3 s).
     """
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging
 
@@ -60,6 +63,23 @@ def export(source: Path, target: Path) -> Path:
             return torch.nn.functional.normalize(mean, p=2, dim=1)
 
     log.info("exporting %s to ONNX int8 at %s (once)", source.name, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        transformers_logging.disable_progress_bar()
+        model = Pooled(AutoModel.from_pretrained(str(source), attn_implementation="eager").eval())
+    return write_int8(model, ["input_ids", "attention_mask"], "embedding", target)
+
+
+def write_int8(model: torch.nn.Module, inputs: list[str], output: str, target: Path,
+               example: tuple[torch.Tensor, ...] | None = None, quantize: bool = True) -> Path:
+    """Export `model` (taking int64 (batch, tokens) tensors named `inputs`; `example`: what it is traced with,
+    default all ones) to ONNX at `target`, with int8 weights unless `quantize` is false.
+
+    The file appears in one rename, so a crash never leaves half a model.
+    """
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     target.parent.mkdir(parents=True, exist_ok=True)
     stem = target.parent / f".{target.stem}-{uuid.uuid4().hex}"
     fp32, int8 = stem.with_suffix(".fp32.onnx"), stem.with_suffix(".int8.onnx")
@@ -69,20 +89,19 @@ def export(source: Path, target: Path) -> Path:
         with warnings.catch_warnings():
             root.setLevel(logging.ERROR)  # the quantizer logs a line per tensor, and advice, on the root logger
             warnings.simplefilter("ignore")  # the tracer's warnings about shapes it fixes: the axes are dynamic
-            transformers_logging.disable_progress_bar()
-            model = Pooled(AutoModel.from_pretrained(str(source), attn_implementation="eager").eval())
-            example = torch.ones((2, 8), dtype=torch.int64)
+            if example is None:
+                example = tuple(torch.ones((2, 8), dtype=torch.int64) for _ in inputs)
             axes = {0: "batch", 1: "tokens"}
             with torch.no_grad():
-                torch.onnx.export(model, (example, example), str(fp32), dynamo=False, opset_version=17,
-                                  input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-                                  dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                                "embedding": {0: "batch"}})
+                torch.onnx.export(model, example, str(fp32), dynamo=False, opset_version=17,
+                                  input_names=inputs, output_names=[output],
+                                  dynamic_axes={**{name: axes for name in inputs}, output: {0: "batch"}})
             # int8 weights for the matrix products only, one scale per output channel: mean cosine 0.994 to the
             # float model on SQuAD paragraphs, against 0.950 for the default (per-tensor, every op); see KEEP_FLOAT
-            quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul"], nodes_to_exclude=list(KEEP_FLOAT))
-            os.replace(int8, target)
+            if quantize:
+                quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul"], nodes_to_exclude=list(KEEP_FLOAT))
+            os.replace(int8 if quantize else fp32, target)
     finally:
         root.setLevel(level)
         for leftover in (fp32, int8):

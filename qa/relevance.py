@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.adapter import Adapter
 from qa.adapter import load as load_adapter
+from qa.reranker import Reranker
 
 # One row per sentence of a shortlisted passage, in this order (qa.search.describe computes them).
 SENTENCE_FEATURES = (
@@ -89,6 +90,9 @@ class AnswerModels:
     dense_share: float = 0.0            # its share in the pooled probability: (1 - share) * passage + share * dense
     calibration: Calibration | None = None  # maps the pooled probability to the score shown
     adapter: Adapter | None = None  # moves the question's vector for the sentence cosines (qa/adapter.py)
+    reranker: Reranker | None = None  # reads question and sentence together to choose the quote (qa/reranker.py)
+    reranker_weight: float = 1.0      # its logit's weight beside the sentence model's (qa.search.rerank)
+    reranked: LogisticModel | None = None  # a reranked passage's probability: (logit of pooled, best cross logit)
 
     def sentence_vector(self, query_vector: np.ndarray) -> np.ndarray:
         """The question's vector the sentence features are computed with: adapted when the models were fitted so."""
@@ -136,7 +140,17 @@ DENSE_SHARE = 0.65
 # A refit with the adapter (or without it) on the current fit index did worse on SQuAD dev (0.878 / 0.736;
 # 0.882 / 0.728) and lists the card's "supply lines" passage first at this dense share (bench/RESULTS.md, the
 # question adapter).
-MINILM = AnswerModels(SENTENCE, PASSAGE, DENSE, DENSE_SHARE, CALIBRATION, load_adapter())
+# The cross-encoder (qa/reranker.py) reads the most probable passages again (qa.search.rerank): a logistic regression
+# of "the passage answers" on the logit of its pooled probability and its best sentence's cross-encoder logit,
+# fitted on the SQuAD train sample's shortlists (bench/squad.py's 48 articles, 600 questions; the cross-encoder
+# never saw them). Held out on SQuAD dev's shortlists it is calibrated (0.29 -> 0.32 observed, 0.50 -> 0.48,
+# 0.70 -> 0.73, 0.92 -> 0.93), where the pooled probability under-promised (0.48 -> 0.57, 0.72 -> 0.80).
+RERANKED = LogisticModel(weights=(0.698, 0.478), bias=0.538)
+# The quoted sentence: the sentence model's logit plus this times the cross-encoder's (SQuAD train sample, the
+# answer in the top passage's quote: 0.740 alone, 0.750 at 1.0, 0.742 the cross-encoder alone).
+RERANKER_WEIGHT = 1.0
+MINILM = AnswerModels(SENTENCE, PASSAGE, DENSE, DENSE_SHARE, CALIBRATION, load_adapter(), Reranker(),
+                      RERANKER_WEIGHT, RERANKED)
 DEFAULT = MINILM
 # The same fit on multilingual-e5-small's features (`python -m bench.fit_relevance --embedder e5 --articles 8
 # --single 4 --questions 480 --unanswerable 100`: e5 embeds ~10x slower here, so a smaller fit). Its cosines lie

@@ -26,7 +26,12 @@ FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # answerable SQuAD train questions of bench/fit_relevance.py (3,110); reading them took the median query from 8.8 to
 # 16.2 ms in bench/squad.py (2 busy cores).
 SHORTLIST = 10
-FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
+FUSED_DENSE_WEIGHT = 0.7
+# The cross-encoder reads the 5 most probable passages, 2 sentences each (the sentence model's best): on the SQuAD
+# train sample (600 questions) that gives top-1 0.868 -> 0.915 for 10 sentence pairs a question; all 10 passages
+# and all their sentences (~52 pairs) gave 0.915 too, 3 passages 0.910 (bench/RESULTS.md, the cross-encoder).
+RERANKED = 5
+RERANK_SENTENCES = 2  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
 # Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
 QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
@@ -228,6 +233,38 @@ def score(described: Described, models: AnswerModels = DEFAULT
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
+def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, query: str,
+           models: AnswerModels) -> tuple[np.ndarray, np.ndarray]:
+    """The RERANKED most probable passages read again by the cross-encoder (qa/reranker.py), on their RERANK_SENTENCES
+    best sentences by the sentence model: each one's probability becomes models.reranked's (its pooled probability's
+    logit and its best cross-encoder logit), and its quoted sentence the one of those with the highest sentence-model
+    logit plus models.reranker_weight times the cross-encoder's. Returns (relevance, chosen), changed copies.
+    qa.engine leaves it out for follow-ups (it was fitted on single questions)."""
+    if models.reranker is None or models.reranked is None or len(relevance) == 0:
+        return relevance, chosen
+    rows = described.choice_features if described.choice_features is not None else described.sentence_features
+    logits = models.sentence.logit(rows)
+    positions = np.argsort(-relevance, kind="stable")[:RERANKED]
+    picked = []
+    for p in positions:
+        own = np.flatnonzero(described.owner == p)
+        picked.append(own[np.argsort(-logits[own], kind="stable")[:RERANK_SENTENCES]])
+    texts = [described.passages[p].text[slice(*described.spans[i])] for p, own in zip(positions, picked, strict=True)
+             for i in own]
+    cross = models.reranker(query, texts)
+    relevance, chosen = relevance.copy(), chosen.copy()
+    start = 0
+    for p, own in zip(positions, picked, strict=True):
+        read = cross[start:start + len(own)]
+        start += len(own)
+        if not len(own):
+            continue
+        pooled = float(np.clip(relevance[p], 1e-4, 1 - 1e-4))
+        relevance[p] = float(models.reranked(np.array([[np.log(pooled / (1 - pooled)), float(read.max())]]))[0])
+        chosen[p] = own[int(np.argmax(logits[own] + models.reranker_weight * read))]
+    return relevance, chosen
+
+
 def dense_matrix(matrix: np.ndarray) -> np.ndarray:
     """The dense model's rows (qa.relevance.DENSE_FEATURES) from the passage model's."""
     sentence = matrix[:, PASSAGE_FEATURES.index("sentence_similarity")]
@@ -271,6 +308,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     relevance, answers, chosen, sentence_probability = score(described, models)
+    if models.reranker is not None and fusion == "answer":
+        relevance, chosen = rerank(described, relevance, chosen, query, models)
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),

@@ -77,7 +77,8 @@ def test_the_dense_pool_orders_the_card_question_and_leaves_abstention_to_the_pa
     question = "What did Belarus supply Russia?"
     vector = embed.query(question)
     pooled = search(index, vector, question, 10)
-    alone = search(index, vector, question, 10, models=replace(DEFAULT, dense_share=0.0, calibration=None))
+    alone = search(index, vector, question, 10, models=replace(DEFAULT, dense_share=0.0, calibration=None,
+                                                                    reranker=None))
     assert all(h.relevance == h.answers for h in alone)                 # share 0: the passage model alone
     assert {h.row: round(h.answers, 6) for h in pooled} == {h.row: round(h.answers, 6) for h in alone}
     first, first_alone = index.passages([pooled[0].row, alone[0].row])

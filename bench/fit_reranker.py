@@ -1,0 +1,194 @@
+"""Fit the sentence cross-encoder (qa/reranker.py) on SQuAD v1.1 train and print how well it picks answer sentences.
+
+Articles: bench/fit_adapter.py's (SQuAD train, outside bench/squad.py's sample and outside bench/fit_relevance.py's
+40; SQuAD dev is never read). Articles numbered 3 mod 4 are held out; every figure printed is on them. Each
+training question gives one group: a sentence of its paragraph holding the answer (positive), up to --same other
+sentences of that paragraph (the choice qa.search makes) and --other sentences of the article's other paragraphs
+sharing the most terms with the question (what retrieval confuses), all negatives; binary cross-entropy per
+sentence, so a score means the same in every passage. MiniLM's weights stay; a rank --rank change to each linear
+layer (LoRA) and the pooler and head are trained, seeded, with AdamW and a linear decay, on torch's CPU threads.
+
+    python -m bench.fit_reranker [--articles 200] [--questions 6000] [--write]
+
+--write saves the fitted weights (float16) to qa/reranker_weights.npz.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import re
+import time
+
+import numpy as np
+
+from bench.fit_adapter import articles_used, texts_of
+from qa.evaluate import normalise
+from qa.reranker import WEIGHTS, head_names, lora_layers
+
+log = logging.getLogger("fit_reranker")
+
+Group = tuple[str, list[str], list[float]]  # question, sentences, labels
+
+
+def terms(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - STOP
+
+
+STOP = frozenset("the a an of in on at to for and or is was were are be by with as from that this which what who "
+                 "whom when where why how did does do its it their his her".split())
+
+
+def groups_of(articles: list[dict], same: int, other: int, rng: random.Random) -> tuple[list[Group], list[Group]]:
+    """(training groups, held-out groups); a held-out group holds every sentence of the question's paragraph."""
+    train: list[Group] = []
+    held: list[Group] = []
+    for number, article in enumerate(articles):
+        sentences, owner, _, asked, questions, answers = texts_of(article)
+        normalised = [normalise(s) for s in sentences]
+        bags = [terms(s) for s in sentences]
+        for question, paragraph, found in zip(questions, asked, answers, strict=True):
+            inside = [i for i, o in enumerate(owner) if o == paragraph]
+            positive = [i for i in inside if any(a in normalised[i] for a in found)]
+            if not positive:
+                continue
+            if number % 4 == 3:
+                held.append((question, [sentences[i] for i in inside], [float(i in positive) for i in inside]))
+                continue
+            negatives = [i for i in inside if i not in positive]
+            rng.shuffle(negatives)
+            asked_terms = terms(question)
+            outside = sorted((i for i, o in enumerate(owner) if o != paragraph
+                              and not any(a in normalised[i] for a in found)),
+                             key=lambda i: -len(asked_terms & bags[i]))
+            chosen = [rng.choice(positive)] + negatives[:same] + outside[:other]
+            train.append((question, [sentences[i] for i in chosen], [1.0] + [0.0] * (len(chosen) - 1)))
+    return train, held
+
+
+class Lora:  # a linear layer plus scale * B A, A and B trained
+    def __init__(self, linear, rank: int, scale: float, seed: int) -> None:  # type: ignore[no-untyped-def]
+        import torch
+
+        generator = torch.Generator().manual_seed(seed)
+        self.a = torch.nn.Parameter(torch.randn(rank, linear.in_features, generator=generator) / linear.in_features
+                                    ** 0.5)
+        self.b = torch.nn.Parameter(torch.zeros(linear.out_features, rank))
+        self.scale = scale
+        linear.register_forward_hook(self.hook)
+
+    def hook(self, module, inputs, output):  # type: ignore[no-untyped-def]
+        return output + self.scale * (inputs[0] @ self.a.T) @ self.b.T
+
+
+def encode(tokenizer, pairs: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    import torch
+
+    encoded = tokenizer.encode_batch(pairs)
+    width = max(len(e.ids) for e in encoded)
+    ids = torch.zeros((len(encoded), width), dtype=torch.long)
+    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    for row, e in enumerate(encoded):
+        n = len(e.ids)
+        ids[row, :n], types[row, :n], mask[row, :n] = torch.tensor(e.ids), torch.tensor(e.type_ids), 1
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def held_out_accuracy(score, held: list[Group]) -> float:  # type: ignore[no-untyped-def]
+    """Share of held-out questions whose paragraph's best-scored sentence holds the answer."""
+    hits = 0
+    for question, sentences, labels in held:
+        hits += labels[int(np.argmax(score(question, sentences)))] > 0
+    return hits / len(held)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--questions", type=int, default=6000, help="training groups used (one epoch)")
+    parser.add_argument("--held", type=int, default=1500, help="held-out questions scored")
+    parser.add_argument("--same", type=int, default=3)
+    parser.add_argument("--other", type=int, default=2)
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--batch", type=int, default=8, help="groups a step")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    import torch
+    from tokenizers import Tokenizer
+
+    from qa.embedder import Embedder, model_path
+    from qa.reranker import MAX_TOKENS, base_model
+
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    train, held = groups_of(articles_used(args.articles), args.same, args.other, rng)
+    rng.shuffle(train)
+    rng.shuffle(held)
+    train, held = train[:args.questions], held[:args.held]
+    log.info("%d training groups (%d sentences), %d held-out questions", len(train),
+             sum(len(g[1]) for g in train), len(held))
+
+    embedder = Embedder()
+
+    def cosine(question: str, sentences: list[str]) -> np.ndarray:
+        return embedder(sentences) @ embedder.query(question)
+
+    log.info("held out, the paragraph's closest sentence by MiniLM cosine holds the answer: %.3f",
+             held_out_accuracy(cosine, held))
+
+    tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+    tokenizer.no_padding()
+    model = base_model()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    scale = 2.0
+    loras = {name: Lora(linear, args.rank, scale, seed) for seed, (name, linear) in
+             enumerate(lora_layers(model).items())}
+    params = dict(model.named_parameters())
+    heads = [params[n] for n in head_names(model)]
+    for p in heads:
+        p.requires_grad_(True)
+    trained = [p for lora in loras.values() for p in (lora.a, lora.b)] + heads
+    optimiser = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
+    steps = (len(train) + args.batch - 1) // args.batch
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / 50) * (1 - s / steps))
+    model.train()
+    started = time.monotonic()
+    for step in range(steps):
+        batch = train[step * args.batch:(step + 1) * args.batch]
+        pairs = [(q, s) for q, sentences, _ in batch for s in sentences]
+        labels = torch.tensor([y for _, _, ys in batch for y in ys])
+        logits = model(**encode(tokenizer, pairs)).logits[:, 0]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        optimiser.zero_grad()
+        if step % 50 == 0:
+            log.info("step %d/%d loss %.3f (%.0f s)", step, steps, float(loss.detach()), time.monotonic() - started)
+    model.eval()
+
+    def cross(question: str, sentences: list[str]) -> np.ndarray:
+        with torch.inference_mode():
+            return model(**encode(tokenizer, [(question, s) for s in sentences])).logits[:, 0].numpy()
+
+    log.info("held out, the paragraph's best sentence by the cross-encoder holds the answer: %.3f",
+             held_out_accuracy(cross, held))
+    if args.write:
+        saved = {"scale": np.array(scale)}
+        for name, lora in loras.items():
+            saved[f"{name}.a"] = lora.a.detach().numpy().astype(np.float16)
+            saved[f"{name}.b"] = lora.b.detach().numpy().astype(np.float16)
+        for name in head_names(model):
+            saved[name] = params[name].detach().numpy().astype(np.float16)
+        np.savez(WEIGHTS.with_suffix(".tmp.npz"), **saved)  # type: ignore[arg-type]
+        WEIGHTS.with_suffix(".tmp.npz").replace(WEIGHTS)
+        log.info("wrote %s", WEIGHTS)
+
+
+if __name__ == "__main__":
+    main()
