@@ -118,6 +118,9 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
                         help="embedding model: minilm (English, the default) or e5 (multilingual-e5-small: questions "
                              "in other languages; slower to index); the index is rebuilt when it changes "
                              "(env QA_EMBEDDER)")
+    parser.add_argument("--reranker", choices=get_args(RerankerName),
+                        help="cross (the default): a cross-encoder reads the likeliest passages again (better "
+                             "answers, ~40 ms a question); off: faster, without it (env QA_RERANKER)")
     parser.add_argument("--store", choices=get_args(StoreKind),
                         help="where passages live: embedded (FAISS + BM25 files in --index, the default) or milvus "
                              "(env QA_STORE)")
