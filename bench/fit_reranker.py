@@ -67,7 +67,7 @@ def groups_of(articles: list[dict], same: int, other: int, rng: random.Random) -
 
 
 class Lora:  # a linear layer plus scale * B A, A and B trained
-    def __init__(self, linear, rank: int, scale: float, seed: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, linear, rank: int, scale: float, seed: int) -> None:
         import torch
 
         generator = torch.Generator().manual_seed(seed)
@@ -77,11 +77,11 @@ class Lora:  # a linear layer plus scale * B A, A and B trained
         self.scale = scale
         linear.register_forward_hook(self.hook)
 
-    def hook(self, module, inputs, output):  # type: ignore[no-untyped-def]
+    def hook(self, module, inputs, output):
         return output + self.scale * (inputs[0] @ self.a.T) @ self.b.T
 
 
-def encode(tokenizer, pairs: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+def encode(tokenizer, pairs: list[tuple[str, str]]):
     import torch
 
     encoded = tokenizer.encode_batch(pairs)
@@ -94,7 +94,7 @@ def encode(tokenizer, pairs: list[tuple[str, str]]):  # type: ignore[no-untyped-
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
 
 
-def held_out_accuracy(score, held: list[Group]) -> float:  # type: ignore[no-untyped-def]
+def held_out_accuracy(score, held: list[Group]) -> float:
     """Share of held-out questions whose paragraph's best-scored sentence holds the answer."""
     hits = 0
     for question, sentences, labels in held:
@@ -185,7 +185,7 @@ def main() -> None:
             saved[f"{name}.b"] = lora.b.detach().numpy().astype(np.float16)
         for name in head_names(model):
             saved[name] = params[name].detach().numpy().astype(np.float16)
-        np.savez(WEIGHTS.with_suffix(".tmp.npz"), **saved)  # type: ignore[arg-type]
+        np.savez(WEIGHTS.with_suffix(".tmp.npz"), **saved)
         WEIGHTS.with_suffix(".tmp.npz").replace(WEIGHTS)
         log.info("wrote %s", WEIGHTS)
 

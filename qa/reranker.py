@@ -4,7 +4,7 @@ MiniLM's vectors compare a question and a sentence apart, so "What did Belarus s
 worded like it. This model reads both at once (BERT's sentence-pair input), built from the bundled MiniLM's
 weights plus a low-rank change to every linear layer (LoRA) and a scoring head, fitted on SQuAD train by
 `python -m bench.fit_reranker --write` into qa/reranker_weights.npz (float16, about 1.6 MB): no download, the
-same base files as the embedder. It only runs on the sentences of the passages already shortlisted.
+same base files as the embedder. It only reads a few sentences of the likeliest passages (qa.search.rerank).
 """
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ WEIGHTS = Path(__file__).with_name("reranker_weights.npz")
 # The linear layers of each of MiniLM's 6 layers that get a low-rank change.
 TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
            "intermediate.dense", "output.dense")
-MAX_TOKENS = 128
-QUANTIZE = False  # question + sentence; SQuAD's longest sentences fit
+MAX_TOKENS = 128  # question + sentence; SQuAD's longest sentences fit
+# The ONNX export keeps float weights: with int8 (the embedder's recipe) a logit depended on the batch it was read in
+# (activations are quantised over the whole padded batch: the card's T-72 sentence read 1.27 alone, 0.46 beside one
+# other sentence, 1.69 beside two; float 1.60 each time). Float: 38 ms for 10 pairs here, int8 21 ms, torch ~50 ms.
+QUANTIZE = False
 
 
-def base_model():
+def base_model() -> Any:
     """MiniLM as a one-output sentence-pair classifier (its pooler and head untrained until weights load)."""
     from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as transformers_logging
@@ -40,13 +43,13 @@ def base_model():
                                                               attn_implementation="eager")
 
 
-def lora_layers(model) -> dict[str, Any]:
+def lora_layers(model: Any) -> dict[str, Any]:
     """{name: the nn.Linear} of every layer that gets a low-rank change."""
     return {name: module for name, module in model.named_modules()
             if name.startswith("bert.encoder.layer.") and name.split(".", 4)[-1] in TARGETS}
 
 
-def head_names(model) -> list[str]:
+def head_names(model: Any) -> list[str]:
     """The parameters trained in full: the pooler and the classifier."""
     return [n for n, _ in model.named_parameters() if n.startswith(("bert.pooler.", "classifier."))]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,7 +86,7 @@ def test_the_merged_model_matches_the_trained_one() -> None:
     assert np.allclose(merged(pairs[0][0], [s for _, s in pairs]), expected, atol=1e-3)
 
 
-def test_the_onnx_export_scores_like_torch(reranker: Reranker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_onnx_export_scores_like_torch(tmp_path: Path) -> None:
     question = "What did Belarus supply Russia?"
     sentences = ["The Belarusian army delivered T-72 tanks to the Russian invaders.",
                  "Belarus was as much a part of the invasion as possible without actually sending troops.",
@@ -93,8 +94,9 @@ def test_the_onnx_export_scores_like_torch(reranker: Reranker, tmp_path) -> None
     exported = Reranker(cache=tmp_path)(question, sentences)
     assert list(tmp_path.glob("reranker-*.onnx"))  # exported once into the model cache
     torch_scores = Reranker(backend="torch")(question, sentences)
-    assert np.argsort(exported).tolist() == np.argsort(torch_scores).tolist()
-    assert np.abs(exported - torch_scores).max() < 0.5  # int8 weights
+    assert np.allclose(exported, torch_scores, atol=1e-3)  # float weights: the same model
+    # a sentence scores the same whatever else is read in its batch (int8 activations did not: qa/reranker.py)
+    assert np.allclose(Reranker(cache=tmp_path)(question, sentences[:1]), exported[:1], atol=1e-4)
 
 
 def test_the_card_quotes_the_t72_sentence_first(engine: Engine) -> None:
