@@ -24,7 +24,7 @@ import numpy as np
 
 from bench.fit_adapter import articles_used, texts_of
 from qa.evaluate import normalise
-from qa.reranker import WEIGHTS, head_names, lora_layers
+from qa.reranker import WEIGHTS, Reranker, base_model, head_names, lora_layers
 
 log = logging.getLogger("fit_reranker")
 
@@ -81,17 +81,12 @@ class Lora:  # a linear layer plus scale * B A, A and B trained
         return output + self.scale * (inputs[0] @ self.a.T) @ self.b.T
 
 
-def encode(tokenizer, pairs: list[tuple[str, str]]):
+def encode(reranker: Reranker, pairs: list[tuple[str, str]]) -> dict:
+    """The model's inputs for `pairs`, as the product encodes them (qa.reranker.Reranker.encode)."""
     import torch
 
-    encoded = tokenizer.encode_batch(pairs)
-    width = max(len(e.ids) for e in encoded)
-    ids = torch.zeros((len(encoded), width), dtype=torch.long)
-    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
-    for row, e in enumerate(encoded):
-        n = len(e.ids)
-        ids[row, :n], types[row, :n], mask[row, :n] = torch.tensor(e.ids), torch.tensor(e.type_ids), 1
-    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+    ids = torch.from_numpy(reranker.encode(pairs))
+    return {"input_ids": ids[0], "token_type_ids": ids[1], "attention_mask": ids[2]}
 
 
 def held_out_accuracy(score, held: list[Group]) -> float:
@@ -117,10 +112,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     import torch
-    from tokenizers import Tokenizer
 
-    from qa.embedder import Embedder, model_path
-    from qa.reranker import MAX_TOKENS, base_model
+    from qa.embedder import Embedder
 
     torch.manual_seed(0)
     rng = random.Random(0)
@@ -139,9 +132,7 @@ def main() -> None:
     log.info("held out, the paragraph's closest sentence by MiniLM cosine holds the answer: %.3f",
              held_out_accuracy(cosine, held))
 
-    tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
-    tokenizer.no_padding()
+    encoder = Reranker()  # its tokenizer and encoding only: the weights fitted here are not loaded
     model = base_model()
     for p in model.parameters():
         p.requires_grad_(False)
@@ -162,7 +153,7 @@ def main() -> None:
         batch = train[step * args.batch:(step + 1) * args.batch]
         pairs = [(q, s) for q, sentences, _ in batch for s in sentences]
         labels = torch.tensor([y for _, _, ys in batch for y in ys])
-        logits = model(**encode(tokenizer, pairs)).logits[:, 0]
+        logits = model(**encode(encoder, pairs)).logits[:, 0]
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
         loss.backward()
         optimiser.step()
@@ -174,7 +165,7 @@ def main() -> None:
 
     def cross(question: str, sentences: list[str]) -> np.ndarray:
         with torch.inference_mode():
-            return model(**encode(tokenizer, [(question, s) for s in sentences])).logits[:, 0].numpy()
+            return model(**encode(encoder, [(question, s) for s in sentences])).logits[:, 0].numpy()
 
     log.info("held out, the paragraph's best sentence by the cross-encoder holds the answer: %.3f",
              held_out_accuracy(cross, held))

@@ -67,10 +67,10 @@ def export(source: Path, target: Path) -> Path:
         warnings.simplefilter("ignore")
         transformers_logging.disable_progress_bar()
         model = Pooled(AutoModel.from_pretrained(str(source), attn_implementation="eager").eval())
-    return write_int8(model, ["input_ids", "attention_mask"], "embedding", target)
+    return write_onnx(model, ["input_ids", "attention_mask"], "embedding", target)
 
 
-def write_int8(model: torch.nn.Module, inputs: list[str], output: str, target: Path,
+def write_onnx(model: torch.nn.Module, inputs: list[str], output: str, target: Path,
                example: tuple[torch.Tensor, ...] | None = None, quantize: bool = True) -> Path:
     """Export `model` (taking int64 (batch, tokens) tensors named `inputs`; `example`: what it is traced with,
     default all ones) to ONNX at `target`, with int8 weights unless `quantize` is false.

@@ -114,7 +114,7 @@ class Reranker:
         import onnxruntime as ort
 
         from qa.embedder import model_path
-        from qa.onnx_model import RECIPE, write_int8
+        from qa.onnx_model import RECIPE, write_onnx
         from qa.settings import Settings
 
         digest = hashlib.sha256(self.weights.read_bytes())
@@ -134,13 +134,13 @@ class Reranker:
                     return self.model(input_ids=input_ids, token_type_ids=token_type_ids,
                                       attention_mask=attention_mask).logits[:, 0]
 
-            log.info("exporting the reranker to ONNX int8 at %s (once)", path)
+            log.info("exporting the reranker to ONNX at %s (once)", path)
             # traced with padding (a mask with zeros) and both segments: otherwise the tracer may fix the mask's
             # path for an all-ones mask, and a padded batch then scores differently from its pairs one by one
             ids = torch.tensor([[101, 2054, 102, 2009, 2001, 102], [101, 2054, 102, 2009, 102, 0]])
             segments = torch.tensor([[0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 0]])
             mask = (ids > 0).to(torch.int64)
-            write_int8(Logit(self.merged()), ["input_ids", "token_type_ids", "attention_mask"], "logit", path,
+            write_onnx(Logit(self.merged()), ["input_ids", "token_type_ids", "attention_mask"], "logit", path,
                        (ids, segments, mask), quantize=QUANTIZE)
         options = ort.SessionOptions()
         options.intra_op_num_threads = len(os.sched_getaffinity(0))
@@ -158,10 +158,15 @@ class Reranker:
         with self.lock:
             if self.run is None:
                 self.run = self.build()
-        encoded = self.tokenizer.encode_batch([(question, s) for s in sentences])
+        ids = self.encode([(question, s) for s in sentences])
+        return np.asarray(self.run(ids[0], ids[1], ids[2]), dtype=np.float32).reshape(-1)
+
+    def encode(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """(3, pairs, tokens) int64: token ids, segment ids and attention mask, padded to the longest pair."""
+        encoded = self.tokenizer.encode_batch(pairs)
         width = max(len(e.ids) for e in encoded)
-        ids = np.zeros((3, len(encoded), width), dtype=np.int64)  # token ids, segment ids, attention mask
+        ids = np.zeros((3, len(encoded), width), dtype=np.int64)
         for row, e in enumerate(encoded):
             n = len(e.ids)
             ids[0, row, :n], ids[1, row, :n], ids[2, row, :n] = e.ids, e.type_ids, 1
-        return np.asarray(self.run(ids[0], ids[1], ids[2]), dtype=np.float32).reshape(-1)
+        return ids

@@ -82,7 +82,7 @@ def test_the_merged_model_matches_the_trained_one() -> None:
         pairs = [("What did Belarus supply Russia?", "The Belarusian army delivered T-72 tanks."),
                  ("What did Belarus supply Russia?", "Belarus is a landlocked country.")]
         merged = Reranker(backend="torch")
-        expected = hooked(**encode(merged.tokenizer, pairs)).logits[:, 0].numpy()
+        expected = hooked(**encode(merged, pairs)).logits[:, 0].numpy()
     assert np.allclose(merged(pairs[0][0], [s for _, s in pairs]), expected, atol=1e-3)
 
 
