@@ -4,7 +4,7 @@ import pytest
 
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
-from qa.engine import NO_DOCUMENTS, UnknownDocuments, better_founded
+from qa.engine import MIN_SHOWN, NO_DOCUMENTS, UnknownDocuments, better_founded
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -97,6 +97,12 @@ def test_a_who_is_question_the_documents_answer_is_answered(engine) -> None:
 def test_a_near_topic_count_question_abstains(engine) -> None:
     answer = engine.ask("How many Belarusian soldiers died?")
     assert not answer.found and answer.answer == NOT_FOUND and answer.passages  # the nearest passages still shown
+
+
+def test_an_answer_is_not_claimed_when_its_first_passage_is_shown_improbable(engine) -> None:
+    # the passage model alone finds a passage about Putin likely enough; the first passage, as shown, is not
+    answer = engine.ask("how old is vladimir putin")
+    assert not answer.found and answer.passages and answer.passages[0].score < MIN_SHOWN
 
 
 def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_clearly_better_founded() -> None:
