@@ -62,6 +62,20 @@ def test_scores_are_deterministic_and_do_not_depend_on_the_batch(reranker: Reran
     assert reranker(question, []).shape == (0,)
 
 
+def test_pairs_read_in_batches_of_similar_length_score_as_one_padded_batch(reranker: Reranker) -> None:
+    question = "What did Belarus supply Russia?"
+    sentences = ["Minsk is the capital.",
+                 "Russian equipment damaged in the fighting was repaired there, and the Belarusian army delivered "
+                 "T-72 tanks to the Russian invaders.",
+                 "Belarus was as much a part of the invasion as possible without actually sending troops.",
+                 "It rained."]
+    scores = reranker(question, sentences)  # BATCHES batches, the short pairs apart from the long ones
+    assert reranker.run is not None
+    ids = reranker.encode([(question, s) for s in sentences])  # all four padded to the longest
+    assert np.allclose(scores, np.asarray(reranker.run(ids[0], ids[1], ids[2])).reshape(-1), atol=1e-4)
+    assert len(scores) == len(sentences) and int(np.argmax(scores)) == 1  # each logit back in its sentence's place
+
+
 def test_the_merged_model_matches_the_trained_one() -> None:
     # training adds scale * (x A^T) B^T beside each linear layer (bench/fit_reranker.py's Lora hook); the product
     # folds scale * B A into the layer's weight: both must give the same logits
