@@ -40,7 +40,6 @@ class Read:
     pooled: np.ndarray      # pooled probability of each reranked passage
     cross: np.ndarray       # its best cross-encoder logit
     label: np.ndarray       # it holds an answer
-    rest: int               # shortlisted passages not reranked that hold an answer
     quote_logits: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per reranked passage: sentence, cross, holds
 
 
@@ -81,9 +80,7 @@ def collect(split: str, questions: int, cache: Path) -> list[Read]:
             cross = models.reranker(text, texts)
             best.append(float(cross.max()))
             quotes.append((logits[own], cross, np.array([any(a in normalise(t) for a in answers) for t in texts])))
-        others = [p for p in range(len(relevance)) if p not in set(positions.tolist())]
-        rest = sum(first_hit(q, [described.passages[p].text]) == 1 for p in others)
-        out.append(Read(relevance[positions], np.array(best), label, rest, quotes))
+        out.append(Read(relevance[positions], np.array(best), label, quotes))
     log.info("%s: %d questions read", split, len(out))
     return out
 
