@@ -68,14 +68,13 @@ def collect(split: str, questions: int, cache: Path) -> list[Read]:
         described = qa_search.describe(index, vector, text, q.question, rows[keep], features[keep], product[keep],
                                        models.sentence_vector(vector))
         relevance, _, _, _ = qa_search.score(described, models)
-        logits = models.sentence.logit(described.choice_features)
-        positions = np.argsort(-relevance, kind="stable")[:qa_search.RERANKED]
+        logits = qa_search.quote_logits(described, models)
+        read = qa_search.read_again(described, relevance, logits)
+        positions = np.array([p for p, _ in read])
         label = np.array([first_hit(q, [described.passages[p].text]) == 1 for p in positions])
         answers = [normalise(a) for a in q.answers]
         best, quotes = [], []
-        for p in positions:
-            own = np.flatnonzero(described.owner == p)
-            own = own[np.argsort(-logits[own], kind="stable")[:qa_search.RERANK_SENTENCES]]
+        for p, own in read:
             texts = [described.passages[p].text[slice(*described.spans[i])] for i in own]
             cross = models.reranker(text, texts)
             best.append(float(cross.max()))

@@ -26,12 +26,12 @@ FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # answerable SQuAD train questions of bench/fit_relevance.py (3,110); reading them took the median query from 8.8 to
 # 16.2 ms in bench/squad.py (2 busy cores).
 SHORTLIST = 10
-FUSED_DENSE_WEIGHT = 0.7
+FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
 # The cross-encoder reads the 5 most probable passages, 2 sentences each (the sentence model's best): on the SQuAD
 # train sample (600 questions) that gives top-1 0.868 -> 0.915 for 10 sentence pairs a question; all 10 passages
 # and all their sentences (~52 pairs) gave 0.915 too, 3 passages 0.910 (bench/RESULTS.md, the cross-encoder).
 RERANKED = 5
-RERANK_SENTENCES = 2  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
+RERANK_SENTENCES = 2
 # Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
 QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
 # A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
@@ -220,7 +220,7 @@ def score(described: Described, models: AnswerModels = DEFAULT
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
     if described.choice_features is not None:  # the quoted sentence: chosen with the adapted question's cosines
-        logits = models.sentence.logit(described.choice_features)
+        logits = quote_logits(described, models)
         chosen = passage_matrix(described, logits)[1]
     wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
     answers = models.passage(matrix) * wrong_type
@@ -233,6 +233,23 @@ def score(described: Described, models: AnswerModels = DEFAULT
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
+def quote_logits(described: Described, models: AnswerModels) -> np.ndarray:
+    """The sentence model's logit of every sentence, as the quote is chosen: with the adapted question's cosines when
+    there are any."""
+    rows = described.choice_features if described.choice_features is not None else described.sentence_features
+    return models.sentence.logit(rows)
+
+
+def read_again(described: Described, relevance: np.ndarray, logits: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """What the cross-encoder reads: the RERANKED most probable passages (positions in `described`), each with the
+    indices of its RERANK_SENTENCES best sentences by `logits` (quote_logits)."""
+    read = []
+    for p in np.argsort(-relevance, kind="stable")[:RERANKED]:
+        own = np.flatnonzero(described.owner == p)
+        read.append((int(p), own[np.argsort(-logits[own], kind="stable")[:RERANK_SENTENCES]]))
+    return read
+
+
 def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, query: str,
            models: AnswerModels) -> tuple[np.ndarray, np.ndarray]:
     """The RERANKED most probable passages read again by the cross-encoder (qa/reranker.py), on their RERANK_SENTENCES
@@ -242,19 +259,13 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     qa.engine leaves it out for follow-ups (it was fitted on single questions)."""
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
         return relevance, chosen
-    rows = described.choice_features if described.choice_features is not None else described.sentence_features
-    logits = models.sentence.logit(rows)
-    positions = np.argsort(-relevance, kind="stable")[:RERANKED]
-    picked = []
-    for p in positions:
-        own = np.flatnonzero(described.owner == p)
-        picked.append(own[np.argsort(-logits[own], kind="stable")[:RERANK_SENTENCES]])
-    texts = [described.passages[p].text[slice(*described.spans[i])] for p, own in zip(positions, picked, strict=True)
-             for i in own]
+    logits = quote_logits(described, models)
+    reading = read_again(described, relevance, logits)
+    texts = [described.passages[p].text[slice(*described.spans[i])] for p, own in reading for i in own]
     cross = models.reranker(query, texts)
     relevance, chosen = relevance.copy(), chosen.copy()
     start = 0
-    for p, own in zip(positions, picked, strict=True):
+    for p, own in reading:
         read = cross[start:start + len(own)]
         start += len(own)
         if not len(own):
