@@ -13,6 +13,16 @@ REFERRING = frozenset(
     "he's she's it's they're".split()
 )
 OPENERS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b", re.IGNORECASE)
+# Words that ask or bind rather than name: what a follow-up borrows from the turn it follows leaves them out.
+FUNCTION_WORDS = REFERRING | frozenset(
+    "a an the and or but if of at by for with about against between into through during before after above below "
+    "to from up down in out on off over under again further once here when where why how all any both each few "
+    "more most other some no nor not only own same so than too very what which who whom whose "
+    "i me my we our you your can could would should shall will may might must "
+    "am is are was were be been being have has had do does did doing".split()
+)
+# A word as a follow-up borrows it: code names keep their dots and dashes ("dns.lookup", "--soft", ".bz2").
+TOKEN = re.compile(r"[\w.'’-]*\w")
 
 
 @dataclass(frozen=True)
@@ -28,10 +38,13 @@ def is_follow_up(question: str) -> bool:
 
 
 def standalone_query(question: str, history: list[Turn]) -> str:
-    """The question, preceded by what it follows up when it leans on the conversation.
+    """The question, followed by the words that name what it follows up when it leans on the conversation.
 
     What it follows up is the last user question that stood on its own, plus the follow-up asked right
-    after it, if any; so a chain of follow-ups keeps its subject without growing without end.
+    after it, if any; so a chain of follow-ups keeps its subject without growing without end. Only that turn's
+    subject is borrowed (subject_words), not its question: "And what does --mixed do?" after "What does git reset
+    --soft do?" is searched as "And what does --mixed do? git reset --soft", not as a question that the passage
+    answering the first turn answers best.
     """
     question = " ".join(question.split())
     if not is_follow_up(question):
@@ -45,4 +58,17 @@ def standalone_query(question: str, history: list[Turn]) -> str:
             last_follow_up = text
         else:
             anchor, last_follow_up = text, ""
-    return " ".join(part for part in (anchor, last_follow_up, question) if part)
+    subject = subject_words(" ".join(part for part in (anchor, last_follow_up) if part), question)
+    return " ".join(part for part in (question, subject) if part)
+
+
+def subject_words(text: str, question: str) -> str:
+    """The words of `text` that name something, each once and in order: no question or function words, none that
+    `question` has already."""
+    taken = {w.lower() for w in TOKEN.findall(question)} | FUNCTION_WORDS
+    kept: list[str] = []
+    for word in TOKEN.findall(text):
+        if word.lower() not in taken:
+            taken.add(word.lower())
+            kept.append(word)
+    return " ".join(kept)

@@ -90,16 +90,15 @@ class Engine:
 
     def _retrieve(self, index: Store, question: str, query: str, top_k: int,
                   within: np.ndarray | None = None) -> Retrieved:
-        """Search for `query` (the user's `question`, or it with the conversation); hits best first."""
-        # the cross-encoder was fitted on single questions: a follow-up's query carries the previous turn, and read
-        # with it it quoted what answers that turn ("Who is Franak Viacorka?"), read alone it lost "that" of "When
-        # did that happen?"; follow-ups are ranked and quoted without it
-        models = self.models if query == question else replace(self.models, reranker=None)
+        """Search for `query` (the user's `question`, or it followed by the words naming what it follows up:
+        qa.conversation); hits best first. The cross-encoder reads follow-ups too: with the whole previous question
+        in the query it quoted what answers that turn ("Who is Franak Viacorka?"), with its subject words only it
+        ranks as well as without it on the seed's follow-ups and better on bench/docsfit's (bench/RESULTS.md)."""
         query = index.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
         # the whole shortlist: whether the documents answer is the best passage model probability among it
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
-                      self.settings.fusion, models=models, question=question, within=within)
+                      self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
         return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
 

@@ -255,8 +255,7 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     """The RERANKED most probable passages read again by the cross-encoder (qa/reranker.py), on their RERANK_SENTENCES
     best sentences by the sentence model: each one's probability becomes models.reranked's (its pooled probability's
     logit and its best cross-encoder logit), and its quoted sentence the one of those with the highest sentence-model
-    logit plus models.reranker_weight times the cross-encoder's. Returns (relevance, chosen), changed copies.
-    qa.engine leaves it out for follow-ups (it was fitted on single questions)."""
+    logit plus models.reranker_weight times the cross-encoder's. Returns (relevance, chosen), changed copies."""
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
         return relevance, chosen
     logits = quote_logits(described, models)
