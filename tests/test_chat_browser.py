@@ -308,7 +308,7 @@ def test_the_follow_up_and_fewer_passages(open_chat) -> None:
     reply = chat.ask("What did he say about military commanders?")
     assert reply.locator(".source").count() == 1
     assert "growing pressure from commanders" in reply.locator(".source .passage mark").inner_text()
-    assert "Searched for: Who is Franak Viacorka?" in reply.inner_text()
+    assert "Searched for: What did he say about military commanders? Franak Viacorka" in reply.inner_text()
     chat.screenshot("chat-follow-up.png")
     assert chat.outside() == []
 
