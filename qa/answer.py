@@ -21,7 +21,7 @@ class Citation:
     passage: Passage
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence, offsets into passage.text
-    answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` is decided on
+    answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` mostly rests on
     sentence_relevance: float = 0.0  # the sentence model's probability that the highlighted sentence holds the answer
 
     @property

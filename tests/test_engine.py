@@ -4,7 +4,7 @@ import pytest
 
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
-from qa.engine import MIN_SHOWN, NO_DOCUMENTS, UnknownDocuments, better_founded
+from qa.engine import MIN_SHOWN, NO_DOCUMENTS, SURE_SHOWN, UnknownDocuments, better_founded
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -103,6 +103,13 @@ def test_an_answer_is_not_claimed_when_its_first_passage_is_shown_improbable(eng
     # the passage model alone finds a passage about Putin likely enough; the first passage, as shown, is not
     answer = engine.ask("how old is vladimir putin")
     assert not answer.found and answer.passages and answer.passages[0].score < MIN_SHOWN
+
+
+def test_an_answer_is_claimed_when_its_first_passage_is_shown_likely(engine) -> None:
+    # the passage model alone doubts every passage; the first one, read again by the cross-encoder, is shown likely
+    answer = engine.ask("What happens to Lukashenko if Putin falls?")
+    assert max(c.answers for c in answer.passages) < engine.settings.min_relevance
+    assert answer.found and answer.passages[0].score >= SURE_SHOWN
 
 
 def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_as_well_founded() -> None:
