@@ -84,3 +84,18 @@ def test_the_dense_pool_orders_the_card_question_and_leaves_abstention_to_the_pa
     first, first_alone = index.passages([pooled[0].row, alone[0].row])
     assert "T-72" in first.text[pooled[0].sentence[0]:pooled[0].sentence[1]]
     assert "supply lines" in first_alone.text                              # bench/RESULTS.md: why the pool is there
+
+
+def test_a_sentence_ending_with_a_colon_is_quoted_with_what_it_introduces(tmp_path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "backups.md").write_text(
+        "# Backups\n\nThe dot-dump command writes the whole database as SQL text. A good way to make an archival "
+        "copy of a database is this:\n\n```\n$ sqlite3 ex1 .dump | gzip -c >ex1.dump.gz\n```\n\nThe file it "
+        "writes holds everything needed to rebuild the database later, on any machine.\n", encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    first = engine.ask("What is a good way to make an archival copy of a database?").passages[0]
+    quoted = first.passage.text[slice(*first.highlight)]
+    assert quoted.startswith("A good way to make an archival copy") and quoted.endswith("gzip -c >ex1.dump.gz")
