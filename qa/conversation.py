@@ -17,9 +17,12 @@ OPENERS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)
 FUNCTION_WORDS = REFERRING | frozenset(
     "a an the and or but if of at by for with about against between into through during before after above below "
     "to from up down in out on off over under again further once here when where why how all any both each few "
-    "more most other some no nor not only own same so than too very what which who whom whose "
+    "more most other some no nor not only own same so than too very what which who whom whose many much "
     "i me my we our you your can could would should shall will may might must "
-    "am is are was were be been being have has had do does did doing".split()
+    "am is are was were be been being have has had do does did doing tell explain please "
+    "what's that's there's here's who's where's how's let's i'm you're we're i've you've we've they've i'd you'd "
+    "he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll don't doesn't didn't isn't aren't wasn't "
+    "weren't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't".split()
 )
 # A word as a follow-up borrows it: code names keep their dots and dashes ("dns.lookup", "--soft", ".bz2").
 TOKEN = re.compile(r"[\w.'’-]*\w")
@@ -64,11 +67,14 @@ def standalone_query(question: str, history: list[Turn]) -> str:
 
 def subject_words(text: str, question: str) -> str:
     """The words of `text` that name something, each once and in order: no question or function words, none that
-    `question` has already."""
-    taken = {w.lower() for w in TOKEN.findall(question)} | FUNCTION_WORDS
+    `question` has already (compared lower-cased, with ’ read as ')."""
+    def key(word: str) -> str:
+        return word.lower().replace("’", "'")
+
+    taken = {key(w) for w in TOKEN.findall(question)} | FUNCTION_WORDS
     kept: list[str] = []
     for word in TOKEN.findall(text):
-        if word.lower() not in taken:
-            taken.add(word.lower())
+        if key(word) not in taken:
+            taken.add(key(word))
             kept.append(word)
     return " ".join(kept)

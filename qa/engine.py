@@ -78,8 +78,8 @@ class Engine:
         found = self._retrieve(index, question, standalone, top_k, within)
         if standalone != " ".join(question.split()):  # read as a follow-up
             alone = self._retrieve(index, question, question, top_k, within)
-            if better_founded(alone.best, found.best, self.settings.min_relevance):
-                found = alone  # it was no follow-up: the question alone is answered, the conversation's query not
+            if better_founded(alone.best, found.best, self._answered(alone), self._answered(found)):
+                found = alone  # it was no follow-up: alone the question is answered at least as surely
         return self._answer(index, found, top_k)
 
     @staticmethod
@@ -98,7 +98,7 @@ class Engine:
         ranks as well as without it on the seed's follow-ups and better on bench/docsfit's (bench/RESULTS.md)."""
         query = index.correct(query, self.embedder.words)
         vector = self.embedder.query(query)
-        # the whole shortlist: whether the documents answer is the best passage model probability among it
+        # the whole shortlist: whether the documents answer rests mostly on the best passage model probability in it
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
                       self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
@@ -110,19 +110,32 @@ class Engine:
         citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
                               hit.answers, hit.sentence_relevance)
                      for rank, (hit, passage) in enumerate(zip(found.hits[:top_k], found.passages, strict=True), 1)]
-        answered = (found.best >= self.settings.min_relevance or found.shown >= SURE_SHOWN) and found.shown >= MIN_SHOWN
-        return compose(found.query, citations, answered, self.settings.min_relevance)
+        return compose(found.query, citations, self._answered(found), self.settings.min_relevance)
+
+    def _answered(self, found: Retrieved) -> bool:
+        return answers_question(found, self.settings.min_relevance, read_again=self.models.reranker is not None)
 
 
-def better_founded(alone: float, follow_up: float, threshold: float) -> bool:
-    """Whether a question read alone should replace its reading as a follow-up (the passage model's probabilities,
-    Retrieved.best): when alone it is answered, and at least as surely. A follow-up's reading only adds the words
+def answers_question(found: Retrieved, threshold: float, read_again: bool) -> bool:
+    """Whether the reply claims the documents answer: the passage model says so (Retrieved.best >= threshold) or,
+    when the cross-encoder read the passages again (`read_again`), the first one is shown more likely than not to
+    answer (SURE_SHOWN: measured only with it; without it the score shown is the pooled probability, mostly the
+    dense model's); and in both cases the first one is shown at least MIN_SHOWN probable."""
+    sure = read_again and found.shown >= SURE_SHOWN
+    return (found.best >= threshold or sure) and found.shown >= MIN_SHOWN
+
+
+def better_founded(alone: float, follow_up: float, alone_answered: bool, follow_up_answered: bool) -> bool:
+    """Whether a question read alone should replace its reading as a follow-up, given each reading's
+    Retrieved.best and whether it is answered (answers_question): when alone it is answered, and the follow-up is
+    not or is no surer by the passage model (a follow-up answered only by SURE_SHOWN is compared on that model's
+    probability too). A follow-up's reading only adds the words
     of the turn it follows (qa.conversation); if they add no certainty, the question named its own subject ("How
     many troops do they say Ukraine has on the Belarusian border?" after "Who is Franak Viacorka?": 0.905 alone,
     0.725 with "Franak Viacorka"). Until the subject words replaced the whole previous question, the conversation's
     reading was kept unless alone was 0.2 surer; without that margin bench/docsfit's follow-ups gain one first hit
     (11 of 14), the seed's and bench/docs' are unchanged."""
-    return alone >= threshold and alone >= follow_up
+    return alone_answered and (not follow_up_answered or alone >= follow_up)
 
 
 @dataclass(frozen=True)
@@ -133,7 +146,8 @@ class Retrieved:
 
     @property
     def best(self) -> float:
-        """Whether the documents answer: the passage model's best probability in the shortlist (qa/relevance.py)."""
+        """The passage model's best probability in the shortlist (qa/relevance.py): what whether the documents
+        answer mostly rests on (answers_question)."""
         return max((h.answers for h in self.hits), default=0.0)
 
     @property

@@ -3,7 +3,8 @@
 The sentence model picks the sentence a reply quotes (fitted on the sentences of passages that hold the answer: which
 of them does); the passage model turns the best sentence's score and the retrieval scores into the probability that
 the passage answers; the dense model gives that probability from the meaning similarity alone. The passage's
-probability, which ranks the passages and decides abstention, pools the two (AnswerModels.dense_share).
+probability, which ranks the passages, pools the two (AnswerModels.dense_share); abstention rests mostly on the
+passage model alone (qa.engine.answers_question).
 The feature rows are computed by qa.search.describe; the models are fitted by `python -m bench.fit_relevance`.
 """
 from __future__ import annotations
@@ -129,9 +130,9 @@ CALIBRATION = Calibration(
 # bench/ranking_variants.py's table (bench/RESULTS.md): 0.65 is the smallest share that quotes the T-72 sentence
 # first; it costs SQuAD dev top-1 0.906 -> 0.878 (train sample 0.884 -> 0.858) and answer-sentence 0.768 -> 0.734
 # and gains seed answer-hit; 0.7 falls under SQuAD's 0.87. Chosen for the card, not by the sets: share 0 is the
-# better ranking on SQuAD and seed hit@1. Abstention is not pooled (qa.engine: the passage model's best in the
-# shortlist). Fragile: with the torch backend's vectors the same pool lists another passage first for the card
-# (bench/RESULTS.md).
+# better ranking on SQuAD and seed hit@1. Abstention is not pooled (qa.engine.answers_question: the passage model's
+# best in the shortlist, or a first passage the cross-encoder's reading shows at 0.5 or more). Fragile: with the
+# torch backend's vectors the same pool lists another passage first for the card (bench/RESULTS.md).
 DENSE_SHARE = 0.65
 # The quoted sentence is chosen with MiniLM's question vector moved by the question adapter (qa/adapter.py): the
 # sentence model reads rows whose cosines are the adapted question's (qa.search.describe's choice rows). Ranking

@@ -44,10 +44,10 @@ class Hit:
     row: int                    # passage row in the index
     score: float                # the ranking score of the chosen fusion ("answer": equal to relevance)
     relevance: float            # probability that the passage answers the question (passage and dense models pooled)
-    answers: float              # the same by the passage model alone: the best of a shortlist decides abstention
+    answers: float              # the same by the passage model alone: abstention mostly rests on a shortlist's best
     dense: float                # cosine of query and passage, or its closest sentence if higher
     lexical: float              # BM25 score divided by the query's best BM25 score
-    sentence: tuple[int, int]   # the best answering sentence, offsets into the passage's text
+    sentence: tuple[int, int]   # the best answering sentence (and what it introduces: quoted_span), in passage.text
     sentence_relevance: float   # probability that this sentence holds the answer (the sentence model)
 
 

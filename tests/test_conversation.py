@@ -28,3 +28,5 @@ def test_a_follow_up_borrows_names_not_question_words_nor_its_own_words() -> Non
     assert standalone_query("And what does --mixed do?", history) == "And what does --mixed do? git reset --soft"
     history = [Turn("user", "Why can Node's dns.lookup() be slow?")]
     assert standalone_query("And how do I avoid it?", history) == "And how do I avoid it? Node's dns.lookup slow"
+    history = [Turn("user", "What’s the price of the ferry? Please tell me, I don’t know how much it’s")]
+    assert standalone_query("And for children?", history) == "And for children? price ferry know"

@@ -4,7 +4,16 @@ import pytest
 
 from qa.answer import NOT_FOUND
 from qa.conversation import Turn
-from qa.engine import MIN_SHOWN, NO_DOCUMENTS, SURE_SHOWN, UnknownDocuments, better_founded
+from qa.engine import (
+    MIN_SHOWN,
+    NO_DOCUMENTS,
+    SURE_SHOWN,
+    Retrieved,
+    UnknownDocuments,
+    answers_question,
+    better_founded,
+)
+from qa.search import Hit
 
 
 def test_a_cited_answer_for_the_seed(engine) -> None:
@@ -23,7 +32,7 @@ def test_found_does_not_depend_on_how_many_passages_are_shown(engine) -> None:
 def test_a_follow_up_is_searched_with_its_conversation(engine) -> None:
     history = [Turn("user", "How many Apache helicopters is Poland buying?"), Turn("assistant", "96 ... [1]")]
     answer = engine.ask("How much does it cost?", history)
-    assert answer.query == "How much does it cost? many Apache helicopters Poland buying"
+    assert answer.query == "How much does it cost? Apache helicopters Poland buying"
     assert answer.found and "$10 billion" in answer.answer
     history = [Turn("user", "What did Lukashenko say about drones?")]
     answer = engine.ask("When did that happen?", history)
@@ -112,12 +121,26 @@ def test_an_answer_is_claimed_when_its_first_passage_is_shown_likely(engine) -> 
     assert answer.found and answer.passages[0].score >= SURE_SHOWN
 
 
+def reading(best: float, shown: float) -> Retrieved:
+    """A shortlist whose passage model best is `best` and whose first passage is shown at `shown`."""
+    hits = [Hit(0, shown, shown, 0.01, 0.5, 0.5, (0, 1), 0.5), Hit(1, 0.01, 0.01, best, 0.5, 0.5, (0, 1), 0.5)]
+    return Retrieved("q", hits, [])
+
+
+def test_the_documents_answer_by_the_passage_model_or_a_first_passage_shown_likely_after_reading_again() -> None:
+    assert answers_question(reading(0.3, 0.2), 0.25, read_again=True)        # the passage model says so
+    assert answers_question(reading(0.1, SURE_SHOWN), 0.25, read_again=True)  # [1] is shown likely
+    assert not answers_question(reading(0.1, SURE_SHOWN), 0.25, read_again=False)  # ... but not read again
+    assert not answers_question(reading(0.1, 0.4), 0.25, read_again=True)
+    assert not answers_question(reading(0.9, MIN_SHOWN / 2), 0.25, read_again=True)  # [1] shown improbable
+
+
 def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_as_well_founded() -> None:
-    assert not better_founded(0.45, 0.55, 0.3)   # both answered, more surely with the conversation: it stays
-    assert better_founded(0.55, 0.45, 0.3)       # more surely answered alone
-    assert better_founded(0.9, 0.4, 0.3)
-    assert better_founded(0.5, 0.1, 0.3)          # answered alone only
-    assert not better_founded(0.25, 0.05, 0.3)    # alone it is not answered either
+    assert not better_founded(0.45, 0.55, True, True)  # both answered, more surely with the conversation: it stays
+    assert better_founded(0.55, 0.45, True, True)      # more surely answered alone
+    assert better_founded(0.5, 0.5, True, True)        # as surely: the question named its own subject
+    assert better_founded(0.1, 0.3, True, False)       # answered alone only
+    assert not better_founded(0.25, 0.05, False, False)  # alone it is not answered either
 
 
 def test_the_card_question_quotes_the_t72_sentence_first(engine) -> None:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.search import fuse_normalised, fuse_rrf, minmax, search, top_rows
+from qa.passages import Passage
+from qa.search import Described, fuse_normalised, fuse_rrf, minmax, quoted_span, search, top_rows
 
 
 def test_minmax_scales_and_handles_ties() -> None:
@@ -99,3 +100,15 @@ def test_a_sentence_ending_with_a_colon_is_quoted_with_what_it_introduces(tmp_pa
     first = engine.ask("What is a good way to make an archival copy of a database?").passages[0]
     quoted = first.passage.text[slice(*first.highlight)]
     assert quoted.startswith("A good way to make an archival copy") and quoted.endswith("gzip -c >ex1.dump.gz")
+
+
+def test_a_colon_takes_in_the_next_sentence_of_its_own_passage_only() -> None:
+    texts = ["Back up often. Run this:\n\n$ backup now", "Or that:", "$ backup later. Then:"]
+    spans = [(0, 14), (15, 24), (26, 38), (0, 8), (0, 14), (15, 20)]
+    owner = np.array([0, 0, 0, 1, 2, 2])
+    described = Described(np.arange(3), [Passage("d", 1, 0, len(t), t) for t in texts], spans, owner,
+                          np.zeros((6, 1)), np.zeros((3, 1)), np.zeros(3), np.zeros(3))
+    assert quoted_span(described, 1) == (15, 38)   # "Run this:" and the command after it
+    assert quoted_span(described, 0) == (0, 14)    # no colon
+    assert quoted_span(described, 3) == (0, 8)     # a colon ending its passage: the next passage is not taken in
+    assert quoted_span(described, 5) == (15, 20)   # the last sentence of all
