@@ -21,12 +21,13 @@ from qa.store_api import Store
 
 log = logging.getLogger(__name__)
 
-# The documents answer when the passage model says so (Retrieved.best, Settings.min_relevance) and the first passage
-# is shown at least this probable: "how old is vladimir putin" had a passage model best of 0.35 on the seed while its
-# first passage, read by the cross-encoder, showed 0.07. Floors of 0.05 to 0.12 declined nothing else on SQuAD dev
-# (500 questions), the seed and dev sets or bench/docsfit; the seed's abstention went 0.83 -> 0.92.
+# The documents answer only when the first passage is shown at least this probable (answers_question): "how old is
+# vladimir putin" had a passage model best of 0.35 on the seed while its first passage, read by the cross-encoder,
+# showed 0.07. Floors of 0.05 to 0.12 declined nothing else on SQuAD dev (500 questions), the seed and dev sets or
+# bench/docsfit; the seed's abstention went 0.83 -> 0.92.
 MIN_SHOWN = 0.1
-# ...and they answer whatever the passage model says when the first passage is shown more likely than not to answer:
+# Above that floor they answer when the passage model says so (Retrieved.best >= Settings.min_relevance), or when the
+# first passage is shown more likely than not to answer, whatever the passage model says:
 # a reply that shows [1] at 0.6 and says the documents don't answer contradicts itself. The shown probability has
 # the cross-encoder's reading, which the passage model lacks: on bench/docsfit's documentation questions the answered
 # share went 0.63 -> 0.76 with 0.82 -> 0.80 of its near-topic questions declined, the seed's 0.85 -> 0.88 (declined
@@ -129,12 +130,11 @@ def better_founded(alone: float, follow_up: float, alone_answered: bool, follow_
     """Whether a question read alone should replace its reading as a follow-up, given each reading's
     Retrieved.best and whether it is answered (answers_question): when alone it is answered, and the follow-up is
     not or is no surer by the passage model (a follow-up answered only by SURE_SHOWN is compared on that model's
-    probability too). A follow-up's reading only adds the words
-    of the turn it follows (qa.conversation); if they add no certainty, the question named its own subject ("How
-    many troops do they say Ukraine has on the Belarusian border?" after "Who is Franak Viacorka?": 0.905 alone,
-    0.725 with "Franak Viacorka"). Until the subject words replaced the whole previous question, the conversation's
-    reading was kept unless alone was 0.2 surer; without that margin bench/docsfit's follow-ups gain one first hit
-    (11 of 14), the seed's and bench/docs' are unchanged."""
+    probability too). A follow-up's reading only adds the words of the turn it follows (qa.conversation); if they
+    add no certainty, the question named its own subject ("How many troops do they say Ukraine has on the Belarusian
+    border?" after "Who is Franak Viacorka?": 0.905 alone, 0.725 with "Franak Viacorka"). Until the subject words
+    replaced the whole previous question, the conversation's reading was kept unless alone was 0.2 surer; without
+    that margin bench/docsfit's follow-ups gain one first hit (11 of 14), the seed's and bench/docs' are unchanged."""
     return alone_answered and (not follow_up_answered or alone >= follow_up)
 
 
