@@ -10,7 +10,13 @@ layer (LoRA) and the pooler and head are trained, seeded, with AdamW and a linea
 
     python -m bench.fit_reranker [--articles 200] [--questions 6000] [--write]
 
---write saves the fitted weights (float16) to qa/reranker_weights.npz.
+--write saves the fitted weights (float16) to qa/reranker_weights.npz (or --out). A fit can continue another
+(--start-from) on training groups it has not read (--skip), with the --hard negatives of each group's paragraph
+chosen by the terms they share with the question. The shipped weights are three fits, each continuing the last:
+
+    python -m bench.fit_reranker --write
+    python -m bench.fit_reranker --start-from qa/reranker_weights.npz --skip 6000 --hard 2 --lr 5e-4 --write
+    python -m bench.fit_reranker --start-from qa/reranker_weights.npz --skip 12000 --hard 2 --lr 5e-4 --write
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ import logging
 import random
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -39,8 +46,13 @@ STOP = frozenset("the a an of in on at to for and or is was were are be by with 
                  "whom when where why how did does do its it their his her".split())
 
 
-def groups_of(articles: list[dict], same: int, other: int, rng: random.Random) -> tuple[list[Group], list[Group]]:
-    """(training groups, held-out groups); a held-out group holds every sentence of the question's paragraph."""
+def groups_of(articles: list[dict], same: int, other: int, rng: random.Random,
+              hard: int = 0) -> tuple[list[Group], list[Group]]:
+    """(training groups, held-out groups); a held-out group holds every sentence of the question's paragraph.
+
+    Of a group's `same` negatives from the question's paragraph, the first `hard` are those sharing the most terms
+    with the question (the sentence that repeats the question beside the one that answers), the rest drawn.
+    """
     train: list[Group] = []
     held: list[Group] = []
     for number, article in enumerate(articles):
@@ -58,6 +70,9 @@ def groups_of(articles: list[dict], same: int, other: int, rng: random.Random) -
             negatives = [i for i in inside if i not in positive]
             rng.shuffle(negatives)
             asked_terms = terms(question)
+            if hard:
+                closest = sorted(negatives, key=lambda i: -len(asked_terms & bags[i]))[:hard]
+                negatives = closest + [i for i in negatives if i not in closest]
             outside = sorted((i for i, o in enumerate(owner) if o != paragraph
                               and not any(a in normalised[i] for a in found)),
                              key=lambda i: -len(asked_terms & bags[i]))
@@ -107,6 +122,12 @@ def main() -> None:
     parser.add_argument("--rank", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--batch", type=int, default=8, help="groups a step")
+    parser.add_argument("--hard", type=int, default=0,
+                        help="of the --same negatives, this many by most terms shared with the question")
+    parser.add_argument("--skip", type=int, default=0, help="training groups skipped first (those a previous fit read)")
+    parser.add_argument("--start-from", type=Path, help="weights to continue from (as written by --write)")
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="where --write saves")
+    parser.add_argument("--threads", type=int, default=2, help="torch's threads (qa may have set OpenMP to one)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -115,12 +136,13 @@ def main() -> None:
 
     from qa.embedder import Embedder
 
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rng = random.Random(0)
-    train, held = groups_of(articles_used(args.articles), args.same, args.other, rng)
+    train, held = groups_of(articles_used(args.articles), args.same, args.other, rng, args.hard)
     rng.shuffle(train)
     rng.shuffle(held)
-    train, held = train[:args.questions], held[:args.held]
+    train, held = train[args.skip:args.skip + args.questions], held[:args.held]
     log.info("%d training groups (%d sentences), %d held-out questions", len(train),
              sum(len(g[1]) for g in train), len(held))
 
@@ -143,10 +165,26 @@ def main() -> None:
     heads = [params[n] for n in head_names(model)]
     for p in heads:
         p.requires_grad_(True)
+    if args.start_from:
+        saved = np.load(args.start_from)
+        with torch.no_grad():
+            for name, lora in loras.items():
+                lora.a.copy_(torch.from_numpy(saved[f"{name}.a"].astype(np.float32)))
+                lora.b.copy_(torch.from_numpy(saved[f"{name}.b"].astype(np.float32)))
+            for name in head_names(model):
+                params[name].copy_(torch.from_numpy(saved[name].astype(np.float32)))
+        log.info("continuing from %s", args.start_from)
     trained = [p for lora in loras.values() for p in (lora.a, lora.b)] + heads
     optimiser = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
     steps = (len(train) + args.batch - 1) // args.batch
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / 50) * (1 - s / steps))
+    def cross(question: str, sentences: list[str]) -> np.ndarray:
+        with torch.inference_mode():
+            return model(**encode(encoder, [(question, s) for s in sentences])).logits[:, 0].numpy()
+
+    if args.start_from:
+        model.eval()
+        log.info("held out, before this fit: %.3f", held_out_accuracy(cross, held))
     model.train()
     started = time.monotonic()
     for step in range(steps):
@@ -162,11 +200,6 @@ def main() -> None:
         if step % 50 == 0:
             log.info("step %d/%d loss %.3f (%.0f s)", step, steps, float(loss.detach()), time.monotonic() - started)
     model.eval()
-
-    def cross(question: str, sentences: list[str]) -> np.ndarray:
-        with torch.inference_mode():
-            return model(**encode(encoder, [(question, s) for s in sentences])).logits[:, 0].numpy()
-
     log.info("held out, the paragraph's best sentence by the cross-encoder holds the answer: %.3f",
              held_out_accuracy(cross, held))
     if args.write:
@@ -176,9 +209,9 @@ def main() -> None:
             saved[f"{name}.b"] = lora.b.detach().numpy().astype(np.float16)
         for name in head_names(model):
             saved[name] = params[name].detach().numpy().astype(np.float16)
-        np.savez(WEIGHTS.with_suffix(".tmp.npz"), **saved)
-        WEIGHTS.with_suffix(".tmp.npz").replace(WEIGHTS)
-        log.info("wrote %s", WEIGHTS)
+        np.savez(args.out.with_suffix(".tmp.npz"), **saved)
+        args.out.with_suffix(".tmp.npz").replace(args.out)
+        log.info("wrote %s", args.out)
 
 
 if __name__ == "__main__":
