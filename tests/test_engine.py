@@ -133,6 +133,9 @@ def test_the_documents_answer_by_the_passage_model_or_a_first_passage_shown_like
     assert not answers_question(reading(0.1, SURE_SHOWN), 0.25, read_again=False)  # ... but not read again
     assert not answers_question(reading(0.1, 0.4), 0.25, read_again=True)
     assert not answers_question(reading(0.9, MIN_SHOWN / 2), 0.25, read_again=True)  # [1] shown improbable
+    # a first passage shown at 0.12 is improbable too (SQuAD's near-topic replies: bench/near_topic.py)
+    assert not answers_question(reading(0.3, 0.12), 0.25, read_again=True)
+    assert answers_question(reading(0.3, MIN_SHOWN), 0.25, read_again=True)
 
 
 def test_a_follow_up_keeps_its_conversation_unless_alone_it_is_as_well_founded() -> None:
