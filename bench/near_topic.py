@@ -6,7 +6,7 @@ subject but do not answer it; a question of a kept paragraph is answerable. Each
 qa.engine.Engine, and the table gives, for floors on the first passage's shown probability (qa.engine.MIN_SHOWN),
 the share of near-topic questions declined and of answerable ones answered (and of those whose first passage holds
 an answer). A floor only removes answers (a reply is found only if its first passage is shown at least that
-probable), so one run at floor 0 gives every row exactly.
+probable), so one run at floor 0 gives every row (to the 4 decimals of the score a reply shows).
 
     python -m bench.near_topic [--split train|dev] [--questions 300] [--cache DIR]
 
@@ -39,16 +39,16 @@ from qa.settings import Settings
 log = logging.getLogger("bench.near_topic")
 
 LEFT_OUT = 5  # one paragraph in this many
-NOW = qa_engine.MIN_SHOWN  # the product's floor
+SHIPPED_FLOOR = qa_engine.MIN_SHOWN
 FLOORS = (0.0, 0.05, 0.1, 0.12, 0.14, 0.15, 0.16, 0.18, 0.2, 0.25)
 
 
 @dataclass(frozen=True)
 class Asked:
-    near: bool          # near-topic: its paragraph was left out and its answers are nowhere in the kept text
-    found: bool         # the reply claims an answer, with no floor
-    shown: float        # the first passage's shown probability
-    top: bool           # the first passage holds an answer
+    near: bool            # near-topic: its paragraph was left out and its answers are nowhere in the kept text
+    found: bool           # the reply claims an answer, with no floor
+    shown: float          # the first passage's shown probability (Citation.score: 4 decimals)
+    holds_answer: bool    # the first passage holds an answer
 
 
 def write_corpus(articles: list[dict], folder: Path) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
@@ -64,37 +64,42 @@ def write_corpus(articles: list[dict], folder: Path) -> tuple[list[tuple[str, li
             target.write_text(text, encoding="utf-8")
         present = normalise(text)
         for i, paragraph in enumerate(article["paragraphs"]):
-            for qa in paragraph["qas"]:
-                answers = [normalise(a["text"]) for a in qa["answers"] if normalise(a["text"])]
+            for item in paragraph["qas"]:
+                answers = [normalise(a["text"]) for a in item["answers"] if normalise(a["text"])]
                 if not answers:
                     continue
                 if i % LEFT_OUT != 2:
-                    kept.append((qa["question"].strip(), answers))
+                    kept.append((item["question"].strip(), answers))
                 elif not any(a in present for a in answers):
-                    near.append((qa["question"].strip(), answers))
+                    near.append((item["question"].strip(), answers))
     return near, kept
 
 
 def ask_all(engine: Engine, questions: list[tuple[str, list[str]]], near: bool) -> list[Asked]:
-    asked = []
+    """Ask each question alone (no conversation); what the reply claims and shows."""
+    asked: list[Asked] = []
     for question, answers in questions:
         reply = engine.ask(question)
         first = reply.passages[0] if reply.passages else None
-        asked.append(Asked(near, reply.found, first.score if first else 0.0,
-                           first is not None and any(a in normalise(first.passage.text) for a in answers)))
+        asked.append(Asked(near=near, found=reply.found, shown=first.score if first else 0.0,
+                           holds_answer=first is not None
+                           and any(a in normalise(first.passage.text) for a in answers)))
     return asked
 
 
 def table(asked: list[Asked]) -> str:
+    """The Markdown table: for each floor, near-topic questions declined, answerable ones answered."""
     near = [a for a in asked if a.near]
     kept = [a for a in asked if not a.near]
-    holding = [a for a in kept if a.top]
+    holding = [a for a in kept if a.holds_answer]
+    if not near or not kept:
+        raise SystemExit("no near-topic or no answerable questions: nothing to measure")
     rows = ["| floor (MIN_SHOWN) | near-topic declined | answerable answered | answered, [1] holding an answer |",
             "|---:|---:|---:|---:|"]
     for floor in FLOORS:
         def found(a: Asked, floor: float = floor) -> bool:
             return a.found and a.shown >= floor
-        current = " (now)" if floor == NOW else ""
+        current = " (now)" if floor == SHIPPED_FLOOR else ""
         rows.append(f"| {floor:g}{current} | {sum(not found(a) for a in near) / len(near):.3f} | "
                     f"{sum(map(found, kept)) / len(kept):.3f} | {sum(map(found, holding))} / {len(holding)} |")
     return "\n".join(rows)
@@ -120,7 +125,7 @@ def main() -> None:
     try:
         asked = ask_all(engine, near, True) + ask_all(engine, kept, False)
     finally:
-        qa_engine.MIN_SHOWN = NOW
+        qa_engine.MIN_SHOWN = SHIPPED_FLOOR
     print(table(asked))
 
 
