@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.squad_data import (
     DEFAULT_ARTICLES,
     DEFAULT_SEED,
-    clean,
+    article_text,
     load_articles,
     slug,
     split_articles,
@@ -57,8 +57,8 @@ def write_corpus(articles: list[dict], folder: Path) -> tuple[list[tuple[str, li
     near: list[tuple[str, list[str]]] = []
     kept: list[tuple[str, list[str]]] = []
     for article in articles:
-        texts = [clean(p["context"]) for p in article["paragraphs"]]
-        text = title_of(article) + "\n\n" + "\n\n".join(t for i, t in enumerate(texts) if i % LEFT_OUT != 2) + "\n"
+        kept_paragraphs = [p for i, p in enumerate(article["paragraphs"]) if i % LEFT_OUT != 2]
+        text = article_text({**article, "paragraphs": kept_paragraphs})  # as bench/squad.py writes an article
         target = folder / f"{slug(title_of(article))}.txt"
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
