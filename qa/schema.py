@@ -72,8 +72,9 @@ class PassageOut(BaseModel):
     rank: int
     score: float = Field(description="relevance 0..1: how likely the passage answers the question")
     text: str = Field(description="the whole passage")
-    highlight: Span = Field(description="the answering sentence, with what it introduces when it ends with a colon; "
-                                        "character offsets into `text`")
+    highlight: Span = Field(description="the answering sentence, with what it introduces when it ends with a colon "
+                                        "and with the sentence before or after it when one points back to the other "
+                                        "(\"He ...\", \"This ...\"); character offsets into `text`")
     document: DocumentRef
     section: str = Field(default="", description='the section path, "Title > Heading > Term"; "" if none')
     paragraph: int = Field(description="1-based paragraph number in the document (the title is paragraph 1)")

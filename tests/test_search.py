@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.passages import Passage
-from qa.search import Described, fuse_normalised, fuse_rrf, minmax, quoted_span, search, top_rows
+from qa.search import Described, fuse_normalised, fuse_rrf, minmax, paired, quoted_span, search, top_rows
 
 
 def test_minmax_scales_and_handles_ties() -> None:
@@ -112,3 +112,33 @@ def test_a_colon_takes_in_the_next_sentence_of_its_own_passage_only() -> None:
     assert quoted_span(described, 0) == (0, 14)    # no colon
     assert quoted_span(described, 3) == (0, 8)     # a colon ending its passage: the next passage is not taken in
     assert quoted_span(described, 5) == (15, 20)   # the last sentence of all
+
+
+def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_passage_only() -> None:
+    texts = ["Tesla was an inventor. He was born in 1856. Edison hired him.", "It grew."]
+    spans = [(0, 22), (23, 43), (44, 61), (0, 8)]
+    owner = np.array([0, 0, 0, 1])
+    described = Described(np.arange(2), [Passage("d", 1, 0, len(t), t) for t in texts], spans, owner,
+                          np.zeros((4, 1)), np.zeros((2, 1)), np.zeros(2), np.zeros(2))
+    assert paired(described, 0, 1) and paired(described, 1, 0)   # "He was ..." continues "Tesla was ..."
+    assert not paired(described, 1, 2)                           # "Edison hired him." names its own subject
+    assert not paired(described, 0, 2)                           # not neighbours
+    assert not paired(described, 2, 3)                           # "It grew." opens another passage
+    assert quoted_span(described, 1, 0) == (0, 43) == quoted_span(described, 0, 1)
+    assert quoted_span(described, 1) == (23, 43)
+
+
+def test_the_subject_sentence_and_the_one_continuing_it_are_quoted_together(tmp_path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "tesla.md").write_text(
+        "# Tesla\n\nNikola Tesla was a Serbian-American inventor and electrical engineer. He was born in 1856 in "
+        "Smiljan, in the Austrian Empire. Edison hired Tesla in 1884 to improve his direct current generators.\n",
+        encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    first = engine.ask("When was Nikola Tesla born?").passages[0]
+    assert first.passage.text[slice(*first.highlight)] == (
+        "Nikola Tesla was a Serbian-American inventor and electrical engineer. He was born in 1856 in Smiljan, in the "
+        "Austrian Empire.")
