@@ -263,10 +263,13 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     logit and its best cross-encoder logit), and its quoted sentence the one of those with the highest sentence-model
     logit plus models.reranker_weight times the cross-encoder's. The quote may also be a sentence just after one of
     those that points back to it (continuations: read too, for the quote only), and it is quoted together with the
-    read sentence it continues or that continues it (paired): "This had previously cost nearly $10,000 per
-    transfer." says nothing alone, and a subject's sentence leaves out the answer that follows it. On the SQuAD
+    read sentence it continues or that continues it (paired), or else, when it points back, with the sentence before
+    it: "This had previously cost nearly $10,000 per transfer." says nothing alone, and a subject's sentence leaves
+    out the answer that follows it. On the SQuAD
     train sample (600 questions) the answer inside [1]'s quote went 0.807 -> 0.818 (7 gained, none lost), the
     quotes 177 -> 202 characters on average; SQuAD dev 0.794 -> 0.820 (182 -> 206 characters; bench/RESULTS.md).
+    The sentence before a pointing-back quote that was not read changed no SQuAD figure (202 -> 206 characters) and
+    gave bench/docsfit one answer ("This limit arises from..." with "...more than 64 tables.").
     Returns (relevance, chosen, partner: the sentence quoted with the chosen one, -1 for none), changed copies."""
     partner = np.full(len(chosen), -1, dtype=np.int64)
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
@@ -293,6 +296,8 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
         mates = [j for j in range(len(every)) if j != best and paired(described, int(every[best]), int(every[j]))]
         if mates:
             partner[p] = every[max(mates, key=lambda j: combined[j])]
+        elif chosen[p] > 0 and paired(described, int(chosen[p]) - 1, int(chosen[p])):
+            partner[p] = chosen[p] - 1
     return relevance, chosen, partner
 
 

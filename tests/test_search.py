@@ -128,6 +128,25 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     assert quoted_span(described, 1) == (23, 43)
 
 
+def test_a_quote_pointing_back_comes_with_the_sentence_before_it(tmp_path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "limits.md").write_text(
+        "# Limits\n\nThe maximum length of an SQL statement can be lowered at run-time. SQLite does not support "
+        "joins containing more than 64 tables. This limit arises from the fact that the code generator uses bitmaps "
+        "with one bit per join-table in the query optimizer. The query optimizer of the code generator also keeps a "
+        "bitmap per index. Memory is allocated in pages.\n", encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    first = engine.ask("Why does the query optimizer limit the tables in a join?").passages[0]
+    # the cross-encoder reads "This limit arises..." and "The query optimizer... also keeps..." (the sentence model's
+    # best two), not the sentence before the quote: that one comes in because the quote points back to it
+    assert first.passage.text[slice(*first.highlight)] == (
+        "SQLite does not support joins containing more than 64 tables. This limit arises from the fact that the code "
+        "generator uses bitmaps with one bit per join-table in the query optimizer.")
+
+
 def test_the_subject_sentence_and_the_one_continuing_it_are_quoted_together(tmp_path, embedder) -> None:
     from qa.engine import Engine
     from qa.settings import Settings
