@@ -78,7 +78,10 @@ class Reranker:
         self.run: Any = None
         self.lock = threading.Lock()
         self.tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        # the longer of question and sentence is cut first: a question alone can pass MAX_TOKENS (the API allows 2,000
+        # characters, and a follow-up carries its subject words), and cutting only the sentence then raised
+        # "Sequence to truncate too short" (a 500); pairs that fit, or whose question is short, read as before
+        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
         self.tokenizer.no_padding()
 
     def merged(self) -> Any:

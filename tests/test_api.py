@@ -66,6 +66,16 @@ def test_follow_up_is_searched_with_the_conversation(server) -> None:
     assert reply["found"] and "growing pressure from commanders" in reply["passages"][0]["text"]
 
 
+def test_the_longest_question_and_a_long_conversation_are_answered(server) -> None:
+    # the schema's limits: a question of 2,000 characters, turns of 20,000 (both over the cross-encoder's window)
+    question = ("What did Belarus supply Russia? " * 70)[:2000]
+    assert ask(server, question=question).status_code == 200
+    history = [{"role": "user", "content": ("Who is Franak Viacorka and what did he say? " * 500)[:20000]},
+               {"role": "assistant", "content": "x" * 20000}]
+    reply = ask(server, question="And when did he say it?", history=history)
+    assert reply.status_code == 200 and reply.json()["query"].startswith("And when did he say it? Franak Viacorka")
+
+
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 2018 FIFA World Cup?"])
 def test_unanswerable_questions_say_so(server, question: str) -> None:
     reply = ask(server, question=question).json()

@@ -62,6 +62,14 @@ def test_scores_are_deterministic_and_do_not_depend_on_the_batch(reranker: Reran
     assert reranker(question, []).shape == (0,)
 
 
+def test_a_question_longer_than_the_window_is_read_not_refused(reranker: Reranker) -> None:
+    # a question of the API's 2,000 characters, or a follow-up with a long conversation's subject words after it,
+    # is longer than MAX_TOKENS alone: truncating only the sentence raised "Sequence to truncate too short"
+    question = "What did Belarus supply Russia, and " + "which tanks were repaired there and when, " * 45 + "?"
+    scores = reranker(question, ["Belarus delivered T-72 tanks to the Russian invaders.", "Minsk is the capital."])
+    assert scores.shape == (2,) and np.isfinite(scores).all()
+
+
 def test_pairs_read_in_batches_of_similar_length_score_as_one_padded_batch(reranker: Reranker) -> None:
     question = "What did Belarus supply Russia?"
     sentences = ["Minsk is the capital.",
