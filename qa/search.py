@@ -34,9 +34,16 @@ RERANKED = 5
 RERANK_SENTENCES = 2
 # Words that ask rather than name: they are no terms a passage should cover ("Who is Tsikhanouskaya?" is about her).
 QUESTION_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how|many|much|did|does|do)\b", re.IGNORECASE)
-# A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it.
-REFERS_BACK = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b",
-                         re.IGNORECASE)
+# A sentence that opens by pointing back ("They turned ...", "This decision ...") continues the one before it: a
+# feature of the sentence model (fitted with it).
+POINTERS = r"(it|its|they|their|them|he|his|she|her|this|these|that|those|there|such|the latter)\b"
+REFERS_BACK = re.compile(r"^\W*" + POINTERS, re.IGNORECASE)
+# The same, maybe after a connective ("However, this assurance ...", "If it does not exist, ..."): such a sentence is
+# quoted with the one before it (paired); the connectives gave bench/docsfit one answer-hit more and changed no SQuAD
+# figure (bench/RESULTS.md, "The quote joined with the sentence it continues").
+CONNECTIVE = (r"(?:(?:if|when|while|since|because|although|unless|once|after|then|however|also|thus|therefore|but|"
+              r"and|so|instead|otherwise|in this case|in that case|as a result|for example)\b,?\s+)?")
+CONTINUES = re.compile(r"^\W*" + CONNECTIVE + POINTERS, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -301,12 +308,12 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
 
 def paired(described: Described, first: int, second: int) -> bool:
     """Whether two sentences (indices into described.spans) are neighbours in one passage and the later one opens by
-    pointing back to the earlier (REFERS_BACK): "Tesla was born in Smiljan. He ..."."""
+    pointing back to the earlier (CONTINUES): "Tesla was born in Smiljan. He ...", "... However, this ..."."""
     low, high = sorted((first, second))
     if high - low != 1 or described.owner[low] != described.owner[high]:
         return False
     start, end = described.spans[high]
-    return bool(REFERS_BACK.match(described.passages[int(described.owner[high])].text[start:end]))
+    return bool(CONTINUES.match(described.passages[int(described.owner[high])].text[start:end]))
 
 
 def dense_matrix(matrix: np.ndarray) -> np.ndarray:

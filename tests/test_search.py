@@ -126,6 +126,10 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     assert not paired(described, 2, 3)                           # "It grew." opens another passage
     assert quoted_span(described, 1, 0) == (0, 43) == quoted_span(described, 0, 1)
     assert quoted_span(described, 1) == (23, 43)
+    text = "The table may exist. If it does not, it is created. If the table exists, rows are added."
+    connected = Described(np.arange(1), [Passage("d", 1, 0, len(text), text)], [(0, 20), (21, 51), (52, 88)],
+                          np.zeros(3, dtype=int), np.zeros((3, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert paired(connected, 0, 1) and not paired(connected, 1, 2)  # "If it ..." points back, "If the table" not
 
 
 def test_a_quote_pointing_back_comes_with_the_sentence_before_it(tmp_path, embedder) -> None:
