@@ -273,8 +273,8 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     read sentence it continues or that continues it (paired), or else, when it points back, with the sentence before
     it: "This had previously cost nearly $10,000 per transfer." says nothing alone, and a subject's sentence leaves
     out the answer that follows it. On the SQuAD train sample (600 questions) the answer inside [1]'s quote went
-    0.807 -> 0.818 (7 gained, none lost), its quotes 177 -> 206 characters on average; SQuAD dev 0.794 -> 0.828
-    (182 -> 210 characters); bench/RESULTS.md has each step.
+    0.807 -> 0.818 (7 gained, none lost), its quotes 177 -> 209 characters on average; SQuAD dev 0.794 -> 0.828
+    (182 -> 212 characters); bench/RESULTS.md has each step.
     Returns (relevance, chosen, partner: the sentence quoted with the chosen one, -1 for none), changed copies."""
     partner = np.full(len(chosen), -1, dtype=np.int64)
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
