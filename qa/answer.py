@@ -20,7 +20,7 @@ class Citation:
     score: float               # relevance, 0..1: how well the passage answers (calibrated, absolute)
     passage: Passage
     title: str                 # the document's title
-    highlight: tuple[int, int]  # the answering sentence (and what it introduces), offsets into passage.text
+    highlight: tuple[int, int]  # the answering sentence (with what it introduces, continues or is continued by)
     answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` mostly rests on
     sentence_relevance: float = 0.0  # the sentence model's probability that the highlighted sentence holds the answer
 

@@ -40,7 +40,7 @@ POINTERS = r"(it|its|they|their|them|he|his|she|her|this|these|that|those|there|
 REFERS_BACK = re.compile(r"^\W*" + POINTERS, re.IGNORECASE)
 # The same, maybe after a connective ("However, this assurance ...", "If it does not exist, ..."): such a sentence is
 # quoted with the one before it (paired); the connectives gave bench/docsfit one answer-hit more and changed no SQuAD
-# figure (bench/RESULTS.md, "The quote joined with the sentence it continues").
+# answer-sentence (quotes 3 characters longer; bench/RESULTS.md, "The quote joined with the sentence it continues").
 CONNECTIVE = (r"(?:(?:if|when|while|since|because|although|unless|once|after|then|however|also|thus|therefore|but|"
               r"and|so|instead|otherwise|in this case|in that case|as a result|for example)\b,?\s+)?")
 CONTINUES = re.compile(r"^\W*" + CONNECTIVE + POINTERS, re.IGNORECASE)
@@ -54,8 +54,8 @@ class Hit:
     answers: float              # the same by the passage model alone: abstention mostly rests on a shortlist's best
     dense: float                # cosine of query and passage, or its closest sentence if higher
     lexical: float              # BM25 score divided by the query's best BM25 score
-    sentence: tuple[int, int]   # the best answering sentence (with what it introduces or continues: quoted_span)
-    sentence_relevance: float   # probability that this sentence holds the answer (the sentence model)
+    sentence: tuple[int, int]   # the best answering sentence (with what it introduces, continues or is continued by)
+    sentence_relevance: float   # probability that the chosen sentence (not its neighbour) holds the answer
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def read_again(described: Described, relevance: np.ndarray, logits: np.ndarray) 
 
 def continuations(described: Described, own: np.ndarray) -> np.ndarray:
     """The sentences just after those of `own` that continue them (paired) and are not in `own` already."""
-    extra = [i + 1 for i in own if i + 1 not in own and i + 1 < len(described.spans) and paired(described, i, i + 1)]
+    extra = [i + 1 for i in own if i + 1 not in own and paired(described, i, i + 1)]
     return np.array(sorted(set(extra)), dtype=own.dtype)
 
 
@@ -270,11 +270,11 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     logit and its best cross-encoder logit), and its quoted sentence the one of those with the highest sentence-model
     logit plus models.reranker_weight times the cross-encoder's. The quote may also be a sentence just after one of
     those that points back to it (continuations: read too, for the quote only), and it is quoted together with the
-    read sentence it continues or that continues it (paired), or else, when it points back, with the sentence before
-    it: "This had previously cost nearly $10,000 per transfer." says nothing alone, and a subject's sentence leaves
-    out the answer that follows it. On the SQuAD train sample (600 questions) the answer inside [1]'s quote went
-    0.807 -> 0.818 (7 gained, none lost), its quotes 177 -> 209 characters on average; SQuAD dev 0.794 -> 0.828
-    (182 -> 212 characters); bench/RESULTS.md has each step.
+    read sentence it continues or that continues it (paired; `search` joins any other quote that points back with
+    the sentence before it, sentences_before): "This had previously cost nearly $10,000 per transfer." says nothing
+    alone, and a subject's sentence leaves out the answer that follows it. On the SQuAD train sample (600
+    questions) the answer inside [1]'s quote went 0.807 -> 0.818 (7 gained, none lost), its quotes 177 -> 209
+    characters on average; SQuAD dev 0.794 -> 0.828 (182 -> 212 characters); bench/RESULTS.md has each step.
     Returns (relevance, chosen, partner: the sentence quoted with the chosen one, -1 for none), changed copies."""
     partner = np.full(len(chosen), -1, dtype=np.int64)
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
@@ -301,16 +301,19 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
         mates = [j for j in range(len(every)) if j != best and paired(described, int(every[best]), int(every[j]))]
         if mates:
             partner[p] = every[max(mates, key=lambda j: combined[j])]
-        elif chosen[p] > 0 and paired(described, int(chosen[p]) - 1, int(chosen[p])):
-            partner[p] = chosen[p] - 1
     return relevance, chosen, partner
+
+
+def sentences_before(described: Described, chosen: np.ndarray) -> np.ndarray:
+    """For each passage's chosen sentence that points back, the sentence before it (paired); -1 for the others."""
+    return np.array([c - 1 if paired(described, int(c) - 1, int(c)) else -1 for c in chosen], dtype=np.int64)
 
 
 def paired(described: Described, first: int, second: int) -> bool:
     """Whether two sentences (indices into described.spans) are neighbours in one passage and the later one opens by
     pointing back to the earlier (CONTINUES): "Tesla was born in Smiljan. He ...", "... However, this ..."."""
     low, high = sorted((first, second))
-    if high - low != 1 or described.owner[low] != described.owner[high]:
+    if low < 0 or high >= len(described.spans) or high - low != 1 or described.owner[low] != described.owner[high]:
         return False
     start, end = described.spans[high]
     return bool(CONTINUES.match(described.passages[int(described.owner[high])].text[start:end]))
@@ -363,6 +366,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
         relevance, chosen, partner = rerank(described, relevance, chosen, query, models)
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)
+    partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),

@@ -99,12 +99,13 @@ class Chat:
         """Press Remove on a document's row, confirm, and return the status line."""
         self.row(title).get_by_role("button", name="Remove").click()
         confirm = self.page.locator(".doc-confirm")
-        confirm.get_by_role("button", name="Yes, remove it").wait_for()
+        # 60 s, as for the status: on a loaded machine (other jobs on both cores) a 30 s wait timed out here once
+        confirm.get_by_role("button", name="Yes, remove it").wait_for(timeout=60_000)
         assert f"Remove “{title}”?" in confirm.inner_text()
         confirm.get_by_role("button", name="Yes, remove it").click()
         status = self.page.locator("#documents-status li").filter(has_text=f"Removed “{title}”")
         status.wait_for(timeout=60_000)
-        self.row(title).wait_for(state="detached")
+        self.row(title).wait_for(state="detached", timeout=60_000)
         return status.inner_text()
 
     def documents(self) -> str:

@@ -1,9 +1,22 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from qa.passages import Passage
-from qa.search import Described, fuse_normalised, fuse_rrf, minmax, paired, quoted_span, search, top_rows
+from qa.passages import Passage, split_sentences
+from qa.relevance import SENTENCE_FEATURES, models_for
+from qa.search import (
+    Described,
+    fuse_normalised,
+    fuse_rrf,
+    minmax,
+    paired,
+    quoted_span,
+    rerank,
+    search,
+    sentences_before,
+    top_rows,
+)
 
 
 def test_minmax_scales_and_handles_ties() -> None:
@@ -126,10 +139,36 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     assert not paired(described, 2, 3)                           # "It grew." opens another passage
     assert quoted_span(described, 1, 0) == (0, 43) == quoted_span(described, 0, 1)
     assert quoted_span(described, 1) == (23, 43)
+    assert sentences_before(described, np.array([1, 2, 3])).tolist() == [0, -1, -1]  # unread quotes: "He" only
     text = "The table may exist. If it does not, it is created. If the table exists, rows are added."
     connected = Described(np.arange(1), [Passage("d", 1, 0, len(text), text)], [(0, 20), (21, 51), (52, 88)],
                           np.zeros(3, dtype=int), np.zeros((3, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
     assert paired(connected, 0, 1) and not paired(connected, 1, 2)  # "If it ..." points back, "If the table" not
+    assert not paired(connected, -1, 0) and not paired(connected, 2, 3)  # no sentence outside the passage
+    colon = "Backups matter. They are made like this:\n\n$ backup now\n\nDone."
+    introduced = Described(np.arange(1), [Passage("d", 1, 0, len(colon), colon)], split_sentences(colon),
+                           np.zeros(4, dtype=int), np.zeros((4, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert quoted_span(introduced, 1, 0) == (0, 54)  # the partner before, the chosen one's colon takes in the command
+
+
+def test_rerank_quotes_a_read_sentence_with_its_continuation_and_ranks_on_the_read_ones_only(embedder) -> None:
+    # every sentence scores alike by the sentence model (zero features), so the cross-encoder reads the first two
+    # ("... Paris", "... born"), and "He worked for Edison" too because it continues the second: for the quote only
+    text = ("Nikola Tesla moved to Paris in 1882. Tesla was born in 1856 in Smiljan. He worked for Edison later. "
+            "The city grew.")
+    spans = split_sentences(text)
+    models = models_for(embedder.model)
+    described = Described(np.arange(1), [Passage("d", 1, 0, len(text), text)], spans, np.zeros(len(spans), dtype=int),
+                          np.zeros((len(spans), len(SENTENCE_FEATURES))), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert models.reranker is not None and models.reranked is not None
+    sentences = [text[slice(*span)] for span in spans]
+    for question, chosen, partner in [("Whom did Tesla work for?", 2, 1), ("When was Tesla born?", 1, 2)]:
+        relevance, picked, partners = rerank(described, np.array([0.5]), np.zeros(1, dtype=np.int64), question, models)
+        assert (int(picked[0]), int(partners[0])) == (chosen, partner)  # the sentence and the neighbour joined to it
+        cross = models.reranker(question, sentences[:3])
+        assert (cross[2] > cross[:2].max()) == (chosen == 2)  # the continuation read best only when it is chosen
+        expected = models.reranked(np.array([[0.0, float(cross[:2].max())]]))[0]  # logit(0.5) = 0; the two read
+        assert relevance[0] == pytest.approx(expected, abs=1e-4)  # the probability rests on the two read only
 
 
 def test_a_quote_pointing_back_comes_with_the_sentence_before_it(tmp_path, embedder) -> None:
