@@ -22,7 +22,7 @@ class Citation:
     title: str                 # the document's title
     highlight: tuple[int, int]  # the answering sentence (with what it introduces, continues or is continued by)
     answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` mostly rests on
-    sentence_relevance: float = 0.0  # the sentence model's probability that the highlighted sentence holds the answer
+    sentence_relevance: float = 0.0  # the sentence model's probability that the chosen sentence holds the answer
 
     @property
     def section(self) -> str:

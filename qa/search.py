@@ -376,12 +376,12 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
 
 
 def quoted_span(described: Described, sentence: int, partner: int = -1) -> tuple[int, int]:
-    """The span quoted for a chosen sentence (an index into described.spans) and its `partner` (rerank: a neighbour it
-    continues or that continues it, -1 for none): the sentence (from its partner's start or to its partner's end),
-    and the one after it in its passage when it ends with a colon. "A good way to make an archival copy of a
-    database is this:" says nothing without "$ sqlite3 ex1 .dump | gzip -c >ex1.dump.gz"; in the documentation sets
-    7 of 263 first quotes ended so (bench/docsfit, bench/docs), each followed by the command, code or list it
-    introduced."""
+    """The span quoted for a chosen sentence (an index into described.spans) and its `partner` (rerank,
+    sentences_before: a neighbour it continues or that continues it, -1 for none): the sentence (from its partner's
+    start or to its partner's end), and the one after it in its passage when it ends with a colon. "A good way to make
+    an archival copy of a database is this:" says nothing without "$ sqlite3 ex1 .dump | gzip -c >ex1.dump.gz"; in
+    the documentation sets 7 of 263 first quotes ended so (bench/docsfit, bench/docs), each followed by the command,
+    code or list it introduced."""
     if partner >= 0:
         start = described.spans[min(sentence, partner)][0]
         sentence = max(sentence, partner)
