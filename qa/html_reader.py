@@ -34,6 +34,11 @@ FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexam
 # parameters: git-add.html has 24, PostgreSQL's INSERT 21): each entry opens a section of its own.
 SECTION_TERMS = 3
 SECTION_TERM_CHARS = 80
+# Consecutive terms name one entry ("-p, --patch") up to this many; past it a run of terms with no description (an
+# index: PostgreSQL's bookindex.html has runs of 237) starts a new entry every ENTRY_NAMES terms. Unbounded, such a
+# run gave one section path of 5,478 characters there, and 20,000 terms took 295 s to read (each term rewrote the
+# paths of all the ones before it).
+ENTRY_NAMES = 4
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 # ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
 PSEUDO_HEADING_QUESTION_CHARS = 200
@@ -210,6 +215,8 @@ class _Walker:
                 if sectioned:
                     if open_section:  # a second name of the same entry: the section is named by both
                         self.builder.close_term()
+                    if len(names) == ENTRY_NAMES:
+                        names = []
                     names.append(term_name(text))
                     self.builder.open_term(", ".join(names))
                     open_section = True

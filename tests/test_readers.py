@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.html_reader import ENTRY_NAMES
 from qa.readers import EmptyDocument, ReadError, Unreadable, UnsupportedType, decode, read_bytes
 
 SPHINX_PAGE = """<html><head><title>json — JSON encoder and decoder — Python 3.12 documentation</title></head><body>
@@ -153,6 +154,18 @@ def test_a_reference_list_opens_a_section_per_entry_named_by_all_its_terms() -> 
     assert ("paragraph", "Interactively choose hunks.", ("OPTIONS", "-p, --patch")) in blocks
     assert ("paragraph", "Allow updating entries outside the cone.", ("OPTIONS", "--sparse")) in blocks
     assert ("paragraph", "Two terms are no reference list.", ("NOTES",)) in blocks
+
+
+def test_a_long_run_of_terms_without_descriptions_names_entries_of_a_few_terms_each() -> None:
+    # an index page: PostgreSQL's bookindex.html has runs of 237 terms with no dd; one entry named by all of them made
+    # a section path of thousands of characters, and each term rewrote every path before it
+    page = ("<html><body><h1>Index</h1><dl>" + "".join(f"<dt id='t{i}'>term {i}</dt>" for i in range(2000))
+            + "<dt id='last'>last</dt><dd><p>Its description.</p></dd></dl></body></html>")
+    blocks = read_bytes("bookindex.html", page.encode()).blocks
+    assert len(blocks) == 2002 and max(len(b.path[-1].split(", ")) for b in blocks if b.path) == ENTRY_NAMES
+    assert blocks[0].path == ("term 0, term 1, term 2, term 3",)
+    assert blocks[4].path == ("term 4, term 5, term 6, term 7",)
+    assert (blocks[-1].text, blocks[-1].path) == ("Its description.", ("last",))  # 2,000 terms: 500 whole entries
 
 
 def test_navigation_named_by_class_words_is_dropped_but_similar_words_are_kept() -> None:
