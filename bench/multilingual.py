@@ -69,8 +69,8 @@ def main() -> None:
 
     print(f"\n## Other languages: {len(cases)} questions (bench/multilingual.jsonl) over the seed article and "
           f"{len(ARTICLES)} SQuAD dev articles\n")
-    print("| embedder | language | questions | answer-hit | hit@1 | hit@3 | abstention |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| embedder | language | questions | answer-hit | hit@1 | hit@3 | answered | abstention |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     costs = {}
     for name in args.embedders.split(","):
         embedder = Embedder(model=name, threads=args.threads)
@@ -85,7 +85,7 @@ def main() -> None:
             m = evaluate(chosen, ask, 3)
             abstention = "" if m["abstention"] is None else f"{m['abstention']:.2f}"
             print(f"| {name} | {language} | {len(chosen)} | {m['answer_hit']:.2f} | {m['hit@1']:.2f} | "
-                  f"{m['hit@3']:.2f} | {abstention} |")
+                  f"{m['hit@3']:.2f} | {m['answered']:.2f} | {abstention} |")
         costs[name] = embedding_cost(embedder, passages)
     print("\nembedding cost, ms per SQuAD passage (64 passages, median of 3): "
           + ", ".join(f"{name} {ms:.1f}" for name, ms in costs.items()))

@@ -22,11 +22,22 @@ QUANTITY = re.compile(rf"(\d|%|\$|€|£|\b({_NUMBER_WORDS})\b)", re.IGNORECASE)
 NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'’-]+")
 DIGITS = re.compile(r"\d")
 
+# The same openers in German, French and Spanish, for questions asked in another language than the documents
+# (e5, `--embedder e5`): the answer is looked for in the documents' own expressions (numbers, years, names).
+_TIME_ABROAD = (r"wann\b|seit wann\b|in welchem jahr\b|an welchem tag\b|quand\b|en quelle ann[eé]e\b|"
+                r"(a |en )?quelle date\b|cu[aá]ndo\b|en qu[eé] a[nñ]o\b|qu[eé] d[ií]a\b")
+_QUANTITY_ABROAD = (r"wie (viele?|alt|lange|oft|gro(ß|ss))\b|combien\b|quel [aâ]ge\b|quel pourcentage\b|"
+                    r"cu[aá]nt[oa]s?\b|qu[eé] porcentaje\b")
+_NAME_ABROAD = (r"(wer|qui|qui[eé]n)\b(?!\s+(ist|war|sind|waren|est|[eé]tait|sont|es|era|son|fue)\s+"
+                r"(?-i:[A-Z])[\w'’-]*(\s+(?-i:[A-Z])[\w'’-]*)*\s*\??$)|"
+                r"wo\b|o[uù]\b|d[oó]nde\b")
+
 EXPECTATIONS = [
     (re.compile(r"^\W*(and |so |but )?(when\b|since when\b|what (year|date|day|month|time)\b|on what (day|date)\b|"
-                r"in what year\b|at what time\b)", re.IGNORECASE), TIME),
+                rf"in what year\b|at what time\b|{_TIME_ABROAD})", re.IGNORECASE), TIME),
     (re.compile(r"^\W*(and |so |but )?(how (many|much|old|long|far|big|large|often)\b|"
-                r"what (percentage|percent|number|amount|share|proportion|age|price)\b)", re.IGNORECASE), QUANTITY),
+                r"what (percentage|percent|number|amount|share|proportion|age|price)\b|"
+                rf"{_QUANTITY_ABROAD})", re.IGNORECASE), QUANTITY),
     # "what is the door code?", "which phone number ...": digits, not words
     (re.compile(r"^\W*(and |so |but )?(what|which)\b.*\b(code|pin|password|phone|extension|zip|postcode)\b",
                 re.IGNORECASE), DIGITS),
@@ -37,6 +48,7 @@ EXPECTATIONS = [
                 re.IGNORECASE), NAME),
     (re.compile(r"^\W*(and |so |but )?(where\b|in (what|which) (country|city|place|state|region)\b)", re.IGNORECASE),
      NAME),
+    (re.compile(rf"^\W*({_NAME_ABROAD})", re.IGNORECASE), NAME),
 ]
 
 

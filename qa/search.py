@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer_type import expected_type, type_match
+from qa.language import foreign
 from qa.lexical import analyze
 from qa.passages import Passage
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
@@ -219,17 +220,21 @@ def margin(values: np.ndarray) -> np.ndarray:
     return values - np.where(values >= first, second, first)
 
 
-def score(described: Described, models: AnswerModels = DEFAULT
+def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bool = False
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(probability that each passage answers, pooled: the ranking; the same by the passage model alone: whether
     the documents answer; each passage's best sentence's index in described.spans; every sentence's probability of
-    holding the answer)."""
+    holding the answer). `crosslingual` (a question in another language than the passages, with models that have a
+    cross-lingual model): both probabilities are that model's, from meaning alone."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
     if described.choice_features is not None:  # the quoted sentence: chosen with the adapted question's cosines
         logits = quote_logits(described, models)
         chosen = passage_matrix(described, logits)[1]
     wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
+    if crosslingual and models.crosslingual is not None:
+        meaning = models.crosslingual(crosslingual_matrix(matrix)) * wrong_type
+        return meaning, meaning, chosen, 1.0 / (1.0 + np.exp(-logits))
     answers = models.passage(matrix) * wrong_type
     pooled = answers
     if models.dense is not None and models.dense_share > 0:
@@ -326,6 +331,15 @@ def dense_matrix(matrix: np.ndarray) -> np.ndarray:
                             sentence - sentence.max(initial=-np.inf)])
 
 
+def crosslingual_matrix(matrix: np.ndarray) -> np.ndarray:
+    """The cross-lingual model's rows (qa.relevance.CROSSLINGUAL_FEATURES) from the passage model's."""
+    passage = matrix[:, PASSAGE_FEATURES.index("passage_similarity")]
+    sentence = matrix[:, PASSAGE_FEATURES.index("sentence_similarity")]
+    if not len(matrix):
+        return np.zeros((0, 4))
+    return np.column_stack([passage, sentence, passage - np.median(passage), sentence - np.median(sentence)])
+
+
 def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,
            dense_weight: float = FUSED_DENSE_WEIGHT, fusion: str = "answer", dense_mode: str = "max",
            models: AnswerModels = DEFAULT, question: str | None = None,
@@ -361,7 +375,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
-    relevance, answers, chosen, sentence_probability = score(described, models)
+    crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])
+    relevance, answers, chosen, sentence_probability = score(described, models, crosslingual)
     if models.reranker is not None and fusion == "answer":
         relevance, chosen, partner = rerank(described, relevance, chosen, query, models)
     else:

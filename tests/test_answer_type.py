@@ -31,3 +31,16 @@ def test_who_where_and_code_questions_expect_names_places_and_digits() -> None:
     assert type_match("What is the bicycle room code?", "The bicycle room is in the basement.") == -1
     assert type_match("What is the door code?", "The door code is 4711.") == 1
     assert type_match("What did Belarus supply Russia?", "Anything at all.") == 0
+
+
+def test_german_french_and_spanish_questions_expect_the_same_types() -> None:
+    # asked in another language than the documents (e5): the answer is looked for in the documents' expressions
+    assert not has_answer_type("Wann bekommt Polen die Apache-Hubschrauber?", POLAND)
+    assert has_answer_type("Wie viele Apache-Hubschrauber kauft Polen?", POLAND)
+    assert has_answer_type("Quand les drones sont-ils entrés dans l'espace aérien biélorusse ?", DRONES)
+    assert has_answer_type("¿Cuántos helicópteros Apache compra Polonia?", POLAND)
+    assert type_match("En quelle année Tesla est-il né ?", "Tesla was born in a village.") == -1
+    assert type_match("¿Quién escribió este artículo?", "Mark Thoth writes about national security.") == 1
+    for question in ("Wer ist Franak Viacorka?", "Qui est Sviatlana Tsikhanouskaïa ?", "¿Quién es Franak Viacorka?",
+                     "Was hat Belarus an Russland geliefert?", "Quel est le point d'ébullition de l'oxygène ?"):
+        assert expected_type(question) is None, question
