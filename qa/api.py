@@ -25,7 +25,17 @@ from qa.guard import Cap
 from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, suffix_of
 from qa.render import document_page
-from qa.schema import AskRequest, AskResponse, DocumentOut, DocumentText, Error, Health, TextDocument, to_response
+from qa.schema import (
+    LARGEST_ASK_BODY,
+    AskRequest,
+    AskResponse,
+    DocumentOut,
+    DocumentText,
+    Error,
+    Health,
+    TextDocument,
+    to_response,
+)
 from qa.store import DocumentInfo
 from qa.writes import Busy
 
@@ -34,7 +44,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-ASK_BODY_CAP = 4 * 1048576     # a question (2,000 characters) and up to 100 earlier turns
+# a question, its earlier turns and the documents it asks at the schema's limits (qa.schema.LARGEST_ASK_BODY: 9.3
+# million bytes, so 9 MB)
+ASK_BODY_CAP = -(-LARGEST_ASK_BODY // 1048576) * 1048576
 OTHER_BODY_CAP = 4 * 1048576   # Gradio's queue messages carry the chat so far
 MULTIPART_SLACK = 65536         # a multipart form's boundaries and headers around the file
 EXAMPLES = {"/api/ask": '{"question": "..."}', "/api/documents": '{"title": "...", "text": "..."}'}

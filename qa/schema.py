@@ -1,7 +1,7 @@
 """The HTTP API's JSON shapes (pydantic), shared by the server, `qa ask --json` and the evaluation."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import JsonDict
@@ -11,6 +11,15 @@ from qa.conversation import Turn
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 20
+MAX_TURNS = 100          # earlier turns a question may carry
+MAX_TURN_CHARS = 20000   # characters of one turn
+MAX_DOCUMENTS = 1000     # document ids one question may be restricted to
+MAX_ID_CHARS = 300       # a document id: a file name's slug (255 bytes at most), with "-N" when taken
+# The largest /api/ask body within these limits, as UTF-8 (4 bytes a character at most) with its JSON around it:
+# what qa.api caps the body at, so that no body the schema allows is refused for its size (only JSON padded out with
+# white space or escapes beyond that is).
+LARGEST_ASK_BODY = 4 * (MAX_QUESTION_CHARS + MAX_TURNS * MAX_TURN_CHARS + MAX_DOCUMENTS * MAX_ID_CHARS) \
+    + 64 * (MAX_TURNS + MAX_DOCUMENTS) + 1024
 # at least one character that is not white space: said in the spec; checked by the validators (clearer messages)
 NOT_BLANK: JsonDict = {"pattern": r"\S"}
 
@@ -23,7 +32,7 @@ class Error(BaseModel):
 class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"] = Field(description="who said it")
-    content: str = Field(max_length=20000, description="what was said")
+    content: str = Field(max_length=MAX_TURN_CHARS, description="what was said")
 
 
 class AskRequest(BaseModel):
@@ -31,11 +40,12 @@ class AskRequest(BaseModel):
         "examples": [{"question": "What did Belarus supply Russia?", "history": [], "top_k": 3}]})
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra=NOT_BLANK,
                           description="the question, in plain words (not only spaces)")
-    history: list[Message] = Field(default_factory=list, max_length=100,
+    history: list[Message] = Field(default_factory=list, max_length=MAX_TURNS,
                                    description="earlier turns of the conversation, oldest first")
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K,
                               description="how many passages to return (1-20), a whole number")
-    documents: list[str] | None = Field(default=None, min_length=1, max_length=1000,
+    documents: list[Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_DOCUMENTS,
                                         description="ask only these documents (ids from GET /api/documents); "
                                                     "leave it out to ask all of them")
 

@@ -1,6 +1,7 @@
 """The HTTP API of the real server (`python ui.py`) on a loopback port."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -74,6 +75,18 @@ def test_the_longest_question_and_a_long_conversation_are_answered(server) -> No
                {"role": "assistant", "content": "x" * 20000}]
     reply = ask(server, question="And when did he say it?", history=history)
     assert reply.status_code == 200 and reply.json()["query"].startswith("And when did he say it? Franak Viacorka")
+
+
+def test_the_largest_body_the_schema_allows_is_not_refused_for_its_size(server) -> None:
+    # 100 turns of 20,000 four-byte characters: 8 MB of UTF-8, over the 4 MB cap this endpoint had
+    history = [{"role": "user" if i % 2 == 0 else "assistant", "content": "\U0001F600" * 20000} for i in range(100)]
+    body = json.dumps({"question": "What did Belarus supply Russia?", "history": history}, ensure_ascii=False)
+    assert len(body.encode()) > 8_000_000
+    reply = httpx.post(f"{server.url}/api/ask", content=body.encode(), timeout=120,
+                       headers={"content-type": "application/json"})
+    assert reply.status_code == 200 and "T-72" in reply.json()["answer"], reply.text[:300]
+    long_id = ask(server, question="What did Belarus supply Russia?", documents=["x" * 301])
+    assert long_id.status_code == 422 and "documents" in long_id.json()["detail"], long_id.text
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 2018 FIFA World Cup?"])
