@@ -332,12 +332,14 @@ def dense_matrix(matrix: np.ndarray) -> np.ndarray:
 
 
 def crosslingual_matrix(matrix: np.ndarray) -> np.ndarray:
-    """The cross-lingual model's rows (qa.relevance.CROSSLINGUAL_FEATURES) from the passage model's."""
+    """The cross-lingual model's rows (qa.relevance.CROSSLINGUAL_FEATURES) from the passage model's, whose rows come
+    in the shortlist's order: the medians are of its first SHORTLIST, as fitted, however many are shown."""
     passage = matrix[:, PASSAGE_FEATURES.index("passage_similarity")]
     sentence = matrix[:, PASSAGE_FEATURES.index("sentence_similarity")]
     if not len(matrix):
         return np.zeros((0, 4))
-    return np.column_stack([passage, sentence, passage - np.median(passage), sentence - np.median(sentence)])
+    return np.column_stack([passage, sentence, passage - np.median(passage[:SHORTLIST]),
+                            sentence - np.median(sentence[:SHORTLIST])])
 
 
 def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candidates: int = 50,

@@ -166,6 +166,9 @@ def test_with_e5_a_question_in_another_language_is_answered_by_meaning(tmp_path)
     answer = engine.ask("Wie viele Apache-Hubschrauber kauft Polen?")
     assert answer.found and "96 Apache attack helicopters" in answer.answer
     assert answer.passages[0].score >= 0.5
+    for question in ("Wo wurden Putins verwundete Soldaten behandelt?", "Wie alt ist Wladimir Putin?"):
+        shown = [engine.ask(question, top_k=k) for k in (1, 3, 20)]  # the same answer however many are shown
+        assert len({(a.found, a.passages[0].score) for a in shown}) == 1, question
     answer = engine.ask("Où les soldats russes blessés ont-ils été soignés ?")
     assert "hospitals in Belarus" in answer.passages[0].passage.text
     for question in ("Wie alt ist Wladimir Putin?", "Wann bekommt Polen die Apache-Hubschrauber?",
