@@ -12,6 +12,7 @@ from qa.answer import Answer, Citation, compose
 from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
+from qa.language import foreign
 from qa.passages import Passage
 from qa.relevance import models_for
 from qa.search import SHORTLIST, Hit, search
@@ -37,6 +38,10 @@ MIN_SHOWN = 0.14
 # near-topic) 0.94 answered either way, declined 0.45 -> 0.44 (a /tmp harness over qa.search.search).
 SURE_SHOWN = 0.5
 NO_DOCUMENTS = "There are no documents yet: add some."
+# Said after NOT_FOUND when a question in another language than the passages (qa.language.foreign) is declined by
+# models that read one language (MiniLM's): the documents may well answer it.
+OTHER_LANGUAGE = ("The question seems to be in another language than the documents, which the English embedding "
+                  "model does not connect: start with --embedder e5 (QA_EMBEDDER=e5) to ask in other languages.")
 
 
 class UnknownDocuments(ValueError):
@@ -83,7 +88,11 @@ class Engine:
             alone = self._retrieve(index, question, question, top_k, within)
             if better_founded(alone.best, found.best, self._answered(alone), self._answered(found)):
                 found = alone  # it was no follow-up: alone the question is answered at least as surely
-        return self._answer(index, found, top_k)
+        answer = self._answer(index, found, top_k)
+        if not answer.found and self.models.crosslingual is None and \
+                foreign(question, [c.passage.text for c in answer.passages]):
+            answer = replace(answer, answer=f"{answer.answer} {OTHER_LANGUAGE}")
+        return answer
 
     @staticmethod
     def _rows_of(index: Store, documents: Sequence[str]) -> np.ndarray:

@@ -46,6 +46,14 @@ def test_a_question_that_only_looks_like_a_follow_up_is_searched_alone(engine) -
     assert answer.query == question and "120,000" in answer.passages[0].passage.text
 
 
+def test_a_declined_question_in_another_language_says_which_embedder_reads_it(engine) -> None:
+    from qa.engine import OTHER_LANGUAGE
+
+    answer = engine.ask("Welche Flagge wurde auf einem Panzer in Kursk gesehen?")  # MiniLM: English only
+    assert not answer.found and answer.answer == f"{NOT_FOUND} {OTHER_LANGUAGE}" and "--embedder e5" in answer.answer
+    assert engine.ask("What is the capital of France?").answer == NOT_FOUND
+
+
 def test_a_when_question_needs_a_time_in_the_passage(engine) -> None:
     assert not engine.ask("When will Poland receive the Apache helicopters?").found
     assert engine.ask("When did Ukrainian drones enter Belarusian airspace?").found
