@@ -89,6 +89,21 @@ BUSY: Responses = {429: error(429, "too many changes are waiting: try again afte
         503: error(503, "another process is changing the index: try again after Retry-After seconds")}
 
 
+def is_json(content_type: str) -> bool:
+    """Whether a Content-Type is one FastAPI reads as JSON: application/json or application/*+json."""
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def unreadable_json(cause: BaseException | None) -> str | None:
+    """Why FastAPI could not read a body as JSON, when it says only "There was an error parsing the body"."""
+    if isinstance(cause, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(cause, ValueError):  # e.g. an integer of more than 4,300 digits
+        return "a number in it is too long"
+    return None
+
+
 def describe(exc: RequestValidationError, path: str = "") -> str:
     """One readable sentence per problem, e.g. "top_k: must be at most 20 (got 50)"."""
     problems = []
@@ -177,12 +192,21 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.url.path == "/api/ask" and not is_json(request.headers.get("content-type", "")):
+            # FastAPI hands a body of another type on as bytes: "Input should be a valid dictionary" says nothing
+            return JSONResponse(status_code=415, content={"detail": (
+                "send the question as JSON with the header `Content-Type: application/json`, such as "
+                f"{EXAMPLES['/api/ask']}")})
         body_errors = [e for e in exc.errors() if e.get("type") == "json_invalid"]
         return JSONResponse(status_code=400 if body_errors else 422,
                             content={"detail": describe(exc, request.url.path)})
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        path = request.url.path
+        if exc.status_code == 400 and path in EXAMPLES and (why := unreadable_json(exc.__cause__)) is not None:
+            return JSONResponse(status_code=400, content={
+                "detail": f"the body is not valid JSON ({why}): send a JSON object such as {EXAMPLES[path]}"})
         return JSONResponse(status_code=exc.status_code, content={"detail": str(exc.detail)}, headers=exc.headers)
 
     @app.exception_handler(TooLarge)
@@ -204,7 +228,7 @@ def create_app(engine: Engine) -> FastAPI:
         return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "30"})
 
     @app.post("/api/ask", response_model=AskResponse, summary="Ask a question; get cited passages",
-              responses=BAD_BODY)
+              responses={**BAD_BODY, 415: error(415, "the body is not JSON (Content-Type: application/json)")})
     def ask(request: AskRequest) -> AskResponse:
         try:
             return to_response(engine.ask(request.question, request.turns(), request.top_k, request.documents))

@@ -75,7 +75,9 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
 
     A heading, label or definition term travels with what follows it, as does a paragraph ending in ':' with
     the code, list or table it introduces; a block too long for the window is cut at sentence ends (at lines
-    for code, at words, and hard within a word as a last resort), so every passage fits the window.
+    for code, at words, and hard within a word as a last resort), so every passage fits the window, and holds
+    at most CHARS_PER_TOKEN characters a token of it (characters the tokenizer drops, such as zero-width spaces,
+    control characters or combining accents, count as nothing towards the window).
     """
     # an article (paragraphs only, no headings) keeps a passage per paragraph; anything with headings, lists,
     # code, tables or terms is a structured document: passages filled within sections, with the section path
@@ -89,20 +91,22 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
         section = _section_name(doc.title, path, count_tokens, max_tokens) if structured else ""
         budget = max_tokens - SPECIAL_TOKENS - (count_tokens(section) if section else 0)
         enough = budget if structured else PROSE_ENOUGH
-        for run in _pack(doc, numbers, tokens, count_tokens, budget, enough):
+        for run in _pack(doc, numbers, tokens, count_tokens, budget, enough, max_chars):
             start, end, first = run[0][0], run[-1][1], run[0][2]
             block = doc.blocks[first]
             passages.append(Passage(doc.id, first + 1, start, end, doc.text[start:end], block.page, section))
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 5    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 6    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
 # At most this many characters a token in a passage: English prose has ~4.5, code ~3; a run of 100 characters
-# without a space or punctuation is one [UNK] token, so without this cap 256 tokens could hold 25,000 characters.
+# without a space or punctuation is one [UNK] token, so without this cap 256 tokens could hold 25,000 characters;
+# and characters the tokenizer drops (zero-width spaces, control characters, combining accents) are no token at
+# all, so without it a passage, or a section path, could be a whole 20 MB upload.
 CHARS_PER_TOKEN = 8
 # In a document without headings (an article) each paragraph stays a passage of its own (cut if too long): on the
 # seed article, filling to the window (6 passages, not 23) lost the dev set's top hit on one question and
@@ -140,18 +144,22 @@ def _section_name(title: str, path: tuple[str, ...], count: Callable[[str], int]
     """'Title > Heading > Term', shortened from the middle if it would take more than a quarter of the window."""
     parts = [title, *path]
     name = " > ".join(parts)
-    while count(name) > max_tokens // 4 and len(parts) > 2:
+
+    def too_long(name: str) -> bool:
+        return len(name) > CHARS_PER_TOKEN * max_tokens // 4 or count(name) > max_tokens // 4
+
+    while too_long(name) and len(parts) > 2:
         parts = [parts[0], *parts[2:]]
         name = " > ".join([parts[0], "...", *parts[1:]])
-    while count(name) > max_tokens // 4:
+    while too_long(name):
         name = name[: len(name) * 3 // 4]
     return name
 
 
 def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[[str], int],
-          budget: int, enough: int) -> list[list[tuple[int, int, int]]]:
-    """Pieces (start, end, block number) packed into runs of at most `budget` tokens (a run that holds `enough`
-    takes no more), sticky pieces kept with the piece after them."""
+          budget: int, enough: int, max_chars: int) -> list[list[tuple[int, int, int]]]:
+    """Pieces (start, end, block number) packed into runs of at most `budget` tokens and `max_chars` characters
+    (a run that holds `enough` takes no more), sticky pieces kept with the piece after them."""
     pieces: list[tuple[int, int, int, int, bool]] = []  # start, end, block, tokens, sticky
     for i, number in enumerate(numbers):
         block = doc.blocks[number]
@@ -178,17 +186,22 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
         units.append(pending)
     runs: list[list[tuple[int, int, int]]] = []
     used = budget + 1
+
+    def too_long(end: int) -> bool:
+        """Whether the run so far, taken on to `end`, would be more than `max_chars` characters."""
+        return bool(runs) and end - runs[-1][0][0] > max_chars
+
     for unit in units:
         size = sum(p[3] for p in unit)
-        if size > budget:  # a long chain of headings and terms: its pieces are packed one by one
-            for piece in unit:
-                if used + piece[3] > budget:
+        if size > budget or unit[-1][1] - unit[0][0] > max_chars:  # e.g. a long chain of headings and terms: its
+            for piece in unit:                                     # pieces are packed one by one
+                if used + piece[3] > budget or too_long(piece[1]):
                     runs.append([])
                     used = 0
                 runs[-1].append(piece[:3])
                 used += piece[3]
             continue
-        if used + size > budget or used >= enough:
+        if used + size > budget or used >= enough or too_long(unit[-1][1]):
             runs.append([])
             used = 0
         runs[-1].extend(p[:3] for p in unit)
@@ -201,8 +214,9 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
     """Adjacent one-passage sections under the same parent ("Parameters > table_name", "Parameters > OF
     type_name") join while together they stay under SMALL_SECTION tokens, cited with the parent's path; and a
     passage under TINY tokens (a one-line section, a page's summary line) joins its neighbour when both fit the
-    window, cited with the path they share."""
+    window, cited with the path they share; never beyond CHARS_PER_TOKEN characters a token of the window."""
     per_section = Counter(p.section for p in passages)
+    max_chars = CHARS_PER_TOKEN * max_tokens
     merged: list[tuple[Passage, bool]] = []   # (passage, still one whole small section or a join of them)
     for p in passages:
         whole = per_section[p.section] == 1 and " > " in p.section
@@ -210,6 +224,9 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
             last, last_whole = merged[-1]
             parent = _parent(last.section) if last.section in per_section else last.section
             text = doc.text[last.start:p.end]
+            if len(text) > max_chars:
+                merged.append((p, whole))
+                continue
             if whole and last_whole and parent == _parent(p.section):
                 if count(f"{parent}\n\n{text}") <= min(SMALL_SECTION, max_tokens):
                     merged[-1] = (replace(last, end=p.end, text=text, section=parent), True)

@@ -172,3 +172,22 @@ def test_bad_json_to_documents_speaks_of_documents(server) -> None:
     assert '"title"' in response.json()["detail"] and "question" not in response.json()["detail"]
     wrong = httpx.post(f"{server.url}/api/documents", json={"question": "x"})
     assert wrong.status_code == 422 and "title: is required" in wrong.json()["detail"]
+
+
+def test_a_question_that_is_not_json_is_told_to_be_sent_as_json(server) -> None:
+    # FastAPI hands a body of another type to the model as bytes ("Input should be a valid dictionary or object to
+    # extract fields from"), and answers a body json.loads gives up on with "There was an error parsing the body"
+    url = f"{server.url}/api/ask"
+    for headers in ({"content-type": "text/plain"}, {"content-type": "application/x-www-form-urlencoded"}, {}):
+        response = httpx.post(url, content=b'{"question": "Who?"}', headers=headers)
+        assert response.status_code == 415, (headers, response.text)
+        assert "Content-Type: application/json" in response.json()["detail"]
+    for body, why in ((b"[" * 100_000, "nested too deeply"), (b'{"question": "Who?", "top_k": ' + b"9" * 5000 + b"}",
+                                                              "number in it is too long")):
+        response = httpx.post(url, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400 and why in response.json()["detail"], response.text
+        assert '{"question": "..."}' in response.json()["detail"]
+    typed = httpx.post(url, content=b'{"question": "Who is Lukashenko?", "top_k": 1}',
+                       headers={"content-type": "application/vnd.api+json"}, timeout=30)
+    assert typed.status_code == 200 and len(typed.json()["passages"]) == 1
+    assert "415" in httpx.get(f"{server.url}/openapi.json").json()["paths"]["/api/ask"]["post"]["responses"]

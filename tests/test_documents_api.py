@@ -240,3 +240,20 @@ def _try(call):
         return call()
     except httpx.HTTPError as exc:
         return exc
+
+
+def test_an_upload_of_characters_the_tokenizer_drops_is_answered_in_bounded_passages(fresh: Server) -> None:
+    # a million zero-width spaces are no token at all: they made one passage of 1,000,000 characters, and a 3 MB
+    # answer to a question with top_k 3
+    text = "Sailing log\n\nThe schooner left Kirkwall at dawn with a cargo of wool.\n\n" + "\u200b" * 1_000_000
+    data = text.encode()
+    added = upload(fresh, "sailing-log.txt", data)
+    assert added.status_code == 201, added.text
+    doc_id = added.json()["id"]
+    answer = httpx.post(f"{fresh.url}/api/ask", json={"question": "What cargo did the schooner carry?",
+                                                      "documents": [doc_id], "top_k": 20}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    passages = answer.json()["passages"]
+    assert "cargo of wool" in passages[0]["text"]
+    assert max(len(p["text"]) for p in passages) <= 8 * 256  # CHARS_PER_TOKEN characters a token of the window
+    assert httpx.delete(f"{fresh.url}/api/documents/{doc_id}").status_code == 204

@@ -132,3 +132,25 @@ def test_a_sentence_longer_than_the_window_is_cut_between_words(tmp_path: Path, 
     passages = split_passages(doc, embedder.count_tokens, 256)
     assert len(passages) > 1 and all(embedder.count_tokens(p.text) <= 256 for p in passages)
     assert " ".join(p.text for p in passages) == words
+
+
+def test_characters_the_tokenizer_drops_never_make_a_giant_passage(tmp_path: Path, embedder) -> None:
+    # zero-width spaces, control characters and combining accents are no token at all: counted in tokens alone, a
+    # run of them filled one passage (and a section path) with a whole upload, returned whole by every answer
+    zwsp = "\u200b" * 1500
+    cases = {
+        "zwsp.txt": "Zwsp\n\nReal words about sailing.\n\n" + "\u200b" * 100_000,
+        "control.txt": "Control\n\nReal words about rowing.\n\n" + ("\x01" * 2000 + "\n\n") * 100,
+        "accents.txt": "Accents\n\nReal words.\n\na" + "\u0301" * 100_000,
+        "many.txt": "Many\n\nReal words.\n\n" + "\u200b\u200b\u200b\n\n" * 20_000,
+        "sections.md": "# Guide\n\n## A\n\n" + "\u200b" * 50_000 + "\n\n## B\n\nword\n\n## C\n\n" + "\u200b" * 50_000,
+        "siblings.md": "# Guide\n\n## Part\n\nIntro.\n\n" + "".join(f"### S{i}\n\n{zwsp}\n\n" for i in range(100)),
+        "heading.md": "# Guide\n\n## H" + "\u200b" * 200_000 + "\n\nBody words about flutes.\n",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        doc = read_document(tmp_path / name, tmp_path)
+        passages = split_passages(doc, embedder.count_tokens, 256)
+        assert max(len(p.text) for p in passages) <= 8 * 256, name
+        assert max(len(p.section) for p in passages) <= 8 * 256 // 4, name
+        assert all(doc.text[p.start:p.end] == p.text for p in passages), name
