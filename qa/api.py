@@ -153,7 +153,8 @@ async def read_upload(request: Request, collection: Collection) -> tuple[str, by
             body = TextDocument.model_validate_json(await request.body())
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
-        return f"{body.title.strip()[:80]}.txt", f"{body.title.strip()}\n\n{body.text.strip()}\n".encode()
+        title = " ".join(body.title.split())  # one line, kept whole: a "# " headline is the title at any length
+        return f"{title[:80]}.txt", f"# {title}\n\n{body.text.strip()}\n".encode()
     raise HTTPException(415, "send the document as multipart/form-data (a field named `file`) "
                              "or as application/json {\"title\": ..., \"text\": ...}")
 

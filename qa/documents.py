@@ -59,6 +59,21 @@ def document_id(relative_path: str) -> str:
     return slug or "document"
 
 
+# A title is shown in every citation and document list: a document's own headline (a 500,000-character first line)
+# is cut to this, at a word where it can be, with "…".
+MAX_TITLE_CHARS = 300
+
+
+def bounded_title(title: str) -> str:
+    """The title on one line, at most MAX_TITLE_CHARS characters."""
+    title = " ".join(title.split())
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title[:MAX_TITLE_CHARS - 1]
+    word = cut.rsplit(" ", 1)[0] if " " in cut[MAX_TITLE_CHARS // 2:] else cut
+    return word.rstrip() + "…"
+
+
 def read_document(path: Path, root: Path) -> Document:
     """Read one supported file (see qa.readers); raises qa.readers.ReadError if it can't be read."""
     return parse_document(path.relative_to(root).as_posix(), path.read_bytes())
@@ -71,7 +86,7 @@ def parse_document(relative: str, data: bytes) -> Document:
     """
     parsed = read_bytes(relative, data)
     stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    title = parsed.title or stem.replace("-", " ").replace("_", " ")
+    title = bounded_title(parsed.title or stem.replace("-", " ").replace("_", " "))
     body = tuple(b for b in parsed.blocks if not BOILERPLATE.match(b.text))
     if not body:
         raise EmptyDocument(f"{relative!r} has a title but no text to search")

@@ -8,6 +8,7 @@ from pydantic.json_schema import JsonDict
 
 from qa.answer import Answer
 from qa.conversation import Turn
+from qa.documents import MAX_TITLE_CHARS
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 20
@@ -104,7 +105,8 @@ class TextDocument(BaseModel):
     """A document sent as JSON instead of a file."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"title": "Meeting notes", "text": "The budget was approved on Monday."}]})
-    title: str = Field(min_length=1, max_length=300, json_schema_extra=NOT_BLANK, description="the document's title")
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, json_schema_extra=NOT_BLANK,
+                       description="the document's title, one line (line breaks are read as spaces)")
     text: str = Field(min_length=1, json_schema_extra=NOT_BLANK,
                       description="the document's text; paragraphs separated by blank lines")
 

@@ -39,3 +39,15 @@ def test_ids_are_url_safe_and_hidden_files_skipped(tmp_path: Path) -> None:
     (tmp_path / "b.docx").write_text("x")
     (tmp_path / "c.xlsx").write_text("x")
     assert [p.name for p in find_documents(tmp_path)] == ["a.txt", "b.docx"]
+
+
+def test_a_title_is_one_line_of_at_most_300_characters(tmp_path: Path) -> None:
+    from qa.documents import MAX_TITLE_CHARS
+
+    (tmp_path / "long.md").write_text("# " + "endless headline words " * 20000 + "\n\nThe body.\n", encoding="utf-8")
+    (tmp_path / "run.txt").write_text("# " + "x" * 500000 + "\n\nThe body.\n", encoding="utf-8")
+    for name in ("long.md", "run.txt"):
+        doc = read_document(tmp_path / name, tmp_path)
+        assert len(doc.title) <= MAX_TITLE_CHARS and doc.title.endswith("…"), name
+        assert doc.block_text(2) == "The body." and doc.block_text(1) == doc.title
+    assert read_document(tmp_path / "long.md", tmp_path).title[:-1].split()[-1] in ("endless", "headline", "words")

@@ -105,6 +105,19 @@ def test_json_documents_and_the_same_content_twice(fresh: Server) -> None:
     httpx.delete(f"{fresh.url}/api/documents/{first.json()['id']}")
 
 
+def test_a_json_title_is_kept_whole_on_one_line(fresh: Server) -> None:
+    # it was taken as the first line of a text file: over 200 characters it became the file name's first 80, and a
+    # line break moved the rest of the title into the body
+    for title, shown in (("Harbour rules " * 20, ("Harbour rules " * 20).strip()),
+                         ("First line\n\nSecond line", "First line Second line")):
+        added = httpx.post(f"{fresh.url}/api/documents", json={"title": title, "text": "Bicycles go in room B."})
+        assert added.status_code == 201, added.text
+        assert added.json()["title"] == shown
+        document = httpx.get(f"{fresh.url}/api/documents/{added.json()['id']}", params={"text": "true"}).json()
+        assert document["title"] == shown and "Second line" not in document["text"].split("\n\n", 1)[1]
+        httpx.delete(f"{fresh.url}/api/documents/{added.json()['id']}")
+
+
 def test_a_seed_document_can_be_removed_and_stays_removed(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "docs")
     server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "log").start()
