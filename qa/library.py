@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -17,12 +18,15 @@ REMOVED = "removed.json"     # <index>/removed.json: documents-folder files the 
 
 
 def safe_name(name: str) -> str:
-    """A plain file name from whatever a client sent: no folders, no '..', no leading dot, tame characters."""
+    """A plain file name from whatever a client sent: no folders, no '..', no leading dot, only letters (of any
+    script: "résumé.txt" keeps its title), digits, '.', '_' and '-'."""
     base = re.split(r"[\\/]", name.strip())[-1]
     suffix = suffix_of(base)
     stem = base[: len(base) - len(suffix)] if suffix else base
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_")[:100] or "document"
-    return stem + suffix
+    stem = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", stem)).strip(".-_")[:100]
+    while len(stem.encode()) > 200:  # a file name may hold 255 bytes: letters of other scripts take 2-4 each
+        stem = stem[:-1]
+    return (stem or "document") + suffix
 
 
 def write_atomically(path: Path, data: bytes) -> None:
