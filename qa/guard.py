@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -75,6 +76,12 @@ class Policy:
     api_key: str                         # "" for none
     body_cap: Callable[[str, str, str], Cap]  # (method, path, content type) -> the largest body accepted
     busy: Callable[[str], str | None] = lambda path: None  # a reason to answer 429 now, e.g. uploads full
+    apis: frozenset[str] | None = None   # Gradio's API names (/gradio_api/call/NAME); None: not checked
+
+
+# Gradio's call routes: /gradio_api/call/NAME, /call/v2/NAME, each maybe followed by /EVENT_ID. Gradio answers an
+# unknown NAME with a 500 and a traceback in the log (FnIndexInferError), so the guard answers it first.
+GRADIO_CALL = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)")
 
 
 class Guard:
@@ -137,6 +144,9 @@ class Guard:
             return 403, "cross-origin requests are not served", []
         if scope["type"] == "http" and method not in SAFE_METHODS and (reason := self.policy.busy(scope["path"])):
             return 429, reason, [(b"retry-after", b"60")]
+        call = GRADIO_CALL.match(scope["path"])
+        if call and self.policy.apis is not None and call.group(1) not in self.policy.apis:
+            return 404, f"Gradio has no API named {call.group(1)[:100]!r}: GET /gradio_api/info lists them", []
         return None
 
     def has_key(self, scope: Scope, headers: Headers) -> bool:

@@ -96,6 +96,15 @@ def test_gradio_client_gets_a_clear_error_for_a_bad_question(server) -> None:
 
 
 @pytest.mark.slow
+def test_an_unknown_gradio_api_name_is_a_404_not_a_500(server) -> None:
+    for path in ("/gradio_api/call/nonexistent", "/gradio_api/call/v2/nonexistent", "/gradio_api/call/nope/abc123"):
+        reply = httpx.post(f"{server.url}{path}", json={"data": [QUESTION]})
+        assert reply.status_code == 404 and "/gradio_api/info" in reply.json()["detail"], (path, reply.text[:200])
+    called = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": [QUESTION, 3, None]})
+    assert called.status_code == 200 and "event_id" in called.json(), called.text
+
+
+@pytest.mark.slow
 def test_mcp_tool_asks_the_documents(server) -> None:
     mcp = pytest.importorskip("mcp", reason="the `mcp` package is not installed (pip install mcp)")
     from mcp.client.streamable_http import streamablehttp_client
