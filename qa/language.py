@@ -15,6 +15,13 @@ _LISTS = {"en": stopwords.STOPWORDS_EN_PLUS + ("whose",), "de": stopwords.STOPWO
           "pt": stopwords.STOPWORDS_PORTUGUESE, "nl": stopwords.STOPWORDS_DUTCH, "da": stopwords.STOPWORDS_DANISH,
           "no": stopwords.STOPWORDS_NORWEGIAN, "sv": stopwords.STOPWORDS_SWEDISH, "ru": stopwords.STOPWORDS_RUSSIAN,
           "tr": stopwords.STOPWORDS_TURKISH}
+# Question words the lists lack: a question may have no other function word ("¿Cuántos helicópteros compra Polonia?").
+_ASKING = {"de": "wer wen wem wessen wie was wo wohin woher wann warum weshalb welche welcher welches wieviel viele",
+           "fr": "qui que quoi ou quand comment pourquoi quel quelle quels quelles combien",
+           "es": "que quien quienes cual cuales cuando donde como cuanto cuantos cuanta cuantas por",
+           "it": "chi che cosa dove quando come perche quale quali quanto quanti quanta quante",
+           "pt": "quem que qual quais quando onde como quanto quantos quanta quantas porque",
+           "nl": "wie wat waar wanneer waarom welke welk hoe hoeveel"}
 _WORD = re.compile(r"[^\W\d_]+")
 READ_CHARACTERS = 4000  # of the passages: enough function words to tell their language, little time
 
@@ -26,7 +33,8 @@ def fold(text: str) -> str:
 
 
 for _name, _words in _LISTS.items():
-    FUNCTION_WORDS[_name] = frozenset(w for w in (fold(x) for x in _words) if len(w) > 1)
+    FUNCTION_WORDS[_name] = frozenset(w for w in (fold(x) for x in (*_words, *_ASKING.get(_name, "").split()))
+                                      if len(w) > 1)
 
 
 def script(text: str) -> str | None:

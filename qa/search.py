@@ -379,7 +379,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])
     relevance, answers, chosen, sentence_probability = score(described, models, crosslingual)
-    if models.reranker is not None and fusion == "answer":
+    if models.reranker is not None and fusion == "answer" and not crosslingual:  # it reads English
         relevance, chosen, partner = rerank(described, relevance, chosen, query, models)
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)

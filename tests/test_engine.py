@@ -183,3 +183,9 @@ def test_with_e5_a_question_in_another_language_is_answered_by_meaning(tmp_path)
                      "Was ist die Hauptstadt von Frankreich?"):
         assert not engine.ask(question).found, question
     assert engine.ask("How many Apache helicopters is Poland buying?").found  # English as before
+    # the cross-encoder (English) reads English questions only
+    alone = Engine(Settings(docs=seeds, index=tmp_path / "index", embedder="e5", reranker="off"), engine.embedder)
+    for question, read in (("What did Lukashenko say about drones in August?", True),
+                           ("Was sagte Lukaschenko im August über Drohnen?", False)):
+        scores = [[c.score for c in e.ask(question).passages] for e in (engine, alone)]
+        assert (scores[0] != scores[1]) == read, question

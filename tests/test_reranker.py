@@ -168,9 +168,10 @@ def test_a_follow_up_is_answered_without_the_cross_encoder(engine: Engine) -> No
     assert "pressure from commanders" in top.passage.text[top.highlight[0]:top.highlight[1]]
 
 
-def test_e5_models_have_no_reranker() -> None:
-    # the cross-encoder is MiniLM's English model: e5's (other languages) choose by its sentence model alone
-    assert E5.reranker is None and MINILM.reranker is not None
+def test_e5_models_share_the_reranker() -> None:
+    # it reads text, whatever embedded it: one model, built once (a question in another language is not read by it:
+    # tests/test_engine.py)
+    assert E5.reranker is MINILM.reranker is not None and E5.reranked == MINILM.reranked
 
 
 def test_the_reranker_can_be_turned_off_and_a_wrong_value_is_named() -> None:
