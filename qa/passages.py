@@ -96,7 +96,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 5    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 6    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
@@ -176,19 +176,22 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
             pending = []
     if pending:
         units.append(pending)
+    # a run also holds at most CHARS_PER_TOKEN characters a token: pieces of a run without spaces (a hex key, a
+    # base64 blob) are one [UNK] token each, so by tokens alone 250 of them (500 kB) fitted one passage
+    max_chars = CHARS_PER_TOKEN * budget
     runs: list[list[tuple[int, int, int]]] = []
     used = budget + 1
     for unit in units:
         size = sum(p[3] for p in unit)
         if size > budget:  # a long chain of headings and terms: its pieces are packed one by one
             for piece in unit:
-                if used + piece[3] > budget:
+                if used + piece[3] > budget or piece[1] - runs[-1][0][0] > max_chars:
                     runs.append([])
                     used = 0
                 runs[-1].append(piece[:3])
                 used += piece[3]
             continue
-        if used + size > budget or used >= enough:
+        if used + size > budget or used >= enough or unit[-1][1] - runs[-1][0][0] > max_chars:
             runs.append([])
             used = 0
         runs[-1].extend(p[:3] for p in unit)
@@ -210,6 +213,9 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
             last, last_whole = merged[-1]
             parent = _parent(last.section) if last.section in per_section else last.section
             text = doc.text[last.start:p.end]
+            if len(text) > CHARS_PER_TOKEN * max_tokens:  # pieces of a run without spaces: [UNK] tokens, not small
+                merged.append((p, whole))
+                continue
             if whole and last_whole and parent == _parent(p.section):
                 if count(f"{parent}\n\n{text}") <= min(SMALL_SECTION, max_tokens):
                     merged[-1] = (replace(last, end=p.end, text=text, section=parent), True)
