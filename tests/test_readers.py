@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,18 @@ def test_a_long_run_of_terms_without_descriptions_names_entries_of_a_few_terms_e
     assert blocks[0].path == ("term 0, term 1, term 2, term 3",)
     assert blocks[4].path == ("term 4, term 5, term 6, term 7",)
     assert (blocks[-1].text, blocks[-1].path) == ("Its description.", ("last",))  # 2,000 terms: 500 whole entries
+
+
+def test_many_line_breaks_read_in_linear_time_as_spaces() -> None:
+    # a poem or a log exported as one <p> of lines ending in <br>: each <br> was replaced by a space with
+    # replace_with(), which looks it up among all its siblings; 100,000 lines took longer than 120 s (now 7 s)
+    lines = [f"line {i}" for i in range(40_000)]
+    page = ("<html><body><h1>Log</h1><p>" + "<br>".join(lines) + "</p><table><tr><td>a<br>b</td><td><p>c</p>d</td>"
+            "</tr></table></body></html>")
+    started = time.perf_counter()
+    blocks = read_bytes("log.html", page.encode()).blocks
+    assert time.perf_counter() - started < 20  # 40,000 lines: 3 s, and 30 s before
+    assert [b.text for b in blocks] == [" ".join(lines), "a b | c d"]
 
 
 def test_navigation_named_by_class_words_is_dropped_but_similar_words_are_kept() -> None:
