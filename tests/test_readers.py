@@ -200,6 +200,18 @@ def test_markdown_html_comments_are_dropped_except_in_code() -> None:
                                                           ("code", "<!-- kept in code -->")]
 
 
+def test_markdown_nested_deeply_is_read_whole_or_refused_never_cut_short() -> None:
+    # markdown-it's CommonMark preset stops at 20 levels (a list 10 deep) and drops the rest of the document
+    outline = "".join("  " * i + f"- point {i}\n" for i in range(12))
+    text = f"# Plan\n\n{outline}\n## Budget\n\nThe budget is 40,000 euros.\n"
+    blocks = [(b.kind, b.text) for b in read_bytes("plan.md", text.encode()).blocks]
+    assert [t for k, t in blocks if k == "item"] == [f"point {i}" for i in range(12)]
+    assert blocks[-2:] == [("heading", "Budget"), ("paragraph", "The budget is 40,000 euros.")]
+    for deep in ("".join("  " * i + f"- point {i}\n" for i in range(60)), ">" * 200 + " quoted\n"):
+        with pytest.raises(Unreadable, match="too deeply"):
+            read_bytes("deep.md", f"# Deep\n\n{deep}\nThe rest.\n".encode())
+
+
 def test_markdown_headings_and_fenced_code() -> None:
     text = "# Guide\n\nIntro with `code`, here.\n\n## Install\n\nRun this:\n\n```sh\n# make a venv\n" \
            "python3 -m venv env\n  pip install x\n```\n\n| Key | Value |\n|---|---|\n| port | 80 |\n"
