@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from pathlib import Path
 
 from conftest import SEEDS
@@ -52,6 +53,17 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
         "Was it J. R. Smith?",
         "Yes.",
     ]
+
+
+def test_sentences_of_a_paragraph_holding_a_long_key_or_a_run_of_marks_split_in_linear_time() -> None:
+    # each sentence end looked for its last word with a regex search that went over a run of letters and digits
+    # from every start in it: a paragraph holding an 80 kB hex key took 57 s; a run of '?' was tried from each mark
+    key = os.urandom(30_000).hex()
+    text = f"The image is {key} in full. Flash it. What?{'?' * 60_000}x Done."
+    started = time.perf_counter()
+    spans = split_sentences(text)
+    assert time.perf_counter() - started < 3  # 60,000 characters each: 0.01 s, and 63 s before
+    assert [text[s:e] for s, e in spans] == [f"The image is {key} in full.", "Flash it.", f"What?{'?' * 60_000}x Done."]
 
 
 def test_a_blank_line_ends_a_sentence() -> None:
