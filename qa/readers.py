@@ -129,11 +129,44 @@ def read_text(text: str) -> Parsed:
     return Parsed(tuple(blocks), title)
 
 
+# CommonMark's fences: a run of at least three backticks (no backtick after it on the line) or tildes, indented up
+# to three spaces; closed by a run of the same character at least as long with nothing after it, or by the end
+FENCE = re.compile(r"[ \t]{0,3}(`{3,}(?!.*`)|~{3,})")
+FENCE_END = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})[ \t]*")
+
+
 def _without_comments(text: str) -> str:
     """Markdown without its HTML comments (`<!-- YAML added: v1.2 -->`, hidden from every viewer), except those
-    inside fenced code, which is shown verbatim."""
-    parts = re.split(r"(^[ \t]{0,3}(?:```|~~~)[^\n]*\n(?:.*\n)*?[ \t]{0,3}(?:```|~~~)[ \t]*$)", text, flags=re.M)
-    return "".join(part if i % 2 else re.sub(r"<!--.*?-->", "", part, flags=re.S) for i, part in enumerate(parts))
+    inside fenced code, which is shown verbatim.
+
+    In one pass over the lines. A regex found each fence's end by reading on from every line that opens one, and
+    a comment's end from every '<!--': a file of four-backtick fences (which it did not close) or of unclosed
+    '<!--' took quadratic time (8,000 four-backtick blocks, 720 kB: 19 s), and comments in those fences went."""
+    out: list[str] = []
+    prose = position = 0   # prose: where the text outside fences resumes; position: the start of the line
+    fence = ""             # the open fence's run of marks
+    for line in text.split("\n"):
+        if fence:
+            closing = FENCE_END.fullmatch(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                fence = ""
+                out.append(text[prose:position + len(line)])
+                prose = position + len(line)
+        elif opening := FENCE.match(line):
+            fence = opening.group(1)
+            out.append(_drop_comments(text[prose:position]))
+            prose = position
+        position += len(line) + 1
+    return "".join(out) + (text[prose:] if fence else _drop_comments(text[prose:]))
+
+
+def _drop_comments(text: str) -> str:
+    """Without <!-- ... --> (each up to the first '-->' after it); an unclosed one and what follows are kept."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        kept.append(text[position:start])
+        position = end + 3
+    return "".join(kept) + text[position:]
 
 
 def read_markdown(text: str) -> Parsed:
