@@ -197,7 +197,7 @@ def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """A block rule tried before the others on every line: a line this deep would be the limit's (lists open two
     levels at once, so two under it), and markdown-it would drop it and the rest of the document."""
     if state.level >= BLOCK_NESTING - 2:
-        raise Unreadable("the Markdown nests lists or quotes too deeply to read (lists more than 48 levels)")
+        raise Unreadable("the Markdown nests lists or quotes too deeply to read (lists over 48 levels, quotes over 97)")
     return False
 
 
