@@ -14,7 +14,9 @@ ABBREVIATIONS = frozenset(
     "inc ltd co corp dept univ est approx vs etc al fig no nos vol pp jan feb mar apr jun jul aug "
     "sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# possessive, and never from inside a run of marks: "?????" (text whose letters a lossy export made '?') was
+# tried from each mark, and each try went back over the whole run (40,000 marks: 13 s)
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        word = re.search(r"([\w.]+)\.*$", text[start:match.start() + 1])
-        token = word.group(1).lower().rstrip(".") if word else ""
+        token = _word_before(text, start, match.start() + 1).lower().rstrip(".")
         if text[match.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
             continue
         spans.append((start, match.end()))
@@ -68,6 +69,16 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text) and text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The run of word characters and periods that ends at text[end - 1], not before `start` ('e.g.' in 'see e.g.').
+    Walked back from the end: a regex search tried every start in the run and went to its end from each, so an 80 kB
+    hex key in a paragraph took 57 s to split."""
+    i = end
+    while i > start and (text[i - 1] in "._" or text[i - 1].isalnum()):
+        i -= 1
+    return text[i:end]
 
 
 def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens: int) -> list[Passage]:
@@ -184,6 +195,8 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
             pending = []
     if pending:
         units.append(pending)
+    # a run also holds at most max_chars (CHARS_PER_TOKEN characters a token): pieces of a run without spaces (a hex
+    # key, a base64 blob) are one [UNK] token each, so by tokens alone 250 of them (500 kB) fitted one passage
     runs: list[list[tuple[int, int, int]]] = []
     used = budget + 1
 

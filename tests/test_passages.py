@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from pathlib import Path
 
 from conftest import SEEDS
 from qa.documents import read_document
-from qa.passages import split_passages, split_sentences
+from qa.passages import CHARS_PER_TOKEN, split_passages, split_sentences
 
 GUIDE = """# json
 
@@ -52,6 +53,17 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
         "Was it J. R. Smith?",
         "Yes.",
     ]
+
+
+def test_sentences_of_a_paragraph_holding_a_long_key_or_a_run_of_marks_split_in_linear_time() -> None:
+    # each sentence end looked for its last word with a regex search that went over a run of letters and digits
+    # from every start in it: a paragraph holding an 80 kB hex key took 57 s; a run of '?' was tried from each mark
+    key = os.urandom(30_000).hex()
+    text = f"The image is {key} in full. Flash it. What?{'?' * 60_000}x Done."
+    started = time.perf_counter()
+    spans = split_sentences(text)
+    assert time.perf_counter() - started < 3  # 60,000 characters each: 0.01 s, and 63 s before
+    assert [text[s:e] for s, e in spans] == [f"The image is {key} in full.", "Flash it.", f"What?{'?' * 60_000}x Done."]
 
 
 def test_a_blank_line_ends_a_sentence() -> None:
@@ -111,6 +123,19 @@ def test_text_without_spaces_never_makes_a_giant_passage(tmp_path: Path, embedde
     passages = split_passages(doc, embedder.count_tokens, 256)
     assert len(passages) > 100 and "".join(p.text for p in passages) == blob
     assert max(embedder.count_tokens(p.indexed()) for p in passages) <= 256
+
+
+def test_a_key_without_spaces_in_a_structured_document_is_cut_into_window_sized_passages(tmp_path: Path,
+                                                                                         embedder) -> None:
+    # a run of letters and digits is one [UNK] token per piece: packed and merged by tokens alone, 100 kB of hex in a
+    # code block was one passage (5 MB in a <pre>: one 5 MB passage, after 63 s of splitting)
+    key = os.urandom(50_000).hex()
+    (tmp_path / "keys.md").write_text(f"# Keys\n\n## Signing key\n\nThe key:\n\n```\n{key}\n```\n", encoding="utf-8")
+    doc = read_document(tmp_path / "keys.md", tmp_path)
+    passages = split_passages(doc, embedder.count_tokens, 256)
+    assert max(len(p.text) for p in passages) <= CHARS_PER_TOKEN * 256 and len(passages) > 40
+    assert key in "".join(p.text for p in passages)
+    assert all(doc.text[p.start:p.end] == p.text for p in passages)
 
 
 def test_long_paragraph_is_cut_at_sentence_ends_within_the_model_window(tmp_path: Path, embedder) -> None:

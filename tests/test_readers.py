@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,18 @@ def test_a_long_run_of_terms_without_descriptions_names_entries_of_a_few_terms_e
     assert (blocks[-1].text, blocks[-1].path) == ("Its description.", ("last",))  # 2,000 terms: 500 whole entries
 
 
+def test_many_line_breaks_read_in_linear_time_as_spaces() -> None:
+    # a poem or a log exported as one <p> of lines ending in <br>: each <br> was replaced by a space with
+    # replace_with(), which looks it up among all its siblings; 100,000 lines took longer than 120 s (now 7 s)
+    lines = [f"line {i}" for i in range(40_000)]
+    page = ("<html><body><h1>Log</h1><p>" + "<br>".join(lines) + "</p><table><tr><td>a<br>b</td><td><p>c</p>d</td>"
+            "</tr></table></body></html>")
+    started = time.perf_counter()
+    blocks = read_bytes("log.html", page.encode()).blocks
+    assert time.perf_counter() - started < 20  # 40,000 lines: 3 s, and 30 s before
+    assert [b.text for b in blocks] == [" ".join(lines), "a b | c d"]
+
+
 def test_navigation_named_by_class_words_is_dropped_but_similar_words_are_kept() -> None:
     page = ("<html><body><h1>SQLite Query Planner</h1>"
             "<div class='nosearch'><p>1. Introduction</p><p>2. Searching</p></div>"
@@ -185,6 +198,33 @@ def test_markdown_html_comments_are_dropped_except_in_code() -> None:
     parsed = read_bytes("fs.md", text.encode())
     assert [(b.kind, b.text) for b in parsed.blocks] == [("paragraph", "Reads the whole file."),
                                                           ("code", "<!-- kept in code -->")]
+
+
+def test_markdown_nested_deeply_is_read_whole_or_refused_never_cut_short() -> None:
+    # markdown-it's CommonMark preset stops at 20 levels (a list 10 deep) and drops the rest of the document
+    outline = "".join("  " * i + f"- point {i}\n" for i in range(12))
+    text = f"# Plan\n\n{outline}\n## Budget\n\nThe budget is 40,000 euros.\n"
+    blocks = [(b.kind, b.text) for b in read_bytes("plan.md", text.encode()).blocks]
+    assert [t for k, t in blocks if k == "item"] == [f"point {i}" for i in range(12)]
+    assert blocks[-2:] == [("heading", "Budget"), ("paragraph", "The budget is 40,000 euros.")]
+    for deep in ("".join("  " * i + f"- point {i}\n" for i in range(60)), ">" * 200 + " quoted\n"):
+        with pytest.raises(Unreadable, match="too deeply"):
+            read_bytes("deep.md", f"# Deep\n\n{deep}\nThe rest.\n".encode())
+
+
+def test_markdown_comments_are_kept_in_any_fence_and_dropped_in_linear_time() -> None:
+    # a regex read on to the end of the file from every fence it could not close (four backticks) and from every
+    # unclosed '<!--': 8,000 such blocks (720 kB) took 19 s, and the comments inside them were dropped
+    blocks = "".join(f"````\nx = {i}  <!-- kept -->\n````\n\nText {i}. <!-- note -->\n\n" for i in range(10_000))
+    text = (f"# Examples\n\n````html\n<!-- an example -->\n```\n````\n\n{blocks}Write <!-- to open a comment.\n\n"
+            "~~~\n<!-- unclosed fence -->\n")
+    started = time.perf_counter()
+    parsed = read_bytes("examples.md", text.encode())
+    assert time.perf_counter() - started < 10  # 1.5 s
+    assert [(b.kind, b.text) for b in parsed.blocks[:3]] == [
+        ("code", "<!-- an example -->\n```"), ("code", "x = 0  <!-- kept -->"), ("paragraph", "Text 0.")]
+    assert [(b.kind, b.text) for b in parsed.blocks[-2:]] == [("paragraph", "Write <!-- to open a comment."),
+                                                             ("code", "<!-- unclosed fence -->")]
 
 
 def test_markdown_headings_and_fenced_code() -> None:
