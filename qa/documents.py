@@ -52,16 +52,19 @@ def assemble(doc_id: str, title: str, path: str, sha256: str, blocks: tuple[Bloc
     return Document(doc_id, title, "\n\n".join(b.text for b in blocks), path, sha256, blocks, tuple(spans))
 
 
+# An id is at most this long (a clash adds "-2", ...; qa.schema allows ids of 300 characters): a file deep in
+# folders with long names gave a 355-character id that /api/ask could not be restricted to.
+MAX_ID_SLUG = 200
+# A title is shown in every citation and document list: a document's own headline (a 500,000-character first line)
+# is cut to this, at a word where it can be, with "…".
+MAX_TITLE_CHARS = 300
+
+
 def document_id(relative_path: str) -> str:
     """A readable, URL-safe id from a file path: 'news/My Article.txt' -> 'news-my-article'."""
     stem = relative_path.rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug or "document"
-
-
-# A title is shown in every citation and document list: a document's own headline (a 500,000-character first line)
-# is cut to this, at a word where it can be, with "…".
-MAX_TITLE_CHARS = 300
+    return slug[-MAX_ID_SLUG:].strip("-") or "document"  # the end of a long path: its file's own name
 
 
 def bounded_title(title: str) -> str:

@@ -51,3 +51,8 @@ def test_a_title_is_one_line_of_at_most_300_characters(tmp_path: Path) -> None:
         assert len(doc.title) <= MAX_TITLE_CHARS and doc.title.endswith("…"), name
         assert doc.block_text(2) == "The body." and doc.block_text(1) == doc.title
     assert read_document(tmp_path / "long.md", tmp_path).title[:-1].split()[-1] in ("endless", "headline", "words")
+
+
+def test_an_id_is_at_most_200_characters_ending_with_the_file_name() -> None:
+    doc_id = document_id("x" * 160 + "/" + "A long report name " * 10 + ".txt")
+    assert len(doc_id) <= 200 and doc_id.endswith("a-long-report-name") and not doc_id.startswith("-")
