@@ -2,8 +2,8 @@
 
 A German question shares no words with an English passage, so the passage model (fitted on English questions, where
 shared terms are strong evidence) declines most of them although e5 ranks their passage first. For such questions
-(qa.language.foreign) the probability comes from the dense features alone (qa.relevance.DENSE_FEATURES: the
-passage's cosine, its closest sentence's, that one's lead over the shortlist's best), a logistic regression fitted
+(qa.language.foreign) the probability comes from meaning alone (qa.relevance.CROSSLINGUAL_FEATURES: the passage's
+cosine, its closest sentence's, and how far each stands above the shortlist's median), a logistic regression fitted
 on the shortlisted passages of bench/multilingual.jsonl's other-language questions (label: the passage holds an
 evidence phrase). Printed: each language held out in turn (fitted on the others) against the passage model, then
 the weights fitted on all of them, for qa/relevance.py's E5.crosslingual.
@@ -24,10 +24,18 @@ from bench.fit_relevance import fit_logistic
 from bench.multilingual import QUESTIONS, write_documents
 from qa.embedder import Embedder
 from qa.engine import Engine
-from qa.evaluate import load_cases, normalise
+from qa.evaluate import Case, load_cases, normalise
 from qa.language import foreign
 from qa.relevance import E5, PASSAGE_FEATURES, WRONG_TYPE_FACTOR, LogisticModel
-from qa.search import SHORTLIST, crosslingual_matrix, describe, fuse_normalised, gather, passage_matrix
+from qa.search import (
+    FUSED_DENSE_WEIGHT,
+    SHORTLIST,
+    crosslingual_matrix,
+    describe,
+    fuse_normalised,
+    gather,
+    passage_matrix,
+)
 from qa.settings import Settings
 from qa.store_api import top_rows
 
@@ -44,7 +52,7 @@ class Shortlist:
     labels: np.ndarray    # 1 where the passage holds an evidence phrase
 
 
-def shortlists(engine: Engine, cases: list, languages: dict[str, str]) -> list[Shortlist]:
+def shortlists(engine: Engine, cases: list[Case], languages: dict[str, str]) -> list[Shortlist]:
     """The shortlist of every single-turn question the product would read as foreign, as qa.search.search makes it."""
     index, found = engine.index, []
     for case in cases:
@@ -54,7 +62,7 @@ def shortlists(engine: Engine, cases: list, languages: dict[str, str]) -> list[S
         query = index.correct(question, engine.embedder.words)
         vector = engine.embedder.query(query)
         rows, features = gather(index, vector, query, engine.settings.candidates)
-        fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], 0.7)
+        fused = fuse_normalised(features[:, :2].max(axis=1), features[:, 2], FUSED_DENSE_WEIGHT)
         keep = top_rows(fused, SHORTLIST)
         described = describe(index, vector, query, question, rows[keep], features[keep], fused[keep])
         if not foreign(question, [p.text for p in described.passages]):

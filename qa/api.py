@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# a question, its earlier turns and the documents it asks at the schema's limits (qa.schema.LARGEST_ASK_BODY: 9.3
-# million bytes, so 9 MB)
+# a question, its earlier turns and the documents it asks at the schema's limits (qa.schema.LARGEST_ASK_BODY: 12.2
+# million bytes, so 12 MB)
 ASK_BODY_CAP = -(-LARGEST_ASK_BODY // 1048576) * 1048576
 OTHER_BODY_CAP = 4 * 1048576   # Gradio's queue messages carry the chat so far
 MULTIPART_SLACK = 65536         # a multipart form's boundaries and headers around the file
@@ -99,6 +99,8 @@ def unreadable_json(cause: BaseException | None) -> str | None:
     """Why FastAPI could not read a body as JSON, when it says only "There was an error parsing the body"."""
     if isinstance(cause, RecursionError):
         return "it is nested too deeply"
+    if isinstance(cause, UnicodeDecodeError):  # a ValueError too: said first
+        return "it is not UTF-8"
     if isinstance(cause, ValueError):  # e.g. an integer of more than 4,300 digits
         return "a number in it is too long"
     return None

@@ -23,7 +23,9 @@ def safe_name(name: str) -> str:
     base = re.split(r"[\\/]", name.strip())[-1]
     suffix = suffix_of(base)
     stem = base[: len(base) - len(suffix)] if suffix else base
-    stem = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", stem)).strip(".-_")[:100]
+    stem = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "._-" else " "
+                   for c in unicodedata.normalize("NFC", stem))  # letters with their marks: "हिन्दी" stays whole
+    stem = re.sub(r" +", "-", stem).strip(".-_")[:100]
     while len(stem.encode()) > 200:  # a file name may hold 255 bytes: letters of other scripts take 2-4 each
         stem = stem[:-1]
     return (stem or "document") + suffix

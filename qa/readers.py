@@ -22,7 +22,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 15  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 16  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -117,9 +117,12 @@ def read_text(text: str) -> Parsed:
     blank-line separated blocks are paragraphs, kept verbatim."""
     text = normalise_newlines(text)
     title = None
-    match = re.match(r"\s*(#{1,6}[ \t]+)?(.+?)[ \t]*(\n|$)", text)
-    if match and (match.group(1) or (len(match.group(2)) <= 200 and "\n\n" in text[match.end(2):match.end(2) + 3])):
-        title, text = match.group(2).strip(), text[match.end():]
+    # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line
+    match = re.match(r"\s*(#{1,6}[ \t]+)?([^\n]+)(\n|$)", text)
+    headline = match.group(2).rstrip(" \t") if match else ""
+    if match and headline and (match.group(1) or (len(headline) <= 200
+                                                  and "\n\n" in text[match.end(2):match.end(2) + 3])):
+        title, text = headline.strip(), text[match.end():]
     blocks = []
     for chunk in re.split(r"\n[ \t]*\n", text):
         chunk = chunk.strip("\n").rstrip()

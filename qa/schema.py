@@ -15,11 +15,14 @@ MAX_TOP_K = 20
 MAX_TURNS = 100          # earlier turns a question may carry
 MAX_TURN_CHARS = 20000   # characters of one turn
 MAX_DOCUMENTS = 1000     # document ids one question may be restricted to
-MAX_ID_CHARS = 300       # a document id: a file name's slug (255 bytes at most), with "-N" when taken
-# The largest /api/ask body within these limits, as UTF-8 (4 bytes a character at most) with its JSON around it:
-# what qa.api caps the body at, so that no body the schema allows is refused for its size (only JSON padded out with
-# white space or escapes beyond that is).
-LARGEST_ASK_BODY = 4 * (MAX_QUESTION_CHARS + MAX_TURNS * MAX_TURN_CHARS + MAX_DOCUMENTS * MAX_ID_CHARS) \
+MAX_ID_CHARS = 4096      # a document id: its path's slug (new ones at most 200 characters, qa.documents; older
+                         # ones as long as their path), with "-N" when taken
+ID_PATTERN = r"^[a-z0-9-]+$"  # what qa.documents.document_id makes: one byte a character
+# The largest /api/ask body within these limits, as raw UTF-8 (4 bytes a character at most; an id 1) with its JSON
+# around it: what qa.api caps the body at, so that no body the schema allows is refused for its size when sent as
+# UTF-8. JSON that escapes its non-ASCII characters (\uXXXX: 6 or 12 bytes each, as Python's json.dumps does by
+# default) or is padded with white space can still pass the cap with fewer characters.
+LARGEST_ASK_BODY = 4 * (MAX_QUESTION_CHARS + MAX_TURNS * MAX_TURN_CHARS) + MAX_DOCUMENTS * MAX_ID_CHARS \
     + 64 * (MAX_TURNS + MAX_DOCUMENTS) + 1024
 # at least one character that is not white space: said in the spec; checked by the validators (clearer messages)
 NOT_BLANK: JsonDict = {"pattern": r"\S"}
@@ -45,10 +48,10 @@ class AskRequest(BaseModel):
                                    description="earlier turns of the conversation, oldest first")
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K,
                               description="how many passages to return (1-20), a whole number")
-    documents: list[Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]] | None = Field(
+    documents: list[Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN)]] | None = Field(
         default=None, min_length=1, max_length=MAX_DOCUMENTS,
-                                        description="ask only these documents (ids from GET /api/documents); "
-                                                    "leave it out to ask all of them")
+        description="ask only these documents (ids from GET /api/documents: lower-case letters, digits and '-'); "
+                    "leave it out to ask all of them")
 
     @field_validator("question")
     @classmethod

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer_type import expected_type, type_match
-from qa.language import foreign
+from qa.language import english, foreign
 from qa.lexical import analyze
 from qa.passages import Passage
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
@@ -220,18 +220,20 @@ def margin(values: np.ndarray) -> np.ndarray:
     return values - np.where(values >= first, second, first)
 
 
-def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bool = False
+def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bool = False, typed: bool = True
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(probability that each passage answers, pooled: the ranking; the same by the passage model alone: whether
     the documents answer; each passage's best sentence's index in described.spans; every sentence's probability of
     holding the answer). `crosslingual` (a question in another language than the passages, with models that have a
-    cross-lingual model): both probabilities are that model's, from meaning alone."""
+    cross-lingual model): both probabilities are that model's, from meaning alone. `typed=False` (a question in
+    another language than English asked of documents in its own language): no factor for a missing answer type, whose
+    expressions (months, number words) qa.answer_type knows in English only."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
     if described.choice_features is not None:  # the quoted sentence: chosen with the adapted question's cosines
         logits = quote_logits(described, models)
         chosen = passage_matrix(described, logits)[1]
-    wrong_type = np.where(matrix[:, PASSAGE_FEATURES.index("type_match")] < 0, WRONG_TYPE_FACTOR, 1.0)
+    wrong_type = np.where(typed & (matrix[:, PASSAGE_FEATURES.index("type_match")] < 0), WRONG_TYPE_FACTOR, 1.0)
     if crosslingual and models.crosslingual is not None:
         meaning = models.crosslingual(crosslingual_matrix(matrix)) * wrong_type
         return meaning, meaning, chosen, 1.0 / (1.0 + np.exp(-logits))
@@ -378,8 +380,10 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])
-    relevance, answers, chosen, sentence_probability = score(described, models, crosslingual)
-    if models.reranker is not None and fusion == "answer" and not crosslingual:  # it reads English
+    in_english = english(question)
+    relevance, answers, chosen, sentence_probability = score(described, models, crosslingual,
+                                                             typed=in_english or crosslingual)
+    if models.reranker is not None and fusion == "answer" and in_english and not crosslingual:  # it reads English
         relevance, chosen, partner = rerank(described, relevance, chosen, query, models)
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)

@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                               footer_links=["api"], mcp_server=True, max_file_size=2 * collection.max_upload_bytes)
     policy = Policy(names=served_names(settings.host), api_key=settings.api_key,
                     body_cap=body_cap(collection.max_upload_bytes), busy=uploads.busy,
-                    apis=frozenset(str(f.api_name) for f in blocks.fns.values() if f.api_name))
+                    apis=frozenset(str(f.api_name) for f in blocks.fns.values()
+                                   if f.api_name and f.api_visibility != "private"))
     # keep-alive 15 s, past httpx's 5 s: a client never reuses a connection the server is closing (at 64 clients
     # with both at 5 s, bench/load.py saw a ReadError)
     server = uvicorn.Server(uvicorn.Config(Guard(app, policy), log_level="warning", timeout_graceful_shutdown=2,

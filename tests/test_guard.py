@@ -68,7 +68,7 @@ def test_every_response_forbids_framing_and_carries_a_csp(server: Server) -> Non
 def test_bodies_are_capped_while_they_stream(server: Server) -> None:
     declared = httpx.post(f"{server.url}/api/ask", content=b"x" * (30 * 1024 * 1024),
                           headers={"content-type": "application/json"}, timeout=60)
-    assert declared.status_code == 413 and "9 MB for a question" in declared.json()["detail"]
+    assert declared.status_code == 413 and "12 MB for a question" in declared.json()["detail"]
 
     def chunks(count: int, size: int = 1024 * 1024) -> Iterator[bytes]:
         for _ in range(count):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.language import foreign, languages, script
+from qa.language import asked_in, english, foreign, languages, script
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next((ROOT / "seeds").glob("*.txt")).read_text(encoding="utf-8")
@@ -35,3 +35,13 @@ def test_the_script_and_function_words_counted() -> None:
     assert script("Никола Тесла (Nikola)") == "CYRILLIC" and script("Qué") == "LATIN" and script("1, 2") is None
     found = languages("¿Qué es lo que pasó con el ejército?")
     assert found.most_common(1)[0][0] == "es" and found["en"] == 0
+
+
+def test_names_and_stray_function_words_do_not_make_an_english_question_foreign() -> None:
+    for question in ("Los Angeles population", "De Gaulle birthplace", "per capita GDP Belarus", "men killed in Kursk",
+                     "hat trick record", "Die Hard release date", "Des Moines weather", "Was the treaty signed?"):
+        assert not foreign(question, [SEED]) and english(question), question
+    assert asked_in("Was hat Belarus an Russland geliefert?") == ["de"]
+    assert not english("¿Cuántos helicópteros Apache compra Polonia?")  # one question word says it
+    japanese = ["東京は日本の首都です。ひらがなとカタカナで書きます。"]
+    assert foreign("日本の首都はどこですか", japanese) is False  # kana and kanji: one family

@@ -13,6 +13,7 @@ def test_safe_names_never_leave_the_folder() -> None:
     assert safe_name("...") == "document"
     assert safe_name("résumé d’été.txt") == "résumé-d-été.txt" and safe_name("Отчёт.md") == "Отчёт.md"
     assert safe_name("re\u0301sume\u0301.txt") == "résumé.txt"  # one spelling of é (NFC)
+    assert safe_name("हिन्दी.txt") == "हिन्दी.txt"  # letters with their combining marks
     assert len(safe_name("Ж" * 300 + ".txt").encode()) <= 204 and safe_name("\x00\n.txt") == "document.txt"
 
 

@@ -241,6 +241,9 @@ def test_markdown_headings_and_fenced_code() -> None:
 def test_text_headline_is_the_title_and_blocks_are_kept_verbatim() -> None:
     parsed = read_bytes("note.txt", b"The title\n\nFirst line\nwraps here.\n\n    indented()\n    code()\n")
     assert parsed.title == "The title"
+    assert read_bytes("t.txt", b"The title   \n\nBody.\n").title == "The title"  # blanks after it
+    spaced = read_bytes("s.txt", b"word" + b" " * 40000 + b"word\n\nbody\n")  # 8 s with a lazy match
+    assert spaced.title is None and len(spaced.blocks) == 2
     assert [b.text for b in parsed.blocks] == ["First line\nwraps here.", "    indented()\n    code()"]
 
 
