@@ -98,7 +98,8 @@ def foreign(question: str, passages: list[str]) -> bool:
     language's (asked_in) and not the passages' language. A question whose function words say nothing ("T-55 main
     gun caliber") is not foreign: its words are the passages' own or names."""
     text = " ".join(passages)[:READ_CHARACTERS]
-    if script(question) is not None and script(text) is not None and script(question) != script(text):
+    asked_script, written_script = script(question), script(text)
+    if asked_script is not None and written_script is not None and asked_script != written_script:
         return True
     said = asked_in(question)
     written = languages(text, names=False).most_common(1)
