@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from qa.language import FUNCTION_WORDS as LANGUAGE_WORDS
+from qa.language import asked_in, fold
 from qa.lexical import analyze
 
 # Words that point back at something said before ("What did he say?", "When did that happen?").
@@ -13,6 +15,22 @@ REFERRING = frozenset(
     "he's she's it's they're".split()
 )
 OPENERS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b", re.IGNORECASE)
+# The same in the other languages whose questions qa.answer_type reads, accents folded (qa.language.fold); used when
+# a question's function words say it is in that language (qa.language.asked_in). Left out: words that mostly do not
+# point back, the expletive "es" and "il" ("gibt es", "y a-t-il"), "en" and "y", the articles "el" and "la"; and
+# German "das" or "dies" only count before a word in lower case (German nouns are capitalised: "das Land" names).
+REFERRING_IN = {
+    "de": frozenset("er sie ihm ihn ihr ihre ihren ihrem ihrer sein seine seinen seinem seiner dieser diese diesem "
+                    "diesen dort damals dabei davon daruber dafur daran darauf dazu deshalb".split()),
+    "fr": frozenset("elle ils elles lui leur leurs son sa ses cela ca ce cet cette ces celui celle celles ceux "
+                    "la-bas alors".split()),
+    "es": frozenset("ella ellos ellas le les lo su sus eso esto esa ese esos esas esta este estos estas alli ahi "
+                    "entonces".split()),
+}
+DEMONSTRATIVES_IN = {"de": frozenset({"das", "dies", "dieses"})}
+INVERTED = re.compile(r"-(il|elle|ils|elles)$")
+OPENERS_IN = {"de": frozenset({"und", "aber", "auch"}), "fr": frozenset({"et", "mais", "aussi"}),
+              "es": frozenset({"y", "pero", "tambien"})}
 # Words that ask or bind rather than name: what a follow-up borrows from the turn it follows leaves them out.
 FUNCTION_WORDS = REFERRING | frozenset(
     "a an the and or but if of at by for with about against between into through during before after above below "
@@ -37,7 +55,27 @@ class Turn:
 def is_follow_up(question: str) -> bool:
     """A question that leans on what came before: it refers back, opens with 'and ...', or names almost nothing."""
     words = re.findall(r"[\w']+", question.lower().replace("’", "'"))
-    return bool(OPENERS.match(question)) or any(w in REFERRING for w in words) or len(analyze(question)) <= 1
+    return bool(OPENERS.match(question)) or any(w in REFERRING for w in words) or len(analyze(question)) <= 1 \
+        or any(refers_back_in(language, question) for language in asked_in(question))
+
+
+def refers_back_in(language: str, question: str) -> bool:
+    """Whether a question in `language` (not English) opens with "and" or "but" or has a word that points back
+    ("Wie hat er ...", "Et qui est son conseiller ?", "¿Y a qué empresa se los compra?"). Spanish leaves the
+    subject out ("¿Durante cuántos años sirvió?"): such a question is read alone."""
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", question.replace("’", "'"))
+    folded = [fold(w) for w in words]
+    if not folded:
+        return False
+    if folded[0] in OPENERS_IN.get(language, ()) or any(w in REFERRING_IN.get(language, ()) for w in folded):
+        return True
+    demonstratives = DEMONSTRATIVES_IN.get(language, frozenset())
+    if any(w in demonstratives and (i + 1 == len(words) or not words[i + 1][:1].isupper())
+           for i, w in enumerate(folded)):
+        return True
+    # French puts "he" or "she" after the verb in a question ("Qu'a-t-il dit ?"), except in "y a-t-il" (there is)
+    return language == "fr" and any(INVERTED.search(w) and (i == 0 or folded[i - 1] != "y")
+                                    for i, w in enumerate(folded))
 
 
 def standalone_query(question: str, history: list[Turn]) -> str:
@@ -72,9 +110,11 @@ def subject_words(text: str, question: str) -> str:
         return word.lower().replace("’", "'")
 
     taken = {key(w) for w in TOKEN.findall(question)} | FUNCTION_WORDS
+    # a question in another language leaves out that language's function words too ("Wer ist Franak Viacorka?")
+    foreign = frozenset().union(*(LANGUAGE_WORDS[name] for name in asked_in(text) if name != "en"))
     kept: list[str] = []
     for word in TOKEN.findall(text):
-        if key(word) not in taken:
+        if key(word) not in taken and fold(word) not in foreign:
             taken.add(key(word))
             kept.append(word)
     return " ".join(kept)

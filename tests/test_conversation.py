@@ -30,3 +30,26 @@ def test_a_follow_up_borrows_names_not_question_words_nor_its_own_words() -> Non
     assert standalone_query("And how do I avoid it?", history) == "And how do I avoid it? Node's dns.lookup slow"
     history = [Turn("user", "What’s the price of the ferry? Please tell me, I don’t know how much it’s")]
     assert standalone_query("And for children?", history) == "And for children? price ferry know"
+
+
+def test_follow_ups_in_german_french_and_spanish_are_recognised() -> None:
+    assert is_follow_up("Wie hat er den Vorfall beschrieben?")
+    assert is_follow_up("Und in welchem Dorf?")
+    assert is_follow_up("Wann war das?")
+    assert is_follow_up("Et qui est son conseiller ?")
+    assert is_follow_up("Qu'a-t-il dit sur les commandants ?")
+    assert is_follow_up("¿Y a qué empresa se los compra?")
+    # questions that stand alone: an article before a noun, "there is", a name
+    assert not is_follow_up("Was hat das Land geliefert?")
+    assert not is_follow_up("Wie viele Vogelarten gibt es im Amazonas?")
+    assert not is_follow_up("Combien d'espèces y a-t-il ?")
+    assert not is_follow_up("¿Quién es Franak Viacorka?")
+
+
+def test_a_follow_up_in_another_language_borrows_names_not_that_languages_function_words() -> None:
+    history = [Turn("user", "Wer ist Franak Viacorka?"), Turn("assistant", "A senior adviser. [1]")]
+    assert standalone_query("Was hat er über die Kommandeure gesagt?", history) == \
+        "Was hat er über die Kommandeure gesagt? Franak Viacorka"
+    history = [Turn("user", "¿Cuántos helicópteros Apache compra Polonia?")]
+    assert standalone_query("¿Y a qué empresa se los compra?", history) == \
+        "¿Y a qué empresa se los compra? helicópteros Apache Polonia"
