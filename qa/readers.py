@@ -1,6 +1,7 @@
 """Turn a file's bytes into structure (qa.blocks) by its type: .txt, .md, .html, .pdf, .docx."""
 from __future__ import annotations
 
+import codecs
 import re
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 16  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 17  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -94,10 +95,33 @@ def decode(data: bytes) -> str:
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
-                text = _detected(data)
+                text = _mixed(data) or _detected(data)
     if "\0" in text:
         raise Unreadable("the file holds binary data (NUL characters), not text: save it as UTF-8 text")
     return text
+
+
+def _mixed(data: bytes) -> str | None:
+    """UTF-8 text with a few bytes of another encoding (a Windows-1252 "é" or "€" pasted into UTF-8), read as UTF-8
+    with those bytes read as Windows-1252; None when the bytes are not mostly UTF-8 (at least as many characters
+    beyond ASCII read well as bytes that do not). Read by one code page, such a file's every "é" became "Ã©"."""
+    valid = data.decode("utf-8-sig", errors="ignore")
+    bad = len(data) - len(valid.encode("utf-8")) - (3 if data.startswith(codecs.BOM_UTF8) else 0)
+    beyond_ascii = sum(1 for c in valid if ord(c) > 127)
+    if not 0 < bad <= beyond_ascii:
+        return None
+    return data.decode("utf-8-sig", errors=WINDOWS_1252_BYTES)
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """An error handler: bytes that are not UTF-8 read as Windows-1252 (its 5 unused bytes as U+FFFD)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+WINDOWS_1252_BYTES = "qa-windows-1252"
+codecs.register_error(WINDOWS_1252_BYTES, _as_windows_1252)
 
 
 def _detected(data: bytes) -> str:

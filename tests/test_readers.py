@@ -394,6 +394,15 @@ def test_text_encodings() -> None:
         decode(bytes(range(256)) * 20)
 
 
+def test_utf8_with_a_few_windows_1252_bytes_keeps_its_utf8_and_reads_those_bytes() -> None:
+    data = ("The naïve café’s résumé.\n\n" * 20).encode("utf-8") + "Price: 5 € for the façade.\n".encode("cp1252")
+    text = decode(data)
+    assert text.startswith("The naïve café’s résumé.") and text.endswith("Price: 5 € for the façade.\n")
+    assert "Ã" not in text
+    # mostly Windows-1252 (no UTF-8 beyond ASCII): read as one code page, as before
+    assert decode("The café in Zürich.".encode("cp1252") + "é".encode()).startswith("The café in Zürich.")
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_byte_order_mark_is_decoded(codec: str) -> None:
     text = "Report\n\nThe ferry leaves at seven — naïve café.\n"
