@@ -9,6 +9,8 @@ from typing import Literal
 # term: a definition term (a function signature, a glossary word) whose description follows; code: verbatim;
 # row: a table row with its header ("Header: value; ..."); label: "Note", "See also", "New in version 3.8"
 Kind = Literal["title", "heading", "paragraph", "item", "term", "code", "row", "label"]
+# Kinds that name what follows them: they travel with it into a passage (qa.passages), never a passage alone.
+STICKY: frozenset[str] = frozenset({"title", "heading", "label", "term"})
 
 # Short blocks that introduce what follows instead of saying something themselves.
 LABEL = re.compile(

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from qa.blocks import STICKY
 from qa.documents import Document
 
 # Words that end with a period without ending a sentence.
@@ -111,7 +112,6 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
 
 PASSAGES_VERSION = 6    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
-STICKY = frozenset({"title", "heading", "label", "term"})
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
 # At most this many characters a token in a passage: English prose has ~4.5, code ~3; a run of 100 characters

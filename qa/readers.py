@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.blocks import (
+    STICKY,
     Block,
     EmptyDocument,
     Parsed,
@@ -59,6 +60,10 @@ def read_bytes(name: str, data: bytes) -> Parsed:
     if not any(re.search(r"\w", b.text) for b in parsed.blocks):
         why = " (a scanned PDF or an image needs OCR first)" if suffix == ".pdf" else " (only a title or navigation)"
         raise EmptyDocument(f"no text could be extracted from the file{why}")
+    # headings, labels and terms travel with what follows them (qa.passages): alone they make no passage, and the
+    # document would be listed without anything to search
+    if all(b.kind in STICKY for b in parsed.blocks if re.search(r"\w", b.text)):
+        raise EmptyDocument("the file has only headings or terms, with no text under them to search")
     return parsed
 
 

@@ -425,3 +425,12 @@ def test_unreadable_files_say_why(name: str, data: bytes, error: type[ReadError]
     with pytest.raises(error) as raised:
         read_bytes(name, data)
     assert str(raised.value) and not hasattr(raised.value, "status")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("toc.md", b"# Guide\n\n## Install\n\n## Usage\n\n### Options\n"),
+    ("glossary.html", b"<html><body><h1>Glossary</h1><dl><dt>foo</dt><dt>bar</dt></dl></body></html>"),
+])
+def test_a_file_of_headings_or_terms_only_is_refused_not_listed_with_nothing_to_search(name: str, data: bytes) -> None:
+    with pytest.raises(EmptyDocument, match="only headings or terms"):
+        read_bytes(name, data)
