@@ -6,6 +6,7 @@
 - An optional API key (QA_API_KEY): a header, a Bearer token, or a cookie set by opening /?key=KEY once.
 - Bodies are capped while they stream in: 413 at the cap, whether Content-Length says so or not (chunked).
 - Every response says it may not be framed (X-Frame-Options, CSP frame-ancestors) and carries a CSP.
+- HEAD is answered as GET without its body (outside Gradio's paths).
 """
 from __future__ import annotations
 
@@ -82,6 +83,9 @@ class Policy:
 # Gradio's call routes: /gradio_api/call/NAME, /call/v2/NAME, each maybe followed by /EVENT_ID. Gradio answers an
 # unknown NAME with a 500 and a traceback in the log (FnIndexInferError), so the guard answers it first.
 GRADIO_CALL = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)")
+# HEAD is answered as GET without the body (FastAPI's GET routes answer it 405), except under Gradio's paths, whose
+# GETs include event streams that would run on unseen.
+GRADIO_PATHS = ("/gradio_api/",)
 
 
 class Guard:
@@ -116,6 +120,8 @@ class Guard:
             await respond(send, 413, {"detail": BodyTooLarge(cap).detail}, [(b"connection", b"close")])
             return
         started: list[bool] = []
+        if scope["method"] == "HEAD" and not scope["path"].startswith(GRADIO_PATHS):
+            scope, send = {**scope, "method": "GET"}, headers_only(send)
         try:
             await self.app(scope, capped(receive, cap), secured(send, started))
         except BodyTooLarge as exc:  # an app that let it through (FastAPI's handler answers it itself)
@@ -175,6 +181,21 @@ class Guard:
         location = scope["path"] + (f"?{rest}" if rest else "")
         cookie = f"{KEY_COOKIE}={self.policy.api_key}; Path=/; HttpOnly; SameSite=Strict"
         return [(b"location", location.encode()), (b"set-cookie", cookie.encode()), *SECURITY_HEADERS]
+
+
+def headers_only(send: Send) -> Send:
+    """`send` for a HEAD request answered as a GET: the status and headers (Content-Length included), no body."""
+    done = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal done
+        if message["type"] == "http.response.body":
+            if done:
+                return
+            done, message = True, {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return wrapped
 
 
 def capped(receive: Receive, cap: Cap) -> Receive:

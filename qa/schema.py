@@ -1,6 +1,7 @@
 """The HTTP API's JSON shapes (pydantic), shared by the server, `qa ask --json` and the evaluation."""
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,8 +25,12 @@ ID_PATTERN = r"^[a-z0-9-]+$"  # what qa.documents.document_id makes: one byte a 
 # default) or is padded with white space can still pass the cap with fewer characters.
 LARGEST_ASK_BODY = 4 * (MAX_QUESTION_CHARS + MAX_TURNS * MAX_TURN_CHARS) + MAX_DOCUMENTS * MAX_ID_CHARS \
     + 64 * (MAX_TURNS + MAX_DOCUMENTS) + 1024
-# at least one character that is not white space: said in the spec; checked by the validators (clearer messages)
-NOT_BLANK: JsonDict = {"pattern": r"\S"}
+# Characters that show nothing: white space, and the soft hyphen, zero-width and direction marks a paste can carry.
+INVISIBLE = r"\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+VISIBLE = re.compile(f"[^{INVISIBLE}]")
+# at least one character that shows: said in the spec; checked by the validators (clearer messages), with the
+# same expression, so that whatever the spec allows is accepted
+NOT_BLANK: JsonDict = {"pattern": VISIBLE.pattern}
 
 
 class Error(BaseModel):
@@ -56,7 +61,7 @@ class AskRequest(BaseModel):
     @field_validator("question")
     @classmethod
     def not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if not VISIBLE.search(value):
             raise ValueError("the question is blank: write a question with at least one word")
         return value
 
@@ -116,7 +121,7 @@ class TextDocument(BaseModel):
     @field_validator("title", "text")
     @classmethod
     def not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if not VISIBLE.search(value):
             raise ValueError("is blank: send some text")
         return value
 

@@ -100,6 +100,7 @@ def test_unanswerable_questions_say_so(server, question: str) -> None:
 @pytest.mark.parametrize("body, status, words", [
     ({"question": ""}, 422, "question"),
     ({"question": "   "}, 422, "blank"),
+    ({"question": "\u200b\u200b\ufeff"}, 422, "blank"),  # zero-width characters only show nothing either
     ({"question": "x" * 2001}, 422, "at most 2000"),
     ({}, 422, "question: is required"),
     ({"question": 5}, 422, "question"),

@@ -101,6 +101,15 @@ def test_unknown_methods_get_405_and_unknown_api_paths_404(server: Server) -> No
     assert missing.status_code == 404 and isinstance(missing.json()["detail"], str)
 
 
+def test_head_is_answered_as_get_without_a_body(server: Server) -> None:
+    for path in ("/api/health", "/api/documents", f"/api/documents/{SEED_ID}", "/openapi.json", "/"):
+        got, head = httpx.get(f"{server.url}{path}"), httpx.head(f"{server.url}{path}")
+        assert head.status_code == got.status_code == 200 and head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+    assert httpx.head(f"{server.url}/api/nothing-here").status_code == 404
+    assert httpx.head(f"{server.url}/api/ask").status_code == 405  # POST only: HEAD is no GET there
+
+
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("keyed")
