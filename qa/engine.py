@@ -13,6 +13,7 @@ from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.language import foreign
+from qa.names import missing, names
 from qa.passages import Passage
 from qa.relevance import models_for
 from qa.search import SHORTLIST, Hit, search
@@ -42,6 +43,12 @@ NO_DOCUMENTS = "There are no documents yet: add some."
 # models that read one language (MiniLM's): the documents may well answer it.
 OTHER_LANGUAGE = ("The question seems to be in another language than the documents, which the English embedding "
                   "model does not connect: start with --embedder e5 (QA_EMBEDDER=e5) to ask in other languages.")
+
+
+# Said after NOT_FOUND when the question uses a literal name (qa.names) that no shortlisted passage holds: such a
+# question is not answered whatever the models say (on bench/docsfit, "What does PRAGMA optimize_all do in SQLite?"
+# was answered at 0.53; its 5 answerable questions that use such names find them in their shortlist).
+UNNAMED = "None of the passages found mentions {names}."
 
 
 class UnknownDocuments(ValueError):
@@ -89,6 +96,9 @@ class Engine:
             if better_founded(alone.best, found.best, self._answered(alone), self._answered(found)):
                 found = alone  # it was no follow-up: alone the question is answered at least as surely
         answer = self._answer(index, found, top_k)
+        if not answer.found and found.unnamed:
+            answer = replace(answer, answer=f"{answer.answer} " + UNNAMED.format(
+                names=" or ".join(f"“{name}”" for name in found.unnamed)))
         if not answer.found and self.models.crosslingual is None and \
                 foreign(question, [c.passage.text for c in answer.passages]):
             answer = replace(answer, answer=f"{answer.answer} {OTHER_LANGUAGE}")
@@ -114,7 +124,8 @@ class Engine:
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
                       self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
-        return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
+        shortlist = index.passages([h.row for h in hits])
+        return Retrieved(query, hits, shortlist[:top_k], unnamed(question, [p.indexed() for p in shortlist]))
 
     def _answer(self, index: Store, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
@@ -132,9 +143,18 @@ def answers_question(found: Retrieved, threshold: float, read_again: bool) -> bo
     """Whether the reply claims the documents answer: the passage model says so (Retrieved.best >= threshold) or,
     when the cross-encoder read the passages again (`read_again`), the first one is shown more likely than not to
     answer (SURE_SHOWN: measured only with it; without it the score shown is the pooled probability, mostly the
-    dense model's); and in both cases the first one is shown at least MIN_SHOWN probable."""
+    dense model's); and in both cases the first one is shown at least MIN_SHOWN probable, and the shortlist holds
+    every name the question uses literally (qa.names)."""
     sure = read_again and found.shown >= SURE_SHOWN
-    return (found.best >= threshold or sure) and found.shown >= MIN_SHOWN
+    return (found.best >= threshold or sure) and found.shown >= MIN_SHOWN and not found.unnamed
+
+
+def unnamed(question: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """The literal names the question uses (qa.names) that none of `texts` holds."""
+    lacking = names(question)
+    for text in texts:
+        lacking = missing(lacking, text)
+    return lacking
 
 
 def better_founded(alone: float, follow_up: float, alone_answered: bool, follow_up_answered: bool) -> bool:
@@ -154,6 +174,7 @@ class Retrieved:
     query: str                 # what was searched, spelling corrected
     hits: list[Hit]            # the shortlist, best first: by the probability that the passage answers (pooled)
     passages: list[Passage]    # of the first top_k hits
+    unnamed: tuple[str, ...] = ()  # names the question uses (qa.names) that no shortlisted passage holds
 
     @property
     def best(self) -> float:

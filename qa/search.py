@@ -18,6 +18,7 @@ import numpy as np
 from qa.answer_type import expected_type, type_match
 from qa.language import english, foreign
 from qa.lexical import analyze
+from qa.names import MISSING_NAME_FACTOR, missing, names
 from qa.passages import Passage
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
 from qa.store_api import Store, top_rows
@@ -388,6 +389,11 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)
     partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
+    asked = names(question)
+    if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)
+        lacking = np.array([bool(missing(asked, p.indexed())) for p in described.passages])
+        factor = np.where(lacking, MISSING_NAME_FACTOR, 1.0)
+        relevance, answers = relevance * factor, answers * factor
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),

@@ -189,3 +189,21 @@ def test_with_e5_a_question_in_another_language_is_answered_by_meaning(tmp_path)
                            ("Was sagte Lukaschenko im August über Drohnen?", False)):
         scores = [[c.score for c in e.ask(question).passages] for e in (engine, alone)]
         assert (scores[0] != scores[1]) == read, question
+
+
+def test_a_literal_name_no_passage_holds_is_not_answered(tmp_path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "server.md").write_text(
+        "# Server settings\n\n## Connections\n\nThe setting max_connections limits how many clients may connect at "
+        "once; it is 100 by default. Raising it needs a restart of the server.\n\n## Logging\n\nThe setting "
+        "log_min_duration logs every statement that runs longer than the given number of milliseconds.\n",
+        encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    named = engine.ask("What is max_connections by default?")
+    assert named.found and "100 by default" in named.answer
+    absent = engine.ask("What is max_worker_processes by default?")
+    assert not absent.found and "“max_worker_processes”" in absent.answer
+    assert absent.passages[0].passage.text.find("max_connections") >= 0  # the passages are still shown
