@@ -434,3 +434,30 @@ def test_unreadable_files_say_why(name: str, data: bytes, error: type[ReadError]
 def test_a_file_of_headings_or_terms_only_is_refused_not_listed_with_nothing_to_search(name: str, data: bytes) -> None:
     with pytest.raises(EmptyDocument, match="only headings or terms"):
         read_bytes(name, data)
+
+
+def test_pdf_layout_breaks_ties_the_same_way_every_run() -> None:
+    # pdfminer groups the closest text boxes first; A-B and B-C are equally close, and it broke the tie by memory
+    # address, so one PDF came out in different orders from run to run
+    from pdfminer.layout import LAParams, LTLayoutContainer, LTTextBoxHorizontal, LTTextGroup
+
+    from qa.pdf_reader import deterministic_layout
+
+    deterministic_layout()
+
+    def box(x0: float, name: str) -> LTTextBoxHorizontal:
+        made = LTTextBoxHorizontal()
+        made.set_bbox((x0, 0, x0 + 10, 10))
+        made.name = name  # type: ignore[attr-defined]
+        return made
+
+    def shape(group: object) -> object:
+        return [shape(x) if isinstance(x, LTTextGroup) else x.name for x in group]  # type: ignore[attr-defined]
+
+    groupings = set()
+    for trial in range(30):
+        ballast = [bytearray(trial * 37 % 500 + 1) for _ in range(trial)]  # other addresses each time
+        boxes = [box(0, "A"), box(20, "B"), box(40, "C")]
+        groupings.add(str(shape(LTLayoutContainer((0, 0, 100, 100)).group_textboxes(LAParams(), boxes)[0])))
+        del ballast
+    assert groupings == {"[['A', 'B'], 'C']"}
