@@ -15,22 +15,32 @@ REFERRING = frozenset(
     "he's she's it's they're".split()
 )
 OPENERS = re.compile(r"^\s*(and|but|also|so|what about|how about|and what about)\b", re.IGNORECASE)
-# The same in the other languages whose questions qa.answer_type reads, accents folded (qa.language.fold); used when
-# a question's function words say it is in that language (qa.language.asked_in). Left out: words that mostly do not
-# point back, the expletive "es" and "il" ("gibt es", "y a-t-il"), "en" and "y", the articles "el" and "la"; and
-# German "das" or "dies" only count before a word in lower case (German nouns are capitalised: "das Land" names).
-REFERRING_IN = {
-    "de": frozenset("er sie ihm ihn ihr ihre ihren ihrem ihrer sein seine seinen seinem seiner dieser diese diesem "
-                    "diesen dort damals dabei davon daruber dafur daran darauf dazu deshalb".split()),
-    "fr": frozenset("elle ils elles lui leur leurs son sa ses cela ca ce cet cette ces celui celle celles ceux "
-                    "la-bas alors".split()),
-    "es": frozenset("ella ellos ellas le les lo su sus eso esto esa ese esos esas esta este estos estas alli ahi "
+# The same in the other languages whose questions qa.answer_type reads, in lower case, accents kept (folded, the verb
+# "está" would be "esta", this); used when a question's function words say it is in that language
+# (qa.language.asked_in). Left out, as they mostly do not point back: the expletive "il" ("y a-t-il"), "en" and
+# "y", the articles "el", "la", "lo", the clitics "le" and "les", "este" (also "east"), the verb "sein" (to be).
+REFERRING_IN: dict[str, frozenset[str]] = {
+    "de": frozenset("er ihm ihn ihr ihre ihren ihrem ihrer seine seinen seinem seiner dieser diese diesem diesen "
+                    "dort damals dabei davon darüber dafür daran darauf dazu deshalb".split()),
+    "fr": frozenset("elle ils elles lui leur leurs son sa ses cela ça cet cette ces celui celle celles ceux "
+                    "là-bas alors".split()),
+    "es": frozenset("él ella ellos ellas su sus eso esto esa ese esos esas esta estos estas allí ahí "
                     "entonces".split()),
 }
-DEMONSTRATIVES_IN = {"de": frozenset({"das", "dies", "dieses"})}
+# Words that point back only where they stand for a whole noun phrase, at the end of the question ("Wann war das?",
+# "Wie groß ist es?"), not before one ("das größte Land", "gibt es in Polen"); German "sie" (she, they) only in
+# lower case after the first word (capitalised, it is the polite "you").
+LAST_IN: dict[str, frozenset[str]] = {"de": frozenset({"das", "dies", "dieses", "es"})}
+LOWER_IN: dict[str, frozenset[str]] = {"de": frozenset({"sie"})}
+# French puts a pronoun subject after the verb in a question ("Qu'a-t-il dit ?"); with a named subject before it
+# ("Quand Tesla est-il né ?", "Pourquoi l'oxygène est-il ...") or in "y a-t-il" (there is) it points nowhere.
 INVERTED = re.compile(r"-(il|elle|ils|elles)$")
-OPENERS_IN = {"de": frozenset({"und", "aber", "auch"}), "fr": frozenset({"et", "mais", "aussi"}),
-              "es": frozenset({"y", "pero", "tambien"})}
+ARTICLES_FR = frozenset({"le", "la", "les", "un", "une", "des", "du", "au", "aux"})
+# A follow-up's first word: "Und in Polen?", "Et alors ?", "¿Y en Brasil?" (Spanish "y" only after "¿" or in a
+# question read as Spanish: "Y chromosome" is English).
+OPENERS_IN: dict[str, frozenset[str]] = {"de": frozenset({"und", "aber", "auch"}),
+                                         "fr": frozenset({"et", "mais", "aussi"}),
+                                         "es": frozenset({"y", "pero", "también"})}
 # Words that ask or bind rather than name: what a follow-up borrows from the turn it follows leaves them out.
 FUNCTION_WORDS = REFERRING | frozenset(
     "a an the and or but if of at by for with about against between into through during before after above below "
@@ -55,27 +65,53 @@ class Turn:
 def is_follow_up(question: str) -> bool:
     """A question that leans on what came before: it refers back, opens with 'and ...', or names almost nothing."""
     words = re.findall(r"[\w']+", question.lower().replace("’", "'"))
-    return bool(OPENERS.match(question)) or any(w in REFERRING for w in words) or len(analyze(question)) <= 1 \
-        or any(refers_back_in(language, question) for language in asked_in(question))
+    if bool(OPENERS.match(question)) or any(w in REFERRING for w in words) or len(analyze(question)) <= 1:
+        return True
+    languages = asked_in(question)
+    return opens_in_other_language(question, languages) or any(refers_back_in(name, question) for name in languages)
+
+
+def _words(question: str) -> list[str]:
+    """Words with their case and accents, elisions split ("l'a-t-il" -> "l", "a-t-il")."""
+    return re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", question.replace("’", "'"))
+
+
+def opens_in_other_language(question: str, languages: list[str]) -> bool:
+    """Whether a question opens with another language's "and", "but" or "also" (OPENERS_IN), whatever else its
+    words say: "Und in Polen?" has no question word to tell its language by."""
+    words = _words(question)
+    first = words[0].lower() if words else ""
+    if first == "y":
+        return question.lstrip().startswith("¿") or "es" in languages
+    return any(first in openers for openers in OPENERS_IN.values())
 
 
 def refers_back_in(language: str, question: str) -> bool:
-    """Whether a question in `language` (not English) opens with "and" or "but" or has a word that points back
-    ("Wie hat er ...", "Et qui est son conseiller ?", "¿Y a qué empresa se los compra?"). Spanish leaves the
-    subject out ("¿Durante cuántos años sirvió?"): such a question is read alone."""
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", question.replace("’", "'"))
-    folded = [fold(w) for w in words]
-    if not folded:
+    """Whether a question in `language` (not English) has a word that points back ("Wie hat er ...", "Et qui est son
+    conseiller ?", "¿Y a qué empresa se los compra?", "Wann war das?"). Spanish leaves the subject out ("¿Durante
+    cuántos años sirvió?"): such a question is read alone."""
+    words = _words(question)
+    lowered = [w.lower() for w in words]
+    if any(w in REFERRING_IN.get(language, ()) for w in lowered):
+        return True
+    if lowered and lowered[-1] in LAST_IN.get(language, ()):
+        return True
+    if any(w in LOWER_IN.get(language, ()) and words[i].islower() for i, w in enumerate(lowered) if i > 0):
+        return True
+    return language == "fr" and any(INVERTED.search(w) and _pronoun_subject(words, i) for i, w in enumerate(lowered))
+
+
+def _pronoun_subject(words: list[str], at: int) -> bool:
+    """Whether the French inverted verb words[at] ("a-t-il") has no subject named before it: no capitalised word
+    after the first, no article, no elided article before a noun ("l'oxygène"), and not "y a-t-il"."""
+    before = words[:at]
+    if before and before[-1].lower() == "y":
         return False
-    if folded[0] in OPENERS_IN.get(language, ()) or any(w in REFERRING_IN.get(language, ()) for w in folded):
-        return True
-    demonstratives = DEMONSTRATIVES_IN.get(language, frozenset())
-    if any(w in demonstratives and (i + 1 == len(words) or not words[i + 1][:1].isupper())
-           for i, w in enumerate(folded)):
-        return True
-    # French puts "he" or "she" after the verb in a question ("Qu'a-t-il dit ?"), except in "y a-t-il" (there is)
-    return language == "fr" and any(INVERTED.search(w) and (i == 0 or folded[i - 1] != "y")
-                                    for i, w in enumerate(folded))
+    for i, word in enumerate(before):
+        lower = word.lower()
+        if (i > 0 and word[:1].isupper()) or lower in ARTICLES_FR or (lower == "l" and i + 1 < at):
+            return False
+    return True
 
 
 def standalone_query(question: str, history: list[Turn]) -> str:
@@ -110,11 +146,13 @@ def subject_words(text: str, question: str) -> str:
         return word.lower().replace("’", "'")
 
     taken = {key(w) for w in TOKEN.findall(question)} | FUNCTION_WORDS
-    # a question in another language leaves out that language's function words too ("Wer ist Franak Viacorka?")
+    # a question in another language leaves out that language's function words too ("Wer ist Franak Viacorka?"),
+    # but not in a name ("Les Misérables", "Die Hard": capitalised after the first word)
     foreign = frozenset().union(*(LANGUAGE_WORDS[name] for name in asked_in(text) if name != "en"))
     kept: list[str] = []
-    for word in TOKEN.findall(text):
-        if key(word) not in taken and fold(word) not in foreign:
+    for position, word in enumerate(TOKEN.findall(text)):
+        named = position > 0 and word[:1].isupper()
+        if key(word) not in taken and (named or fold(word) not in foreign):
             taken.add(key(word))
             kept.append(word)
     return " ".join(kept)

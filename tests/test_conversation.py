@@ -33,17 +33,19 @@ def test_a_follow_up_borrows_names_not_question_words_nor_its_own_words() -> Non
 
 
 def test_follow_ups_in_german_french_and_spanish_are_recognised() -> None:
-    assert is_follow_up("Wie hat er den Vorfall beschrieben?")
-    assert is_follow_up("Und in welchem Dorf?")
-    assert is_follow_up("Wann war das?")
-    assert is_follow_up("Et qui est son conseiller ?")
-    assert is_follow_up("Qu'a-t-il dit sur les commandants ?")
-    assert is_follow_up("¿Y a qué empresa se los compra?")
-    # questions that stand alone: an article before a noun, "there is", a name
-    assert not is_follow_up("Was hat das Land geliefert?")
-    assert not is_follow_up("Wie viele Vogelarten gibt es im Amazonas?")
-    assert not is_follow_up("Combien d'espèces y a-t-il ?")
-    assert not is_follow_up("¿Quién es Franak Viacorka?")
+    for question in ("Wie hat er den Vorfall beschrieben?", "Und in welchem Dorf?", "Wann war das?", "Und in Polen?",
+                     "Wie groß ist es?", "Et qui est son conseiller ?", "Qu'a-t-il dit sur les commandants ?",
+                     "En quelle année l'a-t-il publié ?", "Et alors ?", "¿Y a qué empresa se los compra?",
+                     "¿Y en Brasil?"):
+        assert is_follow_up(question), question
+    # questions that stand alone: an article before a noun or an adjective, "there is", the polite "Sie", the verb
+    # "está", a named subject before a French inverted verb, a name
+    for question in ("Was hat das Land geliefert?", "Was ist das größte Land der Welt?", "Wie viele Vogelarten gibt es "
+                     "im Amazonas?", "Können Sie mir sagen, wann Tesla geboren wurde?", "Combien d'espèces y a-t-il ?",
+                     "Quand Tesla est-il né ?", "Pourquoi l'oxygène est-il important ?", "¿Dónde está Polonia?",
+                     "¿Qué le pasó a Nikola Tesla?", "¿Qué hay al este de Polonia?", "¿Quién es Franak Viacorka?",
+                     "Y chromosome genes"):
+        assert not is_follow_up(question), question
 
 
 def test_a_follow_up_in_another_language_borrows_names_not_that_languages_function_words() -> None:
@@ -53,3 +55,5 @@ def test_a_follow_up_in_another_language_borrows_names_not_that_languages_functi
     history = [Turn("user", "¿Cuántos helicópteros Apache compra Polonia?")]
     assert standalone_query("¿Y a qué empresa se los compra?", history) == \
         "¿Y a qué empresa se los compra? helicópteros Apache Polonia"
+    history = [Turn("user", "Qui a écrit Les Misérables ?")]  # function words inside a name stay
+    assert standalone_query("Et quand ?", history) == "Et quand ? écrit Les Misérables"
