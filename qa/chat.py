@@ -33,7 +33,7 @@ from qa.documents_panel import (
 )
 from qa.engine import Engine, UnknownDocuments
 from qa.render import plain, question_html, reply_html
-from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, AskResponse, to_response
+from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, VISIBLE, AskRequest, AskResponse, to_response
 from qa.store import DocumentInfo
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def build(engine: Engine) -> gr.Blocks:
 
     def respond(question: str, history: list[dict], top_k: float, chosen: list[str]) -> tuple[list[dict], str]:
         question = (question or "").strip()
-        if not question:
+        if not VISIBLE.search(question):  # nothing that shows (white space, zero-width marks): nothing to ask
             return history, ""
         if len(question) > MAX_QUESTION_CHARS:
             gr.Warning(f"The question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}.")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.blocks import STICKY
 from qa.readers import SUPPORTED_SUFFIXES, Block, EmptyDocument, read_bytes
 
 # Whole lines that are web-page furniture, not content (matched case-insensitively, trailing colon allowed).
@@ -93,6 +94,10 @@ def parse_document(relative: str, data: bytes) -> Document:
     body = tuple(b for b in parsed.blocks if not BOILERPLATE.match(b.text))
     if not body:
         raise EmptyDocument(f"{relative!r} has a title but no text to search")
+    # headings, labels and terms travel with what follows them (qa.passages): alone they make no passage, and the
+    # document would be listed with nothing to search
+    if all(b.kind in STICKY for b in body if re.search(r"\w", b.text)):
+        raise EmptyDocument(f"{relative!r} has only headings or terms, with no text under them to search")
     first_page = body[0].page if parsed.paged else None
     return assemble(document_id(relative), title, relative, hashlib.sha256(data).hexdigest(),
                     (Block("title", title, 0, (), first_page), *body))

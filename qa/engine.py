@@ -124,8 +124,11 @@ class Engine:
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
                       self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
+        asked = names(question)
+        if not asked:
+            return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
         shortlist = index.passages([h.row for h in hits])
-        return Retrieved(query, hits, shortlist[:top_k], unnamed(question, [p.indexed() for p in shortlist]))
+        return Retrieved(query, hits, shortlist[:top_k], unnamed(asked, [p.indexed() for p in shortlist]))
 
     def _answer(self, index: Store, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
@@ -149,9 +152,9 @@ def answers_question(found: Retrieved, threshold: float, read_again: bool) -> bo
     return (found.best >= threshold or sure) and found.shown >= MIN_SHOWN and not found.unnamed
 
 
-def unnamed(question: str, texts: Sequence[str]) -> tuple[str, ...]:
-    """The literal names the question uses (qa.names) that none of `texts` holds."""
-    lacking = names(question)
+def unnamed(asked: Sequence[str], texts: Sequence[str]) -> tuple[str, ...]:
+    """The literal names a question uses (`asked`: qa.names) that none of `texts` holds."""
+    lacking = tuple(asked)
     for text in texts:
         lacking = missing(lacking, text)
     return lacking

@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.blocks import (
-    STICKY,
     Block,
     EmptyDocument,
     Parsed,
@@ -60,10 +59,6 @@ def read_bytes(name: str, data: bytes) -> Parsed:
     if not any(re.search(r"\w", b.text) for b in parsed.blocks):
         why = " (a scanned PDF or an image needs OCR first)" if suffix == ".pdf" else " (only a title or navigation)"
         raise EmptyDocument(f"no text could be extracted from the file{why}")
-    # headings, labels and terms travel with what follows them (qa.passages): alone they make no passage, and the
-    # document would be listed without anything to search
-    if all(b.kind in STICKY for b in parsed.blocks if re.search(r"\w", b.text)):
-        raise EmptyDocument("the file has only headings or terms, with no text under them to search")
     return parsed
 
 
@@ -87,7 +82,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (with or without BOM); else the encoding charset-normalizer can tell.
+    """UTF-8 (with or without BOM), UTF-16 (with or without BOM), UTF-8 with a few Windows-1252 bytes (_mixed); else
+    the encoding charset-normalizer can tell.
 
     Text that still holds NUL characters is binary and refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -109,10 +105,11 @@ def decode(data: bytes) -> str:
 def _mixed(data: bytes) -> str | None:
     """UTF-8 text with a few bytes of another encoding (a Windows-1252 "é" or "€" pasted into UTF-8), read as UTF-8
     with those bytes read as Windows-1252; None when the bytes are not mostly UTF-8 (at least as many characters
-    beyond ASCII read well as bytes that do not). Read by one code page, such a file's every "é" became "Ã©"."""
+    beyond ASCII read well as bytes that do not). Read by one code page, such a file's every "é" became "Ã©". Stray
+    bytes of another code page (Windows-1250, -1251) are read as Windows-1252 too."""
     valid = data.decode("utf-8-sig", errors="ignore")
     bad = len(data) - len(valid.encode("utf-8")) - (3 if data.startswith(codecs.BOM_UTF8) else 0)
-    beyond_ascii = sum(1 for c in valid if ord(c) > 127)
+    beyond_ascii = len(valid) - len(valid.encode("ascii", errors="ignore"))
     if not 0 < bad <= beyond_ascii:
         return None
     return data.decode("utf-8-sig", errors=WINDOWS_1252_BYTES)

@@ -25,8 +25,10 @@ ID_PATTERN = r"^[a-z0-9-]+$"  # what qa.documents.document_id makes: one byte a 
 # default) or is padded with white space can still pass the cap with fewer characters.
 LARGEST_ASK_BODY = 4 * (MAX_QUESTION_CHARS + MAX_TURNS * MAX_TURN_CHARS) + MAX_DOCUMENTS * MAX_ID_CHARS \
     + 64 * (MAX_TURNS + MAX_DOCUMENTS) + 1024
-# Characters that show nothing: white space, and the soft hyphen, zero-width and direction marks a paste can carry.
-INVISIBLE = r"\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+# Characters that show nothing: white space, and the soft hyphen, zero-width and direction marks, fillers and variation
+# selectors a paste can carry. Spelled out, not "\s": Python's includes \x1c-\x1f and \x85, JavaScript's does not.
+INVISIBLE = (r"\t\n\v\f\r \x1c-\x1f\x85\xa0\xad\u034f\u061c\u115f\u1160\u1680\u180e\u2000-\u200f"
+             r"\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0")
 VISIBLE = re.compile(f"[^{INVISIBLE}]")
 # at least one character that shows: said in the spec; checked by the validators (clearer messages), with the
 # same expression, so that whatever the spec allows is accepted

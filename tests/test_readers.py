@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qa.html_reader import ENTRY_NAMES
-from qa.readers import EmptyDocument, ReadError, Unreadable, UnsupportedType, decode, read_bytes
+from qa.readers import EmptyDocument, ReadError, Unreadable, UnsupportedType, _mixed, decode, read_bytes
 
 SPHINX_PAGE = """<html><head><title>json — JSON encoder and decoder — Python 3.12 documentation</title></head><body>
 <div class="related" role="navigation"><ul><li><a href="x">previous</a> |</li><li><a href="y">next</a></li></ul></div>
@@ -399,8 +399,8 @@ def test_utf8_with_a_few_windows_1252_bytes_keeps_its_utf8_and_reads_those_bytes
     text = decode(data)
     assert text.startswith("The naïve café’s résumé.") and text.endswith("Price: 5 € for the façade.\n")
     assert "Ã" not in text
-    # mostly Windows-1252 (no UTF-8 beyond ASCII): read as one code page, as before
-    assert decode("The café in Zürich.".encode("cp1252") + "é".encode()).startswith("The café in Zürich.")
+    # mostly Windows-1252 (more bad bytes than UTF-8 characters beyond ASCII): left to the code page detection
+    assert _mixed("The café in Zürich.".encode("cp1252") + "é".encode()) is None
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -430,10 +430,13 @@ def test_unreadable_files_say_why(name: str, data: bytes, error: type[ReadError]
 @pytest.mark.parametrize("name, data", [
     ("toc.md", b"# Guide\n\n## Install\n\n## Usage\n\n### Options\n"),
     ("glossary.html", b"<html><body><h1>Glossary</h1><dl><dt>foo</dt><dt>bar</dt></dl></body></html>"),
+    ("more.md", b"# Guide\n\n## Install\n\n## Usage\n\nRead more\n"),  # and boilerplate, left out
 ])
 def test_a_file_of_headings_or_terms_only_is_refused_not_listed_with_nothing_to_search(name: str, data: bytes) -> None:
+    from qa.documents import parse_document
+
     with pytest.raises(EmptyDocument, match="only headings or terms"):
-        read_bytes(name, data)
+        parse_document(name, data)
 
 
 def test_pdf_layout_breaks_ties_the_same_way_every_run() -> None:
