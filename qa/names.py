@@ -19,7 +19,7 @@ SHORTEST = 5
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 # A passage lacking a name the question uses: its probability of answering is multiplied by this, as one lacking the
 # answer type asked for is (qa.relevance.WRONG_TYPE_FACTOR; not fitted: on bench/docsfit 10 questions name such
-# words, SQuAD dev 12 of 10,570).
+# words, SQuAD dev's 10,570 questions none).
 MISSING_NAME_FACTOR = 0.3
 
 
