@@ -190,11 +190,28 @@ def _without_comments(text: str) -> str:
 
 
 def _drop_comments(text: str) -> str:
-    """Without <!-- ... --> (each up to the first '-->' after it); an unclosed one and what follows are kept."""
-    kept, position = [], 0
-    while (start := text.find("<!--", position)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+    """Without <!-- ... --> (each up to the first '-->' after it); an unclosed one and what follows are kept, and so
+    is a '<!--' inside an inline code span ("Write `<!--` to open a comment"): after an odd number of backticks on
+    its line (counted once, in one pass), it is code shown as written."""
+    kept, position, search = [], 0, 0
+    line_end, ticks, counted = -1, 0, 0  # where the line being counted ends; its backticks before `counted`
+    while (start := text.find("<!--", search)) >= 0:
+        if start > line_end:  # another line: its start is after the last place looked at
+            start_of_line = text.rfind("\n", max(line_end, 0), start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            ticks, counted = 0, max(start_of_line, position)
+        ticks += text.count("`", counted, start)
+        counted = start
+        if ticks % 2:
+            search = start + 4
+            continue
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
         kept.append(text[position:start])
-        position = end + 3
+        position = search = counted = end + 3
+        ticks = 0
     return "".join(kept) + text[position:]
 
 

@@ -59,19 +59,25 @@ def test_a_when_question_needs_a_time_in_the_passage(engine) -> None:
     assert engine.ask("When did Ukrainian drones enter Belarusian airspace?").found
 
 
-def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedder) -> None:
+def engine_over(tmp_path, embedder, name: str, text: str):
+    """An engine over one document, `name` with `text`, in a folder of its own."""
     from qa.engine import Engine
-    from qa.schema import to_response
     from qa.settings import Settings
 
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "ferry.md").write_text(
+    (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    return Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+
+
+def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedder) -> None:
+    from qa.schema import to_response
+
+    engine = engine_over(
+        tmp_path, embedder, "ferry.md",
         "# Ferry guide\n\n## Tickets\n\n### Prices\n\nA return ticket to the island costs nine euros for adults "
         "and four euros for children. Tickets are sold at the harbour office and on board, where only cash is "
         "taken.\n\n## Timetable\n\nThe first ferry leaves the harbour at seven in the morning and the last one "
-        "returns from the island at ten at night, every day of the year except Christmas.\n",
-        encoding="utf-8")
-    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+        "returns from the island at ten at night, every day of the year except Christmas.\n")
     answer = engine.ask("What does a return ticket cost?")
     assert answer.passages[0].section == "Ferry guide > Tickets > Prices"
     assert [c.section for c in engine.ask("When does the first ferry leave?").passages] == [
@@ -192,16 +198,11 @@ def test_with_e5_a_question_in_another_language_is_answered_by_meaning(tmp_path)
 
 
 def test_a_literal_name_no_passage_holds_is_not_answered(tmp_path, embedder) -> None:
-    from qa.engine import Engine
-    from qa.settings import Settings
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "server.md").write_text(
+    engine = engine_over(
+        tmp_path, embedder, "server.md",
         "# Server settings\n\n## Connections\n\nThe setting max_connections limits how many clients may connect at "
         "once; it is 100 by default. Raising it needs a restart of the server.\n\n## Logging\n\nThe setting "
-        "log_min_duration logs every statement that runs longer than the given number of milliseconds.\n",
-        encoding="utf-8")
-    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+        "log_min_duration logs every statement that runs longer than the given number of milliseconds.\n")
     named = engine.ask("What is max_connections by default?")
     assert named.found and "100 by default" in named.answer
     absent = engine.ask("What is max_worker_processes by default?")

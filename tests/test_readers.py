@@ -200,6 +200,12 @@ def test_markdown_html_comments_are_dropped_except_in_code() -> None:
                                                           ("code", "<!-- kept in code -->")]
 
 
+def test_a_comment_mark_in_inline_code_is_code_not_a_comment() -> None:
+    text = "# HTML\n\nWrite `<!--` to start an HTML comment and `-->` to end it.\n\nThis stays. <!-- hidden -->\n"
+    blocks = [b.text for b in read_bytes("html.md", text.encode()).blocks]
+    assert blocks == ["Write <!-- to start an HTML comment and --> to end it.", "This stays."]
+
+
 def test_markdown_nested_deeply_is_read_whole_or_refused_never_cut_short() -> None:
     # markdown-it's CommonMark preset stops at 20 levels (a list 10 deep) and drops the rest of the document
     outline = "".join("  " * i + f"- point {i}\n" for i in range(12))
