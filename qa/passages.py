@@ -15,6 +15,8 @@ ABBREVIATIONS = frozenset(
     "inc ltd co corp dept univ est approx vs etc al fig no nos vol pp jan feb mar apr jun jul aug "
     "sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
+# An initial ("J. Smith") or dotted initials ("H.W. Bush", "[O.S. 28 June]", "a.k.a."): no sentence ends there.
+INITIALS = re.compile(r"[a-z](?:\.[a-z])*")
 # possessive, and never from inside a run of marks: "?????" (text whose letters a lossy export made '?') was
 # tried from each mark, and each try went back over the whole run (40,000 marks: 13 s)
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -61,7 +63,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         token = _word_before(text, start, match.start() + 1).lower().rstrip(".")
-        if text[match.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        if text[match.start()] == "." and (token in ABBREVIATIONS or INITIALS.fullmatch(token)):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -110,7 +112,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 6    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 7    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit

@@ -179,3 +179,9 @@ def test_characters_the_tokenizer_drops_never_make_a_giant_passage(tmp_path: Pat
         assert max(len(p.text) for p in passages) <= 8 * 256, name
         assert max(len(p.section) for p in passages) <= 8 * 256 // 4, name
         assert all(doc.text[p.start:p.end] == p.text for p in passages), name
+
+
+def test_dotted_initials_end_no_sentence() -> None:
+    text = "Tesla was born on 10 July [O.S. 28 June] 1856 in Smiljan. George H.W. Bush was president. It ended."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Tesla was born on 10 July [O.S. 28 June] 1856 in Smiljan.", "George H.W. Bush was president.", "It ended."]
