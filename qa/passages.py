@@ -15,8 +15,11 @@ ABBREVIATIONS = frozenset(
     "inc ltd co corp dept univ est approx vs etc al fig no nos vol pp jan feb mar apr jun jul aug "
     "sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
-# An initial ("J. Smith") or dotted initials ("H.W. Bush", "[O.S. 28 June]", "a.k.a."): no sentence ends there.
+# An initial ("J. Smith") or dotted initials ("H.W. Bush", "[O.S. 28 June]", "a.k.a."): no sentence ends there,
+# unless dotted initials come before a word that opens sentences ("Washington, D.C. The", "753 B.C. In").
 INITIALS = re.compile(r"[a-z](?:\.[a-z])*")
+OPENING_WORDS = frozenset("the a an it its in on at he she they we this that these those there his her their but "
+                          "however after before when while during since for from as by if".split())
 # possessive, and never from inside a run of marks: "?????" (text whose letters a lossy export made '?') was
 # tried from each mark, and each try went back over the whole run (40,000 marks: 13 s)
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -63,7 +66,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         token = _word_before(text, start, match.start() + 1).lower().rstrip(".")
-        if text[match.start()] == "." and (token in ABBREVIATIONS or INITIALS.fullmatch(token)):
+        if text[match.start()] == "." and (token in ABBREVIATIONS or INITIALS.fullmatch(token)) \
+                and not (len(token) > 1 and _opens_sentence(text, match.end())):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -72,6 +76,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text) and text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word after text[at] (past spaces and an opening quote) is one that opens sentences."""
+    found = re.match(r"\s+[\"'“‘(\[]?([A-Za-z]+)\b", text[at:at + 40])
+    return found is not None and found.group(1).lower() in OPENING_WORDS
 
 
 def _word_before(text: str, start: int, end: int) -> str:

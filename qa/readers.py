@@ -1,6 +1,7 @@
 """Turn a file's bytes into structure (qa.blocks) by its type: .txt, .md, .html, .pdf, .docx."""
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 17  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 18  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -191,28 +192,51 @@ def _without_comments(text: str) -> str:
 
 def _drop_comments(text: str) -> str:
     """Without <!-- ... --> (each up to the first '-->' after it); an unclosed one and what follows are kept, and so
-    is a '<!--' inside an inline code span ("Write `<!--` to open a comment"): after an odd number of backticks on
-    its line (counted once, in one pass), it is code shown as written."""
+    is a '<!--' inside an inline code span ("Write `<!--` to open a comment", "``<!--``"), which is code shown as
+    written. Code spans as CommonMark pairs them, within a line: a run of backticks up to the next run of the same
+    length; a run that no such run closes (a lone "`", "`make'") is a literal backtick. Each line holding a '<!--'
+    is read once."""
     kept, position, search = [], 0, 0
-    line_end, ticks, counted = -1, 0, 0  # where the line being counted ends; its backticks before `counted`
+    line_end, spans = -1, []  # where the line being read ends; its code spans
     while (start := text.find("<!--", search)) >= 0:
         if start > line_end:  # another line: its start is after the last place looked at
             start_of_line = text.rfind("\n", max(line_end, 0), start) + 1
             line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
-            ticks, counted = 0, max(start_of_line, position)
-        ticks += text.count("`", counted, start)
-        counted = start
-        if ticks % 2:
+            spans = _code_spans(text, start_of_line, line_end)
+        inside = bisect.bisect_right(spans, (start, len(text))) - 1
+        if inside >= 0 and spans[inside][0] < start < spans[inside][1]:
             search = start + 4
             continue
         end = text.find("-->", start + 4)
         if end < 0:
             break
         kept.append(text[position:start])
-        position = search = counted = end + 3
-        ticks = 0
+        position = search = end + 3
     return "".join(kept) + text[position:]
+
+
+BACKTICKS = re.compile(r"(?<!\\)`+")
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The inline code spans of text[start:end] (one line), as (opening, closing) offsets, in order."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text, start, end)]
+    by_length: dict[int, list[int]] = {}
+    for i, (s, e) in enumerate(runs):
+        by_length.setdefault(e - s, []).append(i)
+    spans, i = [], 0
+    while i < len(runs):
+        length = runs[i][1] - runs[i][0]
+        same = by_length[length]
+        after = bisect.bisect_right(same, i)
+        if after < len(same):
+            closing = same[after]
+            spans.append((runs[i][0], runs[closing][1]))
+            i = closing + 1
+        else:
+            i += 1
+    return spans
 
 
 def read_markdown(text: str) -> Parsed:

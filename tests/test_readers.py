@@ -201,9 +201,11 @@ def test_markdown_html_comments_are_dropped_except_in_code() -> None:
 
 
 def test_a_comment_mark_in_inline_code_is_code_not_a_comment() -> None:
-    text = "# HTML\n\nWrite `<!--` to start an HTML comment and `-->` to end it.\n\nThis stays. <!-- hidden -->\n"
+    text = ("# HTML\n\nWrite `<!--` to start an HTML comment and `-->` to end it.\n\nThis stays. <!-- hidden -->\n\n"
+            "Or ``<!--`` alone.\n\nA lone ` is no code: <!-- a private note -->hidden.\n")
     blocks = [b.text for b in read_bytes("html.md", text.encode()).blocks]
-    assert blocks == ["Write <!-- to start an HTML comment and --> to end it.", "This stays."]
+    assert blocks == ["Write <!-- to start an HTML comment and --> to end it.", "This stays.", "Or <!-- alone.",
+                      "A lone ` is no code: hidden."]
 
 
 def test_markdown_nested_deeply_is_read_whole_or_refused_never_cut_short() -> None:
