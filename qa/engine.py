@@ -13,7 +13,6 @@ from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
 from qa.language import foreign
-from qa.names import missing, names
 from qa.passages import Passage
 from qa.relevance import models_for
 from qa.search import SHORTLIST, Hit, search
@@ -124,11 +123,7 @@ class Engine:
         hits = search(index, vector, query, max(top_k, SHORTLIST), self.settings.candidates, self.settings.dense_weight,
                       self.settings.fusion, models=self.models, question=question, within=within)
         hits = sorted(hits, key=lambda h: -h.relevance)  # the order of the score shown, whatever the fusion
-        asked = names(question)
-        if not asked:
-            return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]))
-        shortlist = index.passages([h.row for h in hits])
-        return Retrieved(query, hits, shortlist[:top_k], unnamed(asked, [p.indexed() for p in shortlist]))
+        return Retrieved(query, hits, index.passages([h.row for h in hits[:top_k]]), unnamed(hits))
 
     def _answer(self, index: Store, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
@@ -152,12 +147,11 @@ def answers_question(found: Retrieved, threshold: float, read_again: bool) -> bo
     return (found.best >= threshold or sure) and found.shown >= MIN_SHOWN and not found.unnamed
 
 
-def unnamed(asked: Sequence[str], texts: Sequence[str]) -> tuple[str, ...]:
-    """The literal names a question uses (`asked`: qa.names) that none of `texts` holds."""
-    lacking = tuple(asked)
-    for text in texts:
-        lacking = missing(lacking, text)
-    return lacking
+def unnamed(hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The literal names the question uses (qa.names) that no passage of the shortlist holds (Hit.lacking)."""
+    if not hits:
+        return ()
+    return tuple(name for name in hits[0].lacking if all(name in hit.lacking for hit in hits[1:]))
 
 
 def better_founded(alone: float, follow_up: float, alone_answered: bool, follow_up_answered: bool) -> bool:

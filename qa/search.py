@@ -58,6 +58,7 @@ class Hit:
     lexical: float              # BM25 score divided by the query's best BM25 score
     sentence: tuple[int, int]   # the best answering sentence (with what it introduces, continues or is continued by)
     sentence_relevance: float   # probability that the chosen sentence (not its neighbour) holds the answer
+    lacking: tuple[str, ...] = ()  # the literal names the question uses (qa/names.py) that the passage lacks
 
 
 @dataclass(frozen=True)
@@ -390,15 +391,15 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
         partner = np.full(len(chosen), -1, dtype=np.int64)
     partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
     asked = names(question)
+    lacking = [missing(asked, p.indexed()) for p in described.passages]
     if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)
-        lacking = np.array([bool(missing(asked, p.indexed())) for p in described.passages])
-        factor = np.where(lacking, MISSING_NAME_FACTOR, 1.0)
+        factor = np.where([bool(lacks) for lacks in lacking], MISSING_NAME_FACTOR, 1.0)
         relevance, answers = relevance * factor, answers * factor
     order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),
                 float(lexical[keep[i]]), quoted_span(described, int(chosen[i]), int(partner[i])),
-                float(sentence_probability[chosen[i]]))
+                float(sentence_probability[chosen[i]]), lacking[i])
             for i in order[:top_k]]
 
 
