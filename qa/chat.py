@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from qa.api import describe
 from qa.conversation import Turn
 from qa.documents_panel import (
     Removed,
@@ -97,10 +99,11 @@ def build(engine: Engine) -> gr.Blocks:
             request = AskRequest(question=question, top_k=top_k, documents=documents or None)
             return to_response(engine.ask(request.question, history_turns(history), request.top_k,
                                           request.documents))
-        except ValidationError as exc:
-            raise gr.Error(exc.errors()[0]["msg"], title="Cannot ask that") from None
+        except ValidationError as exc:  # the caller's mistake: said to them, no traceback in the server's log
+            raise gr.Error(describe(RequestValidationError(exc.errors())), title="Cannot ask that",
+                           print_exception=False) from None
         except UnknownDocuments as exc:
-            raise gr.Error(str(exc), title="Cannot ask those documents") from None
+            raise gr.Error(str(exc), title="Cannot ask those documents", print_exception=False) from None
 
     def respond(question: str, history: list[dict], top_k: float, chosen: list[str]) -> tuple[list[dict], str]:
         question = (question or "").strip()

@@ -7,6 +7,7 @@
 - Bodies are capped while they stream in: 413 at the cap, whether Content-Length says so or not (chunked).
 - Every response says it may not be framed (X-Frame-Options, CSP frame-ancestors) and carries a CSP.
 - HEAD is answered as GET without its body (outside Gradio's paths).
+- A call of Gradio's client API with another number of values than its endpoint takes is a 422 that names them.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import hmac
 import ipaddress
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -77,12 +78,17 @@ class Policy:
     api_key: str                         # "" for none
     body_cap: Callable[[str, str, str], Cap]  # (method, path, content type) -> the largest body accepted
     busy: Callable[[str], str | None] = lambda path: None  # a reason to answer 429 now, e.g. uploads full
-    apis: frozenset[str] | None = None   # Gradio's API names (/gradio_api/call/NAME); None: not checked
+    # Gradio's API names (/gradio_api/call/NAME), each with the names of its inputs in order; None: not checked
+    apis: Mapping[str, tuple[str, ...]] | None = None
 
 
 # Gradio's call routes: /gradio_api/call/NAME, /call/v2/NAME, each maybe followed by /EVENT_ID. Gradio answers an
 # unknown NAME with a 500 and a traceback in the log (FnIndexInferError), so the guard answers it first.
 GRADIO_CALL = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)")
+# A call's first request (POST /gradio_api/call/NAME) sends its inputs as {"data": [...]}. Gradio answers too few
+# with an event id, then an error event that lists its components' Python objects, and logs a traceback; too many
+# it cuts silently (["hi", [], 3] became question "hi", top_k [], documents 3). The guard reads that body first.
+GRADIO_SUBMIT = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)/?$")
 # HEAD is answered as GET without the body (FastAPI's GET routes answer it 405), except under Gradio's paths, whose
 # GETs include event streams that would run on unseen.
 GRADIO_PATHS = ("/gradio_api/",)
@@ -122,8 +128,21 @@ class Guard:
         started: list[bool] = []
         if scope["method"] == "HEAD" and not scope["path"].startswith(GRADIO_PATHS):
             scope, send = {**scope, "method": "GET"}, headers_only(send)
+        receive = capped(receive, cap)
+        submit = GRADIO_SUBMIT.match(scope["path"]) if scope["method"] == "POST" else None
+        if submit and self.policy.apis is not None and submit.group(1) in self.policy.apis:
+            try:
+                body = await read_body(receive)
+            except BodyTooLarge as exc:
+                await respond(send, 413, {"detail": exc.detail}, [(b"connection", b"close")])
+                return
+            problem = miscounted(body, submit.group(1), self.policy.apis[submit.group(1)])
+            if problem is not None:
+                await respond(send, 422, {"detail": problem}, [])
+                return
+            receive = replayed(body, receive)
         try:
-            await self.app(scope, capped(receive, cap), secured(send, started))
+            await self.app(scope, receive, secured(send, started))
         except BodyTooLarge as exc:  # an app that let it through (FastAPI's handler answers it itself)
             if started:
                 raise
@@ -212,6 +231,46 @@ def capped(receive: Receive, cap: Cap) -> Receive:
         return message
 
     return wrapped
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (`receive` is capped: BodyTooLarge past the cap)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """`receive` that gives `body` again, whole, and then whatever `receive` gives (a disconnect)."""
+    given = False
+
+    async def wrapped() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return wrapped
+
+
+def miscounted(body: bytes, name: str, inputs: tuple[str, ...]) -> str | None:
+    """What to fix when a Gradio API call's "data" holds another number of values than its `inputs`; None when it
+    holds as many, or is no JSON list at all (Gradio answers that itself, with a 422)."""
+    try:
+        data = json.loads(body).get("data")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(data, list) or len(data) == len(inputs):
+        return None
+    return (f"/{name} takes {len(inputs)} values in \"data\", in this order: {', '.join(inputs)} "
+            f"(null for a default); got {len(data)}")
 
 
 def secured(send: Send, started: list[bool]) -> Send:

@@ -68,6 +68,18 @@ def mcp_returns_json() -> None:
     GradioMCPServer.postprocess_output_data = postprocess  # type: ignore[method-assign]
 
 
+def inputs_of(function: Any) -> tuple[str, ...]:
+    """The names of a Gradio event's inputs, in order: its function's parameters (gr.api's "question", "top_k",
+    "documents"), or "input 1", "input 2"... where they do not name them one by one (*args)."""
+    import inspect
+
+    names = [p.name for p in inspect.signature(function.fn).parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(names) != len(function.inputs):
+        names = [f"input {n}" for n in range(1, len(function.inputs) + 1)]
+    return tuple(names)
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -110,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
                               footer_links=["api"], mcp_server=True, max_file_size=2 * collection.max_upload_bytes)
     policy = Policy(names=served_names(settings.host), api_key=settings.api_key,
                     body_cap=body_cap(collection.max_upload_bytes), busy=uploads.busy,
-                    apis=frozenset(str(f.api_name) for f in blocks.fns.values()
-                                   if f.api_name and f.api_visibility != "private"))
+                    apis={str(f.api_name): inputs_of(f) for f in blocks.fns.values()
+                          if f.api_name and f.api_visibility != "private"})
     # keep-alive 15 s, past httpx's 5 s: a client never reuses a connection the server is closing (at 64 clients
     # with both at 5 s, bench/load.py saw a ReadError)
     server = uvicorn.Server(uvicorn.Config(Guard(app, policy), log_level="warning", timeout_graceful_shutdown=2,

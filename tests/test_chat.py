@@ -96,6 +96,21 @@ def test_gradio_client_gets_a_clear_error_for_a_bad_question(server) -> None:
 
 
 @pytest.mark.slow
+def test_a_gradio_api_call_with_a_wrong_input_says_which_without_a_traceback(server) -> None:
+    for data in ([QUESTION], [QUESTION, 3, None, "extra"]):
+        for path in ("/gradio_api/call/ask", "/gradio_api/call/v2/ask"):
+            reply = httpx.post(f"{server.url}{path}", json={"data": data})
+            assert reply.status_code == 422, (path, data, reply.text[:200])
+            detail = reply.json()["detail"]
+            assert "question, top_k, documents" in detail and f"got {len(data)}" in detail, detail
+    called = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": [QUESTION, "three", None]})
+    assert called.status_code == 200, called.text
+    events = httpx.get(f"{server.url}/gradio_api/call/ask/{called.json()['event_id']}", timeout=60).text
+    assert "event: error" in events and "top_k: " in events and "whole number" in events, events[:300]
+    assert "Traceback" not in server.log()  # the caller's mistake is said to the caller, not logged as a crash
+
+
+@pytest.mark.slow
 def test_an_unknown_gradio_api_name_is_a_404_not_a_500(server) -> None:
     for path in ("/gradio_api/call/nonexistent", "/gradio_api/call/v2/nonexistent", "/gradio_api/call/nope/abc123"):
         reply = httpx.post(f"{server.url}{path}", json={"data": [QUESTION]})
