@@ -20,6 +20,7 @@ from qa.language import english, foreign
 from qa.lexical import analyze
 from qa.names import MISSING_NAME_FACTOR, missing, names
 from qa.passages import Passage
+from qa.quotable import quotable
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
 from qa.store_api import Store, top_rows
 
@@ -46,6 +47,8 @@ REFERS_BACK = re.compile(r"^\W*" + POINTERS, re.IGNORECASE)
 CONNECTIVE = (r"(?:(?:if|when|while|since|because|although|unless|once|after|then|however|also|thus|therefore|but|"
               r"and|so|instead|otherwise|in this case|in that case|as a result|for example)\b,?\s+)?")
 CONTINUES = re.compile(r"^\W*" + CONNECTIVE + POINTERS, re.IGNORECASE)
+# A sentence that ends by introducing what follows it ("... is this:", "... by the following."): quoted with it.
+INTRODUCES = re.compile(r"(?::|\b(?:as follows|the following)\.)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Described:
     dense: np.ndarray                  # per passage, as Hit.dense
     lexical: np.ndarray                # per passage, as Hit.lexical
     choice_features: np.ndarray | None = None  # the same rows with the adapted question's cosines: which sentence
+    quotable: np.ndarray | None = None  # per sentence, whether the quote should prefer it (qa/quotable.py)
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -139,6 +143,7 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
     owner: list[int] = []
     blocks: list[np.ndarray] = []
     choices: list[np.ndarray] = []
+    preferred: list[np.ndarray] = []
     passage_types = []
     for position, (row, passage) in enumerate(zip(rows, passages, strict=True)):
         own = index.sentence_spans(int(row)) or [(0, len(passage.text))]
@@ -171,13 +176,15 @@ def describe(index: Store, query_vector: np.ndarray, query: str, question: str, 
             choices.append(with_cosines(blocks[-1], index.sentence_similarity(choice_vector, int(row))))
         spans += own
         owner += [position] * len(own)
+        preferred.append(quotable(passage, own, question))
     sentences = np.vstack(blocks) if blocks else np.zeros((0, len(SENTENCE_FEATURES)))
     choice = None if choice_vector is None else (np.vstack(choices) if choices else sentences)
     structured = np.array([1.0 if p.section else 0.0 for p in passages])
     base = np.column_stack([fused, gathered[:, 0], gathered[:, 1], gathered[:, 2], gathered[:, 3],
                             np.array(passage_types), structured]) if len(rows) else np.zeros((0, 7))
     return Described(np.asarray(rows), passages, spans, np.array(owner, dtype=np.int64), sentences, base,
-                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy(), choice)
+                     gathered[:, :2].max(axis=1, initial=-1.0), gathered[:, 2].copy(), choice,
+                     np.concatenate(preferred) if preferred else np.zeros(0, dtype=bool))
 
 
 def with_cosines(block: np.ndarray, similarity: np.ndarray) -> np.ndarray:
@@ -232,9 +239,10 @@ def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bo
     expressions (months, number words) qa.answer_type knows in English only."""
     logits = models.sentence.logit(described.sentence_features)
     matrix, chosen = passage_matrix(described, logits)
-    if described.choice_features is not None:  # the quoted sentence: chosen with the adapted question's cosines
-        logits = quote_logits(described, models)
-        chosen = passage_matrix(described, logits)[1]
+    if described.choice_features is not None or described.quotable is not None:
+        chosen = passage_matrix(described, quote_logits(described, models))[1]  # the quoted sentence
+        if described.choice_features is not None:
+            logits = models.sentence.logit(described.choice_features)
     wrong_type = np.where(typed & (matrix[:, PASSAGE_FEATURES.index("type_match")] < 0), WRONG_TYPE_FACTOR, 1.0)
     if crosslingual and models.crosslingual is not None:
         meaning = models.crosslingual(crosslingual_matrix(matrix)) * wrong_type
@@ -249,11 +257,19 @@ def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bo
     return pooled, answers, chosen, 1.0 / (1.0 + np.exp(-logits))
 
 
+# Taken from the logit of a sentence the quote should pass over (Described.quotable): below every other of its passage.
+PASSED_OVER = 100.0
+
+
 def quote_logits(described: Described, models: AnswerModels) -> np.ndarray:
     """The sentence model's logit of every sentence, as the quote is chosen: with the adapted question's cosines when
-    there are any."""
+    there are any, and PASSED_OVER less for a sentence the quote should pass over (a heading line; one without a
+    symbol the question names that another sentence of its passage holds: qa/quotable.py)."""
     rows = described.choice_features if described.choice_features is not None else described.sentence_features
-    return models.sentence.logit(rows)
+    logits = models.sentence.logit(rows)
+    if described.quotable is not None and len(described.quotable) == len(logits):
+        logits = np.where(described.quotable, logits, logits - PASSED_OVER)
+    return logits
 
 
 def read_again(described: Described, relevance: np.ndarray, logits: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -406,10 +422,11 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
 def quoted_span(described: Described, sentence: int, partner: int = -1) -> tuple[int, int]:
     """The span quoted for a chosen sentence (an index into described.spans) and its `partner` (rerank,
     sentences_before: a neighbour it continues or that continues it, -1 for none): the sentence (from its partner's
-    start or to its partner's end), and the one after it in its passage when it ends with a colon. "A good way to make
-    an archival copy of a database is this:" says nothing without "$ sqlite3 ex1 .dump | gzip -c >ex1.dump.gz"; in
-    the documentation sets 7 of 263 first quotes ended so (bench/docsfit, bench/docs), each followed by the command,
-    code or list it introduced."""
+    start or to its partner's end), and the one after it in its passage when it introduces it (INTRODUCES). "A good
+    way to make an archival copy of a database is this:" says nothing without "$ sqlite3 ex1 .dump | gzip -c
+    >ex1.dump.gz"; in the documentation sets 7 of 263 first quotes ended with a colon (bench/docsfit, bench/docs),
+    each followed by the command, code or list it introduced. Debian's reference says "by the following." instead
+    (189 sentences of bench/docsfit, 5 of bench/docs end "the following." or "as follows.")."""
     if partner >= 0:
         start = described.spans[min(sentence, partner)][0]
         sentence = max(sentence, partner)
@@ -418,7 +435,7 @@ def quoted_span(described: Described, sentence: int, partner: int = -1) -> tuple
         start, end = described.spans[sentence]
     after = sentence + 1
     text = described.passages[int(described.owner[sentence])].text
-    if (text[start:end].rstrip().endswith(":") and after < len(described.spans)
+    if (INTRODUCES.search(text[start:end].rstrip()) and after < len(described.spans)
             and described.owner[after] == described.owner[sentence]):
         end = described.spans[after][1]
     return start, end

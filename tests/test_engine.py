@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import NOT_FOUND
+from qa.answer import NOT_FOUND, quote
 from qa.conversation import Turn
 from qa.engine import (
     MIN_SHOWN,
@@ -208,3 +208,18 @@ def test_a_literal_name_no_passage_holds_is_not_answered(tmp_path, embedder) -> 
     absent = engine.ask("What is max_worker_processes by default?")
     assert not absent.found and "“max_worker_processes”" in absent.answer
     assert absent.passages[0].passage.text.find("max_connections") >= 0  # the passages are still shown
+
+
+def test_the_quote_is_the_row_of_the_option_asked_and_never_a_heading(tmp_path, embedder) -> None:
+    engine = engine_over(
+        tmp_path, embedder, "aptitude.md",
+        "# Package tools\n\n## Undeleting deleted but still open files\n\nEven if you have accidentally deleted a "
+        "file, as long as a program still has it open, it is possible to recover such a file from the proc "
+        "filesystem.\n\n## Options of aptitude\n\n| command option | description |\n|---|---|\n"
+        "| -s | simulate the result of the command |\n| -d | download only but no install/upgrade |\n"
+        "| -D | show brief explanations before the automatic installations and removals |\n")
+    option = engine.ask("What does the -d option of aptitude do?")
+    assert "download only" in quote(option.passages[0]), quote(option.passages[0])
+    recovered = engine.ask("I deleted a file that a program still has open. Can I undelete it?")
+    quoted = quote(recovered.passages[0])
+    assert quoted.startswith("Even if you have accidentally deleted"), quoted

@@ -125,6 +125,13 @@ def test_a_colon_takes_in_the_next_sentence_of_its_own_passage_only() -> None:
     assert quoted_span(described, 0) == (0, 14)    # no colon
     assert quoted_span(described, 3) == (0, 8)     # a colon ending its passage: the next passage is not taken in
     assert quoted_span(described, 5) == (15, 20)   # the last sentence of all
+    text = "Remove it by the following.\n\n# deluser fish\n\nIt asks as follows. Answer it.\n\nThe following.\n\nx"
+    spans = split_sentences(text)
+    words = Described(np.arange(1), [Passage("d", 1, 0, len(text), text)], spans, np.zeros(len(spans), dtype=int),
+                      np.zeros((len(spans), 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert text[slice(*quoted_span(words, 0))] == "Remove it by the following.\n\n# deluser fish"
+    assert text[slice(*quoted_span(words, 2))] == "It asks as follows. Answer it."  # Debian's reference's wording
+    assert text[slice(*quoted_span(words, 3))] == "Answer it."
 
 
 def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_passage_only() -> None:

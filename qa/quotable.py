@@ -1,0 +1,58 @@
+"""Which sentences of a passage the reply may quote: not its headings, and those holding the question's symbols.
+
+The quote is chosen by the sentence model and the cross-encoder (qa.search), which read words, not layout or case:
+- a heading or a definition term opens most documentation passages as a line of its own, and shares the question's
+  words by design ("9.8.10. Undeleting deleted but still open files" for "I deleted a file that a program still has
+  open. Can I get it back?"): quoted, it says nothing the citation's section path does not;
+- MiniLM's tokenizer is uncased and drops punctuation, so "-d" and "-D", "$!" and "$$" read alike: "What does the -d
+  option of aptitude do?" quoted the row of -D, next to the row of -d in the same passage.
+A sentence the reply should not quote is only passed over for another sentence of its passage; a passage whose
+sentences are all passed over quotes as before.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from qa.passages import Passage
+
+# Symbols a question names that only their exact spelling identifies: options ("-d", "--skip", "-Wall") and shell
+# variables ("$!", "$#", "$HOME"), not inside a word ("e-mail", "US$5").
+SYMBOL = re.compile(r"(?<![\w$-])(--?[A-Za-z][\w-]*|\$[!#$?*@0-9-]|\$[A-Za-z_]\w*)(?![\w])")
+
+
+def symbols(question: str) -> list[str]:
+    """The symbols (SYMBOL) a question names, in order, each once."""
+    return list(dict.fromkeys(match.group(1) for match in SYMBOL.finditer(question)))
+
+
+def holds(sentence: str, symbol: str) -> bool:
+    """Whether `sentence` holds `symbol` spelled exactly, as a whole token: "-d;" holds "-d", "-D;" and "-dx" not."""
+    return re.search(r"(?<![\w$-])" + re.escape(symbol) + r"(?![\w])", sentence) is not None
+
+
+def heading_lines(passage: Passage) -> set[str]:
+    """The passage's section path's headings and terms: the lines that, on their own, only name a section."""
+    return {part.strip() for part in passage.section.split(" > ") if part.strip()} if passage.section else set()
+
+
+def is_heading(text: str, start: int, end: int, headings: set[str]) -> bool:
+    """Whether text[start:end] lies in a line that is one of `headings` ("9.8.10." and "Undeleting ..." of the line
+    "9.8.10. Undeleting deleted but still open files": the sentence splitter cuts a numbered heading in two)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start:len(text) if line_end < 0 else line_end].strip() in headings
+
+
+def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
+    """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, and
+    holding every symbol the question names that any of the passage's sentences holds. All True when none would."""
+    headings = heading_lines(passage)
+    text = passage.text
+    keep = np.array([not is_heading(text, s, e, headings) for s, e in spans], dtype=bool)
+    for symbol in symbols(question):
+        held = np.array([holds(text[s:e], symbol) for s, e in spans], dtype=bool)
+        if (keep & held).any():
+            keep &= held
+    return keep if keep.any() else np.ones(len(spans), dtype=bool)

@@ -1,0 +1,41 @@
+"""Which sentences the reply prefers to quote: no heading lines, and those holding the symbols a question names."""
+from __future__ import annotations
+
+from qa.passages import Passage, split_sentences
+from qa.quotable import holds, quotable, symbols
+
+
+def passage(text: str, section: str = "") -> Passage:
+    return Passage("doc", 1, 0, len(text), text, section=section)
+
+
+def test_symbols_are_options_and_shell_variables_spelled_as_asked() -> None:
+    assert symbols("What does the -d option of aptitude do?") == ["-d"]
+    assert symbols("Does --skip 1 work with -D or $! or $HOME?") == ["--skip", "-D", "$!", "$HOME"]
+    assert symbols("Is e-mail in the T-72 manual, at US$5?") == []
+
+
+def test_a_symbol_is_held_only_in_its_exact_spelling() -> None:
+    assert holds("command option: -d; description: download only", "-d")
+    assert not holds("command option: -D; description: explain", "-d")
+    assert not holds("run it with -dx", "-d") and not holds("shell parameter: $$; value: PID", "$!")
+    assert holds("shell parameter: $!; value: PID of the last background job", "$!")
+
+
+def test_heading_lines_are_passed_over_when_the_passage_says_more() -> None:
+    text = ("9.8.10. Undeleting deleted but still open files\n\nEven if you have accidentally deleted a file, as long "
+            "as it is still open it is possible to recover such a file.")
+    spans = split_sentences(text)
+    kept = quotable(passage(text, "Chapter 9 > 9.8.10. Undeleting deleted but still open files"), spans, "Can I?")
+    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [text[text.index("Even"):]]
+    alone = passage("Undeleting files", "Guide > Undeleting files")
+    assert quotable(alone, [(0, 16)], "How do I undelete files?").tolist() == [True]  # nothing else to quote
+
+
+def test_a_symbol_asked_for_chooses_among_the_passage_s_sentences() -> None:
+    text = ("command option: -s; description: simulate the result of the command\n\ncommand option: -d; description: "
+            "download only but no install/upgrade\n\ncommand option: -D; description: show brief explanations")
+    spans = split_sentences(text)
+    assert quotable(passage(text), spans, "What does the -d option do?").tolist() == [False, True, False]
+    assert quotable(passage(text), spans, "What does the -x option do?").all()  # held nowhere: no preference
+    assert quotable(passage(text), spans, "Which option simulates?").all()
