@@ -297,6 +297,32 @@ def test_pdf_paragraphs_without_running_header_page_numbers_or_hyphens(tmp_path:
     assert [b.page for b in parsed.blocks if "Revenue grew" in b.text] == [2]
 
 
+def test_pdf_body_text_that_opens_every_page_alike_is_kept_while_the_running_header_goes(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    class Weekly(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=9)
+            self.cell(0, 8, f"Plant 7 weekly report, page {self.page_no()}", align="C")
+            self.ln(12)
+
+    pdf = Weekly()
+    pdf.set_title("Weekly report")
+    pdf.set_font("Helvetica", size=11)
+    for week, units, other in ((10, 3487, "The conveyor motor was serviced on Tuesday."),
+                               (11, 3757, "A new operator joined the night shift."),
+                               (12, 3134, "The paint booth filter was changed.")):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Week {week} summary: the line produced {units} units with {week - 8} stoppages.",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, other, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "weekly.pdf"))
+    texts = [b.text for b in read_bytes("weekly.pdf", (tmp_path / "weekly.pdf").read_bytes()).blocks]
+    for week, units in ((10, 3487), (11, 3757), (12, 3134)):  # alike but for their numbers: each kept
+        assert any(f"Week {week} summary: the line produced {units} units" in t for t in texts), texts
+    assert not any("Plant 7 weekly report" in t for t in texts), texts  # the header, alike but for its page number
+
+
 def test_pdf_table_rows_from_column_boxes_bold_headings_and_monospaced_screens(tmp_path: Path) -> None:
     from fpdf import FPDF
 
