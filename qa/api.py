@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -156,7 +157,8 @@ async def read_upload(request: Request, collection: Collection) -> tuple[str, by
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
         title = " ".join(body.title.split())  # one line, kept whole: a "# " headline is the title at any length
-        return f"{title[:80]}.txt", f"# {title}\n\n{body.text.strip()}\n".encode()
+        name = re.sub(r"[\\/]+", " ", title[:80])  # a title is no path: "Budget 2024/2025" is no file "2025.txt"
+        return f"{name}.txt", f"# {title}\n\n{body.text.strip()}\n".encode()
     raise HTTPException(415, "send the document as multipart/form-data (a field named `file`) "
                              "or as application/json {\"title\": ..., \"text\": ...}")
 

@@ -118,6 +118,15 @@ def test_a_json_title_is_kept_whole_on_one_line(fresh: Server) -> None:
         httpx.delete(f"{fresh.url}/api/documents/{added.json()['id']}")
 
 
+def test_a_json_title_with_slashes_names_the_whole_document(fresh: Server) -> None:
+    # the title was taken as a path: "Budget 2024/2025" became the document "2025" in library/2025.txt
+    for title, wanted in (("Budget 2024/2025", "budget-2024-2025"), ("AC/DC tour\\history", "ac-dc-tour-history")):
+        added = httpx.post(f"{fresh.url}/api/documents", json={"title": title, "text": "Bicycles go in room B."})
+        assert added.status_code == 201, added.text
+        assert added.json()["id"] == wanted and added.json()["title"] == title, added.json()
+        httpx.delete(f"{fresh.url}/api/documents/{wanted}")
+
+
 def test_a_seed_document_can_be_removed_and_stays_removed(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "docs")
     server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "log").start()
