@@ -1,0 +1,134 @@
+"""Markdown as structure: rendered by markdown-it-py (CommonMark and tables), then read as HTML (qa.html_reader).
+
+Before rendering, HTML comments go (outside code) and so does YAML front matter; HTML written in the Markdown is read
+as HTML where it is HTML ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>), and as text where it only looks like
+a tag ("# Orchard <notes>").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from qa.blocks import Parsed, Unreadable
+from qa.readers import normalise_newlines
+
+if TYPE_CHECKING:
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+
+
+# CommonMark's fences: a run of at least three backticks (no backtick after it on the line) or tildes, indented up
+# to three spaces; closed by a run of the same character at least as long with nothing after it, or by the end
+FENCE = re.compile(r"[ \t]{0,3}(`{3,}(?!.*`)|~{3,})")
+FENCE_END = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})[ \t]*")
+
+
+def _without_comments(text: str) -> str:
+    """Markdown without its HTML comments (`<!-- YAML added: v1.2 -->`, hidden from every viewer), except those
+    inside fenced code, which is shown verbatim.
+
+    In one pass over the lines. A regex found each fence's end by reading on from every line that opens one, and
+    a comment's end from every '<!--': a file of four-backtick fences (which it did not close) or of unclosed
+    '<!--' took quadratic time (8,000 four-backtick blocks, 720 kB: 19 s), and comments in those fences went."""
+    out: list[str] = []
+    prose = position = 0   # prose: where the text outside fences resumes; position: the start of the line
+    fence = ""             # the open fence's run of marks
+    for line in text.split("\n"):
+        if fence:
+            closing = FENCE_END.fullmatch(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                fence = ""
+                out.append(text[prose:position + len(line)])
+                prose = position + len(line)
+        elif opening := FENCE.match(line):
+            fence = opening.group(1)
+            out.append(_drop_comments(text[prose:position]))
+            prose = position
+        position += len(line) + 1
+    return "".join(out) + (text[prose:] if fence else _drop_comments(text[prose:]))
+
+
+def _drop_comments(text: str) -> str:
+    """Without <!-- ... --> (each up to the first '-->' after it); an unclosed one and what follows are kept, and so
+    is a '<!--' inside an inline code span ("Write `<!--` to open a comment", "``<!--``"), which is code shown as
+    written. Code spans as CommonMark pairs them, within a line: a run of backticks up to the next run of the same
+    length; a run that no such run closes (a lone "`", "`make'") is a literal backtick. Each line holding a '<!--'
+    is read once."""
+    kept, position, search = [], 0, 0
+    line_end, spans = -1, []  # where the line being read ends; its code spans
+    while (start := text.find("<!--", search)) >= 0:
+        if start > line_end:  # another line: its start is after the last place looked at
+            start_of_line = text.rfind("\n", max(line_end, 0), start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            spans = _code_spans(text, start_of_line, line_end)
+        inside = bisect.bisect_right(spans, (start, len(text))) - 1
+        if inside >= 0 and spans[inside][0] < start < spans[inside][1]:
+            search = start + 4
+            continue
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(text[position:start])
+        position = search = end + 3
+    return "".join(kept) + text[position:]
+
+
+BACKTICKS = re.compile(r"(?<!\\)`+")
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The inline code spans of text[start:end] (one line), as (opening, closing) offsets, in order."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text, start, end)]
+    by_length: dict[int, list[int]] = {}
+    for i, (s, e) in enumerate(runs):
+        by_length.setdefault(e - s, []).append(i)
+    spans, i = [], 0
+    while i < len(runs):
+        length = runs[i][1] - runs[i][0]
+        same = by_length[length]
+        after = bisect.bisect_right(same, i)
+        if after < len(same):
+            closing = same[after]
+            spans.append((runs[i][0], runs[closing][1]))
+            i = closing + 1
+        else:
+            i += 1
+    return spans
+
+
+def read_markdown(text: str) -> Parsed:
+    """Markdown rendered by markdown-it-py (CommonMark and tables), then read as HTML: headings, fenced code,
+    lists and tables become blocks, and no '#' or '```' reaches a citation."""
+    from markdown_it import MarkdownIt
+
+    from qa.html_reader import read_html
+
+    # raw HTML in Markdown is shown as text ("# Orchard <notes>"), as a Markdown viewer without HTML would
+    text = _without_comments(normalise_newlines(text))
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": BLOCK_NESTING}).enable("table")
+    md.block.ruler.before("table", "too_deep", _too_deep)
+    md.core.ruler.after("block", "inline_nesting", _inline_nesting)
+    html = md.render(text)
+    return read_html(f"<html><body>{html}</body></html>")
+
+
+# markdown-it stops at its nesting limit (20 in CommonMark's preset: a list 10 levels deep) and drops everything
+# after it, to the end of the document; blocks may nest up to this (a list 48 levels deep, a quote 97), and a
+# document nested deeper is refused rather than read in part. Inline nesting ([[[[x]]) keeps CommonMark's 20:
+# at 100, 100 kB of "[a" took 4.3 s instead of 0.6 s.
+BLOCK_NESTING = 100
+INLINE_NESTING = 20
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block rule tried before the others on every line: a line this deep would be the limit's (lists open two
+    levels at once, so two under it), and markdown-it would drop it and the rest of the document."""
+    if state.level >= BLOCK_NESTING - 2:
+        raise Unreadable("the Markdown nests lists or quotes too deeply to read (lists over 48 levels, quotes over 97)")
+    return False
+
+
+def _inline_nesting(state: StateCore) -> None:
+    state.md.options["maxNesting"] = INLINE_NESTING
