@@ -105,13 +105,59 @@ def read_markdown(text: str) -> Parsed:
 
     from qa.html_reader import read_html
 
-    # raw HTML in Markdown is shown as text ("# Orchard <notes>"), as a Markdown viewer without HTML would
-    text = _without_comments(normalise_newlines(text))
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": BLOCK_NESTING}).enable("table")
+    text = _with_front_title(_without_comments(normalise_newlines(text)))
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": BLOCK_NESTING}).enable("table")
     md.block.ruler.before("table", "too_deep", _too_deep)
     md.core.ruler.after("block", "inline_nesting", _inline_nesting)
+    md.core.ruler.after("inline", "html_as_written", _html_as_written)
     html = md.render(text)
     return read_html(f"<html><body>{html}</body></html>")
+
+
+# YAML front matter: '---' on the first line, the fields, then '---' or '...' on a line of its own (Jekyll, Hugo,
+# MkDocs, Obsidian). Rendered, it became a heading, "title: Guide author: Someone", in every section path.
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<fields>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
+
+
+def _with_front_title(text: str) -> str:
+    """`text` without its front matter; its `title:` becomes the document's "# " headline when the text opens with
+    none."""
+    matter = FRONT_MATTER.match(text)
+    if matter is None:
+        return text
+    body = text[matter.end():]
+    title = FRONT_TITLE.search(matter.group("fields"))
+    if title is None or re.match(r"\s*# ", body):
+        return body
+    return f"# {title.group('title').strip(chr(34) + chr(39))}\n\n{body}"
+
+
+# Names of HTML elements: a tag in the Markdown with one of these is read as HTML ("<kbd>Ctrl</kbd>", "<br>", a table
+# of <tr> and <td>, which bench/docsfit's Node.js pages hold); any other is text that looks like a tag ("<notes>").
+HTML_TAGS = frozenset("""a abbr address article aside audio b bdi bdo big blockquote br caption center cite code col
+    colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd
+    li main mark nav ol p picture pre q s samp section small source span strike strong sub summary sup table tbody
+    td tfoot th thead time tr tt u ul var video wbr""".split())
+TAG_NAME = re.compile(r"\s*</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _is_html(markup: str) -> bool:
+    name = TAG_NAME.match(markup)
+    return name is not None and name.group(1).lower() in HTML_TAGS
+
+
+def _html_as_written(state: StateCore) -> None:
+    """HTML that markdown-it found (html: True) stays HTML when its tag is an HTML element's, and becomes text when
+    it only looks like a tag: "# Orchard <notes>" keeps "<notes>", as before markdown-it read any HTML."""
+    from html import escape
+
+    for token in state.tokens:
+        if token.type == "html_block" and not _is_html(token.content):
+            token.content = f"<p>{escape(token.content)}</p>\n"
+        for child in token.children or ():
+            if child.type == "html_inline" and not _is_html(child.content):
+                child.type = "text"
 
 
 # markdown-it stops at its nesting limit (20 in CommonMark's preset: a list 10 levels deep) and drops everything

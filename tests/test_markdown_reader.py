@@ -1,0 +1,34 @@
+"""Markdown as structure: front matter, HTML written in the Markdown, tags that are only text."""
+from __future__ import annotations
+
+from qa.readers import read_bytes
+
+
+def blocks(markdown: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in read_bytes("page.md", markdown.encode()).blocks]
+
+
+def test_front_matter_is_no_text_and_its_title_names_a_document_without_a_headline() -> None:
+    parsed = read_bytes("garden.md", b"---\ntitle: 'Garden guide'\nauthor: Someone\n---\n\nWater tomatoes weekly.\n")
+    assert parsed.title == "Garden guide" and [b.text for b in parsed.blocks] == ["Water tomatoes weekly."]
+    headed = read_bytes("g.md", b"---\ntitle: Other\ntags: [a, b]\n...\n# Garden\n\n## Tomatoes\n\nWater weekly.\n")
+    assert headed.title == "Garden" and all("tags" not in b.text and "Other" not in b.text for b in headed.blocks)
+    assert headed.blocks[-1].path == ("Tomatoes",)
+    assert blocks("Intro.\n\n---\ntitle: x\n---\n")[0] == ("paragraph", "Intro.")  # only at the very start
+
+
+def test_html_in_markdown_is_read_as_html() -> None:
+    assert blocks("Press <kbd>Ctrl</kbd>+<kbd>C</kbd> to copy.<br>Water is H<sub>2</sub>O.\n") == [
+        ("paragraph", "Press Ctrl+C to copy. Water is H2O.")]
+    table = ("Signals:\n\n<table>\n<tr><th>Constant</th><th>Description</th></tr>\n"
+             "<tr><td><code>SIGHUP</code></td><td>Sent when a terminal is closed.</td></tr>\n</table>\n")
+    assert ("row", "Constant: SIGHUP; Description: Sent when a terminal is closed.") in blocks(table)
+    logo = '<div align="center">\n<img src="logo.png" alt="Logo">\n</div>\n\nText.\n'
+    assert blocks(logo) == [("paragraph", "Text.")]
+
+
+def test_what_only_looks_like_a_tag_and_code_stay_as_written() -> None:
+    assert blocks("# Orchard <notes>\n\nApples <grow> here, `<br>` too.\n\n<notes>\nkept\n</notes>\n") == [
+        ("paragraph", "Apples <grow> here, <br> too."), ("paragraph", "<notes> kept </notes>")]
+    assert read_bytes("o.md", b"# Orchard <notes>\n\nText.\n").title == "Orchard <notes>"
+    assert blocks("```\n<kbd>x</kbd>\n```\n") == [("code", "<kbd>x</kbd>")]
