@@ -25,7 +25,7 @@ from qa.engine import Engine, UnknownDocuments
 from qa.guard import Cap
 from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, suffix_of
-from qa.render import document_page
+from qa.render import document_page, missing_page
 from qa.schema import (
     LARGEST_ASK_BODY,
     AskRequest,
@@ -263,8 +263,8 @@ def create_app(engine: Engine) -> FastAPI:
     def view(doc_id: str, start: int | None = Query(None, ge=0), end: int | None = Query(None, ge=0)) -> HTMLResponse:
         found = engine.index.document(doc_id)
         body = engine.index.document_text(doc_id) if found is not None else None
-        if found is None or body is None:
-            raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
+        if found is None or body is None:  # a page for the browser a citation's link opened, not JSON
+            return HTMLResponse(missing_page(doc_id), status_code=404)
         if start is not None and end is not None and not start <= end <= len(body):
             return HTMLResponse(document_page(found.title, body, None, None, problem=(
                 f"The link's span, characters {start}–{end}, is not in this document ({len(body)} characters): "

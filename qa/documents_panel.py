@@ -82,7 +82,8 @@ def restore(engine: Engine, removed: Removed) -> Status:
         doc, _ = engine.collection.add(removed.name, removed.data)
     except REFUSED as exc:
         return "error", f"“{removed.title}” could not be restored: {exc}"
-    return "ok", f"Restored “{doc.title}” ({counted(doc.passages, 'passage')})."
+    return "ok", (f"Restored “{doc.title}” ({counted(doc.passages, 'passage')}) as a new document: its citations "
+                  "above no longer open, a new question cites it again.")
 
 
 def forget_upload(path: str | Path) -> None:

@@ -119,6 +119,24 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def missing_page(doc_id: str) -> str:
+    """The page a citation's link opens when its document is gone: a removed document's id names nothing again
+    (qa.ids), so the citations of it in a conversation no longer open."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Document not found</title>
+<style>
+:root {{color-scheme: light dark;}}
+body {{font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif; max-width: 46em;
+      margin: 0 auto; padding: 16px; line-height: 1.6;}}
+</style></head>
+<body><h1>Document not found</h1><p>No document has the id “{html.escape(doc_id[:200])}”: it was removed, or never
+added. A removed document's citations no longer open, and an id is never given to another document; if the same
+file was added again, it has an id of its own.</p><p><a href="/">Back to the chat</a>, where a new question cites the
+documents there are now.</p></body></html>
+"""
+
+
 def document_page(title: str, text: str, start: int | None, end: int | None, problem: str = "") -> str:
     """A whole document as a page of its own, the cited span [start, end) marked and scrolled to (#cited); `problem`
     says why a span asked for is not marked."""

@@ -48,7 +48,9 @@ def test_the_document_view_marks_the_cited_passage(server) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<mark id='cited'>Poland is peering" in page.text and "rent-free in his head.</mark>" in page.text
     assert "Is he next?" in page.text  # the whole document, not only the passage
-    assert httpx.get(f"{server.url}/view/nope").status_code == 404
+    gone = httpx.get(f"{server.url}/view/nope<b>")  # a removed document's citation: a page that says so, not JSON
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("text/html")
+    assert "Document not found" in gone.text and "“nope&lt;b&gt;”" in gone.text and 'href="/"' in gone.text
     bad = httpx.get(f"{server.url}/view/{SEED_ID}", params={"start": 10, "end": 10**7})  # a span past its end
     assert bad.status_code == 200 and "<mark" not in bad.text and "is not in this document" in bad.text
     assert "Is he next?" in bad.text

@@ -70,7 +70,8 @@ def test_remove_then_undo_brings_the_document_back(tmp_path: Path, small_engine)
     assert status == ("ok", "Removed “Bees”: it will not be cited again.")
     assert kept == Removed("Bees", "bees.txt", b"Bees\n\nThe bees live by the hedge.\n")
     assert [d.id for d in small_engine.index.documents()] == ["orchard"]
-    assert restore(small_engine, kept) == ("ok", "Restored “Bees” (1 passage).")
+    assert restore(small_engine, kept) == ("ok", "Restored “Bees” (1 passage) as a new document: its citations above "
+                                                "no longer open, a new question cites it again.")
     assert "hedge" in small_engine.ask("Where do the bees live?").passages[0].passage.text
     assert remove_document(small_engine, "nope") == (
         ("error", "That document is no longer there: it was removed meanwhile."), None)
@@ -81,7 +82,7 @@ def test_a_bundled_document_is_removed_like_any_and_comes_back_on_undo(small_eng
     assert status == ("ok", "Removed “Orchard <notes>”: it will not be cited again.") and kept is not None
     assert small_engine.index.documents() == []
     assert small_engine.ask("When were the pear trees planted?").answer == "There are no documents yet: add some."
-    assert restore(small_engine, kept) == ("ok", "Restored “Orchard <notes>” (2 passages).")
+    assert restore(small_engine, kept)[1].startswith("Restored “Orchard <notes>” (2 passages) as a new document")
     assert "1931" in small_engine.ask("When were the pear trees planted?").answer
 
 
