@@ -223,3 +223,14 @@ def test_the_quote_is_the_row_of_the_option_asked_and_never_a_heading(tmp_path, 
     recovered = engine.ask("I deleted a file that a program still has open. Can I undelete it?")
     quoted = quote(recovered.passages[0])
     assert quoted.startswith("Even if you have accidentally deleted"), quoted
+
+
+def test_a_version_no_passage_holds_is_not_answered(tmp_path, embedder) -> None:
+    engine = engine_over(
+        tmp_path, embedder, "changes.md",
+        "# Release notes\n\n## Version 3.44.0\n\nThe JSON functions now accept JSON5 input, and json_error_position() "
+        "reports where a malformed JSON text goes wrong.\n\n## Version 3.43.0\n\nThe ALTER TABLE command can now "
+        "rename a column inside a view.\n")
+    assert "malformed JSON" in engine.ask("In version 3.44, what does json_error_position() report?").answer
+    other = engine.ask("In version 3.45, what does json_error_position() report?")
+    assert not other.found and "“3.45”" in other.answer, other.answer

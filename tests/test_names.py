@@ -19,3 +19,12 @@ def test_a_name_is_held_only_as_a_whole_word_whatever_dash_prints_it() -> None:
     assert missing(("--soft",), "git reset \u2013soft keeps the index") == ()  # an option typeset with an en dash
     assert missing(("--soft",), "git reset --soft-mixed") == ("--soft",)
     assert missing(("setInterval", "clearTimer"), "SETINTERVAL() repeats") == ("clearTimer",)
+
+
+def test_a_version_is_a_name_held_whole_or_as_the_start_of_a_longer_one() -> None:
+    assert names("What changed in the JSONB functions of SQLite 3.45?") == ("3.45",)
+    assert names("Is PostgreSQL 15.4.1. newer than 15.4?") == ("15.4.1", "15.4")
+    assert names("How many were there in 1998, and 12 more?") == ()  # plain numbers are no names
+    assert missing(("3.45",), "Changes in SQLite 3.45.0 (2024-01-15)") == ()
+    assert missing(("3.45",), "the v3.45 release, and (3.45).") == ()
+    assert missing(("3.45",), "in 13.45 or 3.451 or 3.45.x") == ("3.45",)
