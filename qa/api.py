@@ -298,5 +298,6 @@ def create_app(engine: Engine) -> FastAPI:
 
     api_routes = list(app.routes)
 
-    app.router.routes.append(Route("/api/{rest:path}", Unknown(api_routes), include_in_schema=False))
+    for path in ("/api", "/api/{rest:path}"):  # "/api" alone too: else the chat's mount answers its bare 404
+        app.router.routes.append(Route(path, Unknown(api_routes), include_in_schema=False))
     return app

@@ -138,7 +138,7 @@ def build(engine: Engine) -> gr.Blocks:
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the
         chat, the examples whose document is there, and the panel's title."""
-        docs = engine.index.documents()
+        docs = sorted(engine.index.documents(), key=lambda d: (d.title.casefold(), d.id))  # as a reader looks
         ids = {d.id for d in docs}
         kept = [c for c in chosen or [] if c in ids]
         rows = [{"id": d.id, "label": label(d, docs), "title": d.title} for d in docs]

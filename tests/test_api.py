@@ -124,6 +124,9 @@ def test_malformed_json_and_wrong_methods(server) -> None:
     response = httpx.post(f"{server.url}/api/ask", content=b"{bad json", headers={"content-type": "application/json"})
     assert response.status_code == 400 and "not valid JSON" in response.json()["detail"]
     assert httpx.get(f"{server.url}/api/ask").status_code in (404, 405)   # the chat is mounted at /
+    for path in ("/api", "/api/", "/api/nope"):  # the API's own 404, saying where the endpoints are listed
+        unknown = httpx.get(f"{server.url}{path}")
+        assert unknown.status_code == 404 and "/docs lists them" in unknown.json()["detail"], (path, unknown.text)
     assert httpx.get(f"{server.url}/openapi.json").json()["paths"]["/api/ask"]["post"]
     assert httpx.get(f"{server.url}/docs").status_code == 200
 
