@@ -397,8 +397,8 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
     assert statuses == [f"✓ Added “{PDF_TITLE}” ({docs[PDF_TITLE]['passages']} passages): ask about it now.",
                         f"✓ Added “{SNAILS}” (2 passages): ask about it now."]
     chat.row(SNAILS).wait_for()
-    assert chat.rows() == [f"{PDF_TITLE} · {docs[PDF_TITLE]['passages']} passages", f"{SNAILS} · 2 passages",
-                           f"{TITLE} · 23 passages"]
+    assert chat.rows() == [f"{SNAILS} · 2 passages", f"{PDF_TITLE} · {docs[PDF_TITLE]['passages']} passages",
+                           f"{TITLE} · 23 passages"]  # by title
     assert chat.documents().startswith("Searching all 3 documents")
 
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
