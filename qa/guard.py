@@ -40,6 +40,13 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """A Gradio API endpoint's inputs: their names in order, and those a call must give (no default)."""
+    names: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cap:
     """The largest body a request may send, and how to say it: "the limit of 4 MB for this endpoint"."""
     size: int
@@ -79,16 +86,17 @@ class Policy:
     body_cap: Callable[[str, str, str], Cap]  # (method, path, content type) -> the largest body accepted
     busy: Callable[[str], str | None] = lambda path: None  # a reason to answer 429 now, e.g. uploads full
     # Gradio's API names (/gradio_api/call/NAME), each with the names of its inputs in order; None: not checked
-    apis: Mapping[str, tuple[str, ...]] | None = None
+    apis: Mapping[str, Inputs] | None = None
 
 
 # Gradio's call routes: /gradio_api/call/NAME, /call/v2/NAME, each maybe followed by /EVENT_ID. Gradio answers an
 # unknown NAME with a 500 and a traceback in the log (FnIndexInferError), so the guard answers it first.
 GRADIO_CALL = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)")
-# A call's first request (POST /gradio_api/call/NAME) sends its inputs as {"data": [...]}. Gradio answers too few
-# with an event id, then an error event that lists its components' Python objects, and logs a traceback; too many
-# it cuts silently (["hi", [], 3] became question "hi", top_k [], documents 3). The guard reads that body first.
-GRADIO_SUBMIT = re.compile(r"^/gradio_api/call/(?:v2/)?([^/]+)/?$")
+# A call's first request (POST /gradio_api/call/NAME) sends its inputs as {"data": [...]}, or by name to
+# /gradio_api/call/v2/NAME ({"question": ...}). Gradio answers too few values with an event id, then an error event
+# that lists its components' Python objects, and logs a traceback; too many it cuts silently (["hi", [], 3] became
+# question "hi", top_k [], documents 3); an unknown name on v2 is a 500. The guard reads that body first.
+GRADIO_SUBMIT = re.compile(r"^/gradio_api/call/(v2/)?([^/]+)/?$")
 # HEAD is answered as GET without the body (FastAPI's GET routes answer it 405), except under Gradio's paths, whose
 # GETs include event streams that would run on unseen.
 GRADIO_PATHS = ("/gradio_api/",)
@@ -130,13 +138,15 @@ class Guard:
             scope, send = {**scope, "method": "GET"}, headers_only(send)
         receive = capped(receive, cap)
         submit = GRADIO_SUBMIT.match(scope["path"]) if scope["method"] == "POST" else None
-        if submit and self.policy.apis is not None and submit.group(1) in self.policy.apis:
+        if submit and self.policy.apis is not None and submit.group(2) in self.policy.apis:
             try:
                 body = await read_body(receive)
             except BodyTooLarge as exc:
                 await respond(send, 413, {"detail": exc.detail}, [(b"connection", b"close")])
                 return
-            problem = miscounted(body, submit.group(1), self.policy.apis[submit.group(1)])
+            if body is None:
+                return  # the client went away: nothing to answer
+            problem = miscounted(body, submit.group(2), self.policy.apis[submit.group(2)], bool(submit.group(1)))
             if problem is not None:
                 await respond(send, 422, {"detail": problem}, [])
                 return
@@ -233,17 +243,16 @@ def capped(receive: Receive, cap: Cap) -> Receive:
     return wrapped
 
 
-async def read_body(receive: Receive) -> bytes:
-    """The whole request body (`receive` is capped: BodyTooLarge past the cap)."""
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body (`receive` is capped: BodyTooLarge past the cap); None if the client disconnected."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            return None
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks)
 
 
 def replayed(body: bytes, receive: Receive) -> Receive:
@@ -260,16 +269,28 @@ def replayed(body: bytes, receive: Receive) -> Receive:
     return wrapped
 
 
-def miscounted(body: bytes, name: str, inputs: tuple[str, ...]) -> str | None:
-    """What to fix when a Gradio API call's "data" holds another number of values than its `inputs`; None when it
-    holds as many, or is no JSON list at all (Gradio answers that itself, with a 422)."""
+def miscounted(body: bytes, name: str, inputs: Inputs, named: bool = False) -> str | None:
+    """What to fix when a Gradio API call's "data" holds another number of values than its `inputs`, or (`named`: the
+    v2 route) names an input it does not have or leaves out one it needs; None when it fits, or is no JSON object at
+    all (Gradio answers that itself, with a 422)."""
     try:
-        data = json.loads(body).get("data")
-    except (ValueError, AttributeError):
+        sent = json.loads(body)
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(data, list) or len(data) == len(inputs):
+    if not isinstance(sent, dict):
         return None
-    return (f"/{name} takes {len(inputs)} values in \"data\", in this order: {', '.join(inputs)} "
+    if named:
+        unknown = sorted(set(sent) - set(inputs.names) - {"oauth_token"})
+        absent = [n for n in inputs.required if n not in sent]
+        if not unknown and not absent:
+            return None
+        return (f"/v2/{name} takes its inputs by name: {', '.join(inputs.names)}; " + (
+            f"{', '.join(repr(key[:100]) for key in unknown[:5])} is not one" if unknown else
+            f"{', '.join(absent)} is needed"))
+    data = sent.get("data")
+    if not isinstance(data, list) or len(data) == len(inputs.names):
+        return None
+    return (f"/{name} takes {len(inputs.names)} values in \"data\", in this order: {', '.join(inputs.names)} "
             f"(null for a default); got {len(data)}")
 
 

@@ -1,8 +1,10 @@
 """Markdown as structure: rendered by markdown-it-py (CommonMark and tables), then read as HTML (qa.html_reader).
 
 Before rendering, HTML comments go (outside code) and so does YAML front matter; HTML written in the Markdown is read
-as HTML where it is HTML ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>), and as text where it only looks like
-a tag ("# Orchard <notes>").
+as HTML where it is an HTML element's ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>; "Use <div> for blocks"
+written without backticks loses "<div>", as on GitHub), and as text where it only looks like a tag ("# Orchard
+<notes>"). A document whose raw HTML block is left open ("<pre>" with no "</pre>"), or whose HTML leaves nothing to
+read, is read with all its HTML as text, as before HTML was read.
 """
 from __future__ import annotations
 
@@ -101,22 +103,52 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def read_markdown(text: str) -> Parsed:
     """Markdown rendered by markdown-it-py (CommonMark and tables), then read as HTML: headings, fenced code,
     lists and tables become blocks, and no '#' or '```' reaches a citation."""
-    from markdown_it import MarkdownIt
-
     from qa.html_reader import read_html
 
     text = _with_front_title(_without_comments(normalise_newlines(text)))
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": BLOCK_NESTING}).enable("table")
+    rendered = _rendered(text, raw_html=True)
+    parsed = read_html(f"<html><body>{rendered}</body></html>") if rendered is not None else None
+    if parsed is None or not any(re.search(r"\w", b.text) for b in parsed.blocks):
+        # a raw HTML block left open ("<pre>" with no "</pre>") takes in the rest of the file, and HTML the reader
+        # leaves out as page furniture (a table of contents) can be all there is: then its HTML is read as text
+        parsed = read_html(f"<html><body>{_rendered(text, raw_html=False)}</body></html>")
+    return parsed
+
+
+# CommonMark's raw HTML blocks that run to an end marker, not to a blank line (kinds 1-5): left open, one takes in
+# the rest of the document.
+OPEN_ENDED = ((re.compile(r"<(pre|script|style|textarea)(?:\s|>|$)", re.IGNORECASE), r"</(pre|script|style|textarea)>"),
+              (re.compile(r"<!--"), "-->"), (re.compile(r"<\?"), r"\?>"), (re.compile(r"<![A-Za-z]"), ">"),
+              (re.compile(r"<!\[CDATA\["), r"\]\]>"))
+
+
+def _rendered(text: str, raw_html: bool) -> str | None:
+    """`text` as HTML by markdown-it (CommonMark and tables); with `raw_html`, the HTML written in it kept as HTML
+    where it is an HTML element's (_html_as_written), or None when a raw HTML block is left open."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": raw_html, "maxNesting": BLOCK_NESTING}).enable("table")
     md.block.ruler.before("table", "too_deep", _too_deep)
     md.core.ruler.after("block", "inline_nesting", _inline_nesting)
-    md.core.ruler.after("inline", "html_as_written", _html_as_written)
-    html = md.render(text)
-    return read_html(f"<html><body>{html}</body></html>")
+    if raw_html:
+        md.core.ruler.after("inline", "html_as_written", _html_as_written)
+    tokens = md.parse(text)
+    for token in tokens:
+        if token.type == "html_block":
+            opening = token.content.lstrip()
+            for start, end in OPEN_ENDED:
+                if start.match(opening):
+                    if not re.search(end, opening, re.IGNORECASE):
+                        return None
+                    break
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
-# YAML front matter: '---' on the first line, the fields, then '---' or '...' on a line of its own (Jekyll, Hugo,
-# MkDocs, Obsidian). Rendered, it became a heading, "title: Guide author: Someone", in every section path.
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<fields>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+# YAML front matter: '---' on the first line, the fields ("key:" on the next line: a rule above text is no front
+# matter), then '---' or '...' on a line of its own (Jekyll, Hugo, MkDocs, Obsidian). Rendered, it became a heading,
+# "title: Guide author: Someone", in every section path.
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<fields>[A-Za-z_][\w-]*[ \t]*:.*\n(?:.*\n)*?)"
+                          r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
 
 
@@ -135,10 +167,12 @@ def _with_front_title(text: str) -> str:
 
 # Names of HTML elements: a tag in the Markdown with one of these is read as HTML ("<kbd>Ctrl</kbd>", "<br>", a table
 # of <tr> and <td>, which bench/docsfit's Node.js pages hold); any other is text that looks like a tag ("<notes>").
-HTML_TAGS = frozenset("""a abbr address article aside audio b bdi bdo big blockquote br caption center cite code col
-    colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd
-    li main mark nav ol p picture pre q s samp section small source span strike strong sub summary sup table tbody
-    td tfoot th thead time tr tt u ul var video wbr""".split())
+# Not aside, header, footer, nav: qa.html_reader leaves those out as a page's furniture, so "<aside>Back up
+# first.</aside>" in Markdown stays text to keep its words.
+HTML_TAGS = frozenset("""a abbr address article audio b bdi bdo big blockquote br caption center cite code col
+    colgroup dd del details dfn div dl dt em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li main mark ol
+    p picture pre q s samp section small source span strike strong sub summary sup table tbody td tfoot th thead time
+    tr tt u ul var video wbr""".split())
 TAG_NAME = re.compile(r"\s*</?([A-Za-z][A-Za-z0-9-]*)")
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 NAMES = re.compile(r"(?<![\w-])(?:[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[a-z][a-z0-9]*[A-Z][a-z][A-Za-z0-9]*|"
                    r"--[A-Za-z][\w-]*)")
 SHORTEST = 5
-VERSIONS = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w.]*\w)")
+VERSIONS = re.compile(r"(?<![\w.,])\d++(?:\.\d++)++(?![\w.]*\w)")  # possessive: "1.1.1...x" in linear time
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 # A passage lacking a name the question uses: its probability of answering is multiplied by this, as one lacking the
 # answer type asked for is (qa.relevance.WRONG_TYPE_FACTOR; not fitted: on bench/docsfit 10 questions name such
@@ -48,7 +48,7 @@ def missing(asked: Sequence[str], text: str) -> tuple[str, ...]:
 def _whole(name: str) -> str:
     """The expression of `name` as a whole word in lower case; an option's "--" may be printed as one dash ("–soft")."""
     if name[0].isdigit():  # a version: whole, or the start of a longer one ("3.45" in "3.45.0")
-        return rf"(?:(?<![\w.,])|(?<=(?<![\w.,])v)){re.escape(name)}(?!\w|,\d|\.\d*[^\d\s.])"
+        return rf"(?:(?<![\w.,])|(?<=(?<![\w.,])v)){re.escape(name)}(?!\w|,\d|\.[^\W\d])"
     if name.startswith("--"):
         return rf"(?<![\w-])--?{re.escape(name[2:].lower())}(?![\w-]*\w)"
     return rf"(?<![\w-]){re.escape(name.lower())}(?![\w-]*\w)"

@@ -28,6 +28,7 @@ RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 # A running header or footer with numbers that change is one line at most this long: the longest of the 393 dropped
 # from the 6 PDFs of bench/docs and bench/docsfit has 29 characters, each one line.
 RUNNING_CHARACTERS = 80
+RUNNING_LINES = 3
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
@@ -341,13 +342,15 @@ def _is_mono(font: str) -> bool:
 
 
 def _running_key(box: _Box) -> str:
-    """What a running header or footer repeats as from page to page: a short line (one line of at most
-    RUNNING_CHARACTERS, not ending a sentence) with its numbers masked, as page and chapter numbers change ("bzip2
-    manual, page 3"); any other box as its exact text only ("Confidential. Do not distribute."). Masked, body text
-    that opens several pages alike was dropped as a header: "Week 12 summary: the line produced 3134 units with 1
-    stoppages." on every page of a weekly report, the first lines of each chapter of a book."""
+    """What a running header or footer repeats as from page to page: a short box (up to RUNNING_LINES lines of at
+    most RUNNING_CHARACTERS, not ending a sentence: a period after a number does not, "Chapter 3.") with its numbers
+    masked, as page and chapter numbers change ("bzip2 manual, page 3", "Internal use only / Page 3 of 4"); any other
+    box as its exact text only ("Confidential. Do not distribute."). Masked, body text that opens several pages
+    alike was dropped as a header: "Week 12 summary: the line produced 3134 units with 1 stoppages and an uptime of
+    97 percent." on every page of a weekly report, the first lines of each chapter of a book."""
     text = clean_inline(box.text).lower()
-    if len(box.lines) == 1 and len(text) <= RUNNING_CHARACTERS and not re.search(r"[.!?]$", text):
+    short = len(box.lines) <= RUNNING_LINES and all(len(line.text.strip()) <= RUNNING_CHARACTERS for line in box.lines)
+    if short and not re.search(r"[^\d\s][.!?]$", text):
         return "#" + re.sub(r"\d+", "#", text)
     return "=" + text
 

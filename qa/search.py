@@ -238,11 +238,10 @@ def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bo
     another language than English asked of documents in its own language): no factor for a missing answer type, whose
     expressions (months, number words) qa.answer_type knows in English only."""
     logits = models.sentence.logit(described.sentence_features)
-    matrix, chosen = passage_matrix(described, logits)
-    if described.choice_features is not None or described.quotable is not None:
-        chosen = passage_matrix(described, quote_logits(described, models))[1]  # the quoted sentence
-        if described.choice_features is not None:
-            logits = models.sentence.logit(described.choice_features)
+    matrix = passage_matrix(described, logits)[0]  # the rows the passage model was fitted on
+    chosen = passage_matrix(described, quote_logits(described, models))[1]  # the quoted sentence
+    if described.choice_features is not None:
+        logits = models.sentence.logit(described.choice_features)
     wrong_type = np.where(typed & (matrix[:, PASSAGE_FEATURES.index("type_match")] < 0), WRONG_TYPE_FACTOR, 1.0)
     if crosslingual and models.crosslingual is not None:
         meaning = models.crosslingual(crosslingual_matrix(matrix)) * wrong_type
@@ -261,15 +260,20 @@ def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bo
 PASSED_OVER = 100.0
 
 
-def quote_logits(described: Described, models: AnswerModels) -> np.ndarray:
+def quote_logits(described: Described, models: AnswerModels, passing_over: bool = True) -> np.ndarray:
     """The sentence model's logit of every sentence, as the quote is chosen: with the adapted question's cosines when
-    there are any, and PASSED_OVER less for a sentence the quote should pass over (a heading line; one without a
-    symbol the question names that another sentence of its passage holds: qa/quotable.py)."""
+    there are any, and (`passing_over`) PASSED_OVER less for a sentence the quote should pass over (a heading line;
+    one without a symbol the question names that another sentence of its passage holds: qa/quotable.py)."""
     rows = described.choice_features if described.choice_features is not None else described.sentence_features
     logits = models.sentence.logit(rows)
-    if described.quotable is not None and len(described.quotable) == len(logits):
+    if passing_over and described.quotable is not None and len(described.quotable) == len(logits):
         logits = np.where(described.quotable, logits, logits - PASSED_OVER)
     return logits
+
+
+def best_of(logits: np.ndarray, sentences: np.ndarray) -> int:
+    """The sentence of `sentences` (indices) with the highest logit; -1 for none."""
+    return int(sentences[np.argmax(logits[sentences])]) if len(sentences) else -1
 
 
 def read_again(described: Described, relevance: np.ndarray, logits: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -282,10 +286,11 @@ def read_again(described: Described, relevance: np.ndarray, logits: np.ndarray) 
     return read
 
 
-def continuations(described: Described, own: np.ndarray) -> np.ndarray:
-    """The sentences just after those of `own` that continue them (paired) and are not in `own` already."""
+def continuations(described: Described, own: np.ndarray, quoted: int = -1) -> np.ndarray:
+    """The sentences just after those of `own` that continue them (paired) and are not in `own` already, and
+    `quoted` (the passage's best sentence to quote, -1 for none) if it is not in `own`."""
     extra = [i + 1 for i in own if i + 1 not in own and paired(described, i, i + 1)]
-    return np.array(sorted(set(extra)), dtype=own.dtype)
+    return np.array(sorted(set(extra + ([quoted] if quoted >= 0 and quoted not in own else []))), dtype=own.dtype)
 
 
 def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, query: str,
@@ -305,7 +310,10 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
         return relevance, chosen, partner
     logits = quote_logits(described, models)
-    reading = [(p, own, continuations(described, own)) for p, own in read_again(described, relevance, logits)]
+    # what is read to rank, by the logits without the passing over (the ranking stays as it was fitted), and for the
+    # quote only, the passage's best sentence to quote when that is not among them (its heading was)
+    reading = [(p, own, continuations(described, own, best_of(logits, np.flatnonzero(described.owner == p))))
+               for p, own in read_again(described, relevance, quote_logits(described, models, passing_over=False))]
     texts = [described.passages[p].text[slice(*described.spans[i])]
              for p, own, extra in reading for i in np.r_[own, extra]]
     cross = models.reranker(query, texts)
@@ -406,6 +414,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)
     partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
+    if described.quotable is not None and len(described.quotable):  # never quoted along: a heading line
+        partner = np.where((partner >= 0) & described.quotable[np.maximum(partner, 0)], partner, -1)
     asked = names(question)
     lacking = [missing(asked, p.indexed()) for p in described.passages]
     if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)

@@ -10,10 +10,13 @@ import socket
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.settings import add_common_flags
 from qa.settings import load as load_settings
+
+if TYPE_CHECKING:
+    from qa.guard import Inputs
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +71,18 @@ def mcp_returns_json() -> None:
     GradioMCPServer.postprocess_output_data = postprocess  # type: ignore[method-assign]
 
 
-def inputs_of(function: Any) -> tuple[str, ...]:
-    """The names of a Gradio event's inputs, in order: its function's parameters (gr.api's "question", "top_k",
-    "documents"), or "input 1", "input 2"... where they do not name them one by one (*args)."""
+def inputs_of(function: Any) -> Inputs:
+    """A Gradio event's inputs, in order: its function's parameters (gr.api's "question", "top_k", "documents"; those
+    without a default needed), or "input 1", "input 2"... where they are not named one by one (*args)."""
     import inspect
 
-    names = [p.name for p in inspect.signature(function.fn).parameters.values()
-             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(names) != len(function.inputs):
-        names = [f"input {n}" for n in range(1, len(function.inputs) + 1)]
-    return tuple(names)
+    from qa.guard import Inputs
+
+    parameters = [p for p in inspect.signature(function.fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)] if function.fn is not None else []
+    if len(parameters) != len(function.inputs):
+        return Inputs(tuple(f"input {n}" for n in range(1, len(function.inputs) + 1)))
+    return Inputs(tuple(p.name for p in parameters), tuple(p.name for p in parameters if p.default is p.empty))
 
 
 def main(argv: list[str] | None = None) -> int:

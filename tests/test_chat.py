@@ -98,11 +98,15 @@ def test_gradio_client_gets_a_clear_error_for_a_bad_question(server) -> None:
 @pytest.mark.slow
 def test_a_gradio_api_call_with_a_wrong_input_says_which_without_a_traceback(server) -> None:
     for data in ([QUESTION], [QUESTION, 3, None, "extra"]):
-        for path in ("/gradio_api/call/ask", "/gradio_api/call/v2/ask"):
-            reply = httpx.post(f"{server.url}{path}", json={"data": data})
-            assert reply.status_code == 422, (path, data, reply.text[:200])
-            detail = reply.json()["detail"]
-            assert "question, top_k, documents" in detail and f"got {len(data)}" in detail, detail
+        reply = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": data})
+        assert reply.status_code == 422, (data, reply.text[:200])
+        detail = reply.json()["detail"]
+        assert "question, top_k, documents" in detail and f"got {len(data)}" in detail, detail
+    for named, wrong in (({"data": [QUESTION, 3, None]}, "'data' is not one"), ({"top_k": 3}, "question is needed")):
+        reply = httpx.post(f"{server.url}/gradio_api/call/v2/ask", json=named)  # v2 takes the inputs by name
+        assert reply.status_code == 422 and wrong in reply.json()["detail"], reply.text[:200]
+    by_name = httpx.post(f"{server.url}/gradio_api/call/v2/ask", json={"question": QUESTION})
+    assert by_name.status_code == 200 and "event_id" in by_name.json(), by_name.text
     called = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": [QUESTION, "three", None]})
     assert called.status_code == 200, called.text
     events = httpx.get(f"{server.url}/gradio_api/call/ask/{called.json()['event_id']}", timeout=60).text

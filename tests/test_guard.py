@@ -211,3 +211,63 @@ Promise.allSettled([
             browser.close()
             other.shutdown()
     assert documents(server) == before
+
+
+def run_guard(path: str, pieces: list[bytes], apis: dict | None = None, cap: int = 1000,
+              disconnect: bool = False) -> tuple[int | None, bytes, bytes | None]:
+    """One POST through the Guard in front of an app that echoes the body it receives, the body sent in `pieces`:
+    (status, response body, what the app received; None when the app was not called)."""
+    import asyncio
+
+    from qa.guard import Cap, Guard, Inputs, Policy
+
+    received: list[bytes] = []
+
+    async def echo(scope, receive, send) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        received.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    messages = [{"type": "http.request", "body": p, "more_body": i < len(pieces) - 1} for i, p in enumerate(pieces)]
+    if disconnect:
+        messages = messages[:-1] + [{"type": "http.disconnect"}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    ask = Inputs(("question", "top_k", "documents"), ("question",))
+    policy = Policy(names=None, api_key="", body_cap=lambda *_: Cap(cap, "the test's cap"),
+                    apis=apis if apis is not None else {"ask": ask})
+    scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"host", b"127.0.0.1")], "query_string": b""}
+    asyncio.run(Guard(echo, policy)(scope, receive, send))
+    status = next((m["status"] for m in sent if m["type"] == "http.response.start"), None)
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"), \
+        (received[0] if received else None)
+
+
+def test_a_gradio_call_body_is_read_checked_and_given_whole_to_the_app() -> None:
+    whole = b'{"data": ["What did Belarus supply?", 3, null]}'
+    status, _, received = run_guard("/gradio_api/call/ask", [whole[:10], whole[10:30], whole[30:]])
+    assert status == 200 and received == whole  # in three pieces, replayed as one
+    status, body, received = run_guard("/gradio_api/call/ask", [b'{"data": ["x"]}'])
+    assert status == 422 and b"question, top_k, documents" in body and received is None
+    status, body, _ = run_guard("/gradio_api/call/v2/ask", [b'{"data": ["x", 3, null]}'])
+    assert status == 422 and b"by name" in body and b"'data' is not one" in body
+    status, body, _ = run_guard("/gradio_api/call/v2/ask", [b'{"top_k": 3}'])
+    assert status == 422 and b"question is needed" in body
+    assert run_guard("/gradio_api/call/v2/ask", [b'{"question": "x"}'])[0] == 200
+    assert run_guard("/gradio_api/call/ask", [b"[" * 900])[0] == 200  # not JSON to check: Gradio's to answer
+    assert run_guard("/gradio_api/call/ask", [b"[" * 200_000], cap=10**6)[0] == 200  # too deep: no RecursionError
+    assert run_guard("/gradio_api/call/ask", [b" " * 600, b" " * 600])[0] == 413  # over the cap while it streams
+    assert run_guard("/gradio_api/call/ask", [b'{"da', b'ta": []}'], disconnect=True) == (None, b"", None)
+    assert run_guard("/gradio_api/call/other", [b'{"data": ["x"]}'], apis={})[2] is None  # unknown: 404 first

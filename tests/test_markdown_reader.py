@@ -32,3 +32,17 @@ def test_what_only_looks_like_a_tag_and_code_stay_as_written() -> None:
         ("paragraph", "Apples <grow> here, <br> too."), ("paragraph", "<notes> kept </notes>")]
     assert read_bytes("o.md", b"# Orchard <notes>\n\nText.\n").title == "Orchard <notes>"
     assert blocks("```\n<kbd>x</kbd>\n```\n") == [("code", "<kbd>x</kbd>")]
+
+
+def test_a_raw_html_block_left_open_or_all_furniture_reads_the_html_as_text() -> None:
+    # "<pre>" with no "</pre>" would take in the rest of the file as one code block, its headings lost
+    assert blocks("# Doc\n\nIntro\n\n<pre>\n\n## Section two\n\nBody two.\n") == [
+        ("paragraph", "Intro"), ("paragraph", "<pre>"), ("heading", "Section two"), ("paragraph", "Body two.")]
+    contents = blocks('<div class="toc">\n\n- Install\n- Usage\n\n</div>\n')  # the reader's furniture: all there is
+    assert contents[1:3] == [("item", "Install"), ("item", "Usage")]
+    assert blocks("<aside>Back up first.</aside>\n") == [("paragraph", "<aside>Back up first.</aside>")]  # furniture
+
+
+def test_a_rule_above_text_is_no_front_matter() -> None:
+    assert blocks("---\nIntro paragraph.\n\nHeading\n---\nBody\n") == [
+        ("paragraph", "Intro paragraph."), ("heading", "Heading"), ("paragraph", "Body")]
