@@ -7,7 +7,8 @@
 - Bodies are capped while they stream in: 413 at the cap, whether Content-Length says so or not (chunked).
 - Every response says it may not be framed (X-Frame-Options, CSP frame-ancestors) and carries a CSP.
 - HEAD is answered as GET without its body (outside Gradio's paths).
-- A call of Gradio's client API with another number of values than its endpoint takes is a 422 that names them.
+- A call of Gradio's client API with another number of values than its endpoint takes, or (v2, by name) an unknown
+  or missing name, is a 422 that names its inputs.
 """
 from __future__ import annotations
 
