@@ -25,8 +25,8 @@ BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
 RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
-# A running header or footer with numbers that change is one line at most this long: the longest of the 393 dropped
-# from the 6 PDFs of bench/docs and bench/docsfit has 29 characters, each one line.
+# A running header or footer with numbers that change has at most RUNNING_LINES lines of at most this many characters:
+# the longest of the 393 dropped from the 6 PDFs of bench/docs and bench/docsfit has 29 characters, each one line.
 RUNNING_CHARACTERS = 80
 RUNNING_LINES = 3
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
@@ -358,9 +358,10 @@ def _running_key(box: _Box) -> str:
 def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
     """Without page numbers and the headers/footers that repeat in the margins of several pages."""
     in_margin = {id(b) for b in boxes if b.bottom <= MARGIN * 1.5 or b.top >= 1 - MARGIN * 1.5}
-    seen = Counter(key for _, key in {(b.page, _running_key(b)) for b in boxes if id(b) in in_margin})
+    keys = {id(b): _running_key(b) for b in boxes if id(b) in in_margin}
+    seen = Counter(key for _, key in {(b.page, keys[id(b)]) for b in boxes if id(b) in in_margin})
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.3 * pages}
-    return [b for b in boxes if not (id(b) in in_margin and (_running_key(b) in repeated
+    return [b for b in boxes if not (id(b) in in_margin and (keys[id(b)] in repeated
                                                               or PAGE_NUMBER.match(clean_inline(b.text))))]
 
 

@@ -239,9 +239,9 @@ def score(described: Described, models: AnswerModels = DEFAULT, crosslingual: bo
     expressions (months, number words) qa.answer_type knows in English only."""
     logits = models.sentence.logit(described.sentence_features)
     matrix = passage_matrix(described, logits)[0]  # the rows the passage model was fitted on
-    chosen = passage_matrix(described, quote_logits(described, models))[1]  # the quoted sentence
-    if described.choice_features is not None:
+    if described.choice_features is not None:  # the quote: chosen with the adapted question's cosines
         logits = models.sentence.logit(described.choice_features)
+    chosen = passage_matrix(described, passed_over(described, logits))[1]  # the quoted sentence
     wrong_type = np.where(typed & (matrix[:, PASSAGE_FEATURES.index("type_match")] < 0), WRONG_TYPE_FACTOR, 1.0)
     if crosslingual and models.crosslingual is not None:
         meaning = models.crosslingual(crosslingual_matrix(matrix)) * wrong_type
@@ -266,9 +266,14 @@ def quote_logits(described: Described, models: AnswerModels, passing_over: bool 
     one without a symbol the question names that another sentence of its passage holds: qa/quotable.py)."""
     rows = described.choice_features if described.choice_features is not None else described.sentence_features
     logits = models.sentence.logit(rows)
-    if passing_over and described.quotable is not None and len(described.quotable) == len(logits):
-        logits = np.where(described.quotable, logits, logits - PASSED_OVER)
-    return logits
+    return passed_over(described, logits) if passing_over else logits
+
+
+def passed_over(described: Described, logits: np.ndarray) -> np.ndarray:
+    """`logits` with PASSED_OVER taken from the sentences the quote should pass over (Described.quotable)."""
+    if described.quotable is None or len(described.quotable) != len(logits):
+        return logits
+    return np.where(described.quotable, logits, logits - PASSED_OVER)
 
 
 def best_of(logits: np.ndarray, sentences: np.ndarray) -> int:
@@ -309,11 +314,12 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     partner = np.full(len(chosen), -1, dtype=np.int64)
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
         return relevance, chosen, partner
-    logits = quote_logits(described, models)
+    plain = quote_logits(described, models, passing_over=False)
+    logits = passed_over(described, plain)
     # what is read to rank, by the logits without the passing over (the ranking stays as it was fitted), and for the
     # quote only, the passage's best sentence to quote when that is not among them (its heading was)
     reading = [(p, own, continuations(described, own, best_of(logits, np.flatnonzero(described.owner == p))))
-               for p, own in read_again(described, relevance, quote_logits(described, models, passing_over=False))]
+               for p, own in read_again(described, relevance, plain)]
     texts = [described.passages[p].text[slice(*described.spans[i])]
              for p, own, extra in reading for i in np.r_[own, extra]]
     cross = models.reranker(query, texts)
