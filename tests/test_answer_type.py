@@ -22,6 +22,15 @@ def test_the_answer_must_bring_something_the_question_lacks() -> None:
     assert has_answer_type("Who is Franak Viacorka?", "No number or date here.")
 
 
+def test_a_number_inside_a_model_name_is_no_count() -> None:
+    tanks = "Equipment was repaired there, and the Belarusian army delivered T-72 tanks to the Russian invaders."
+    assert not has_answer_type("How many tanks did Belarus deliver?", tanks)   # T-72 names a tank, it counts none
+    assert not has_answer_type("How many F-16s does it fly?", "It flies F-16 jets and MiG-29s on x86 hardware.")
+    assert has_answer_type("How many tanks did Belarus deliver?", "Belarus delivered 60 T-72 tanks.")
+    assert has_answer_type("How many columns can a table have?", "The default for SQLITE_MAX_COLUMN is 2000.")
+    assert has_answer_type("How many years?", "A 5-year plan, then -5 degrees.")
+
+
 def test_who_where_and_code_questions_expect_names_places_and_digits() -> None:
     assert type_match("Who wrote this article?", "Mark Thoth writes about national security.") == 1
     assert type_match("Who wrote this article?", "it was written long ago.") == -1
