@@ -26,8 +26,10 @@ class Citation:
 
     @property
     def section(self) -> str:
-        """The passage's section path ("json > Basic usage > json.dumps"), "" if its document has no headings."""
-        return self.passage.section
+        """The quoted sentence's section path ("json > Basic usage > json.dumps"): the passage's, or, in a passage
+        that joins small sections, the one the sentence is in (Passage.section_at); "" if the document has no
+        headings."""
+        return self.passage.section_at(self.highlight[0])
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,9 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
         key = f"split:{READERS}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, list):
-            for paragraph, start, end, page, section, spans in cached:
-                passages.append(Passage(doc.id, paragraph, start, end, doc.text[start:end], page, section))
+            for paragraph, start, end, page, section, parts, spans in cached:
+                passages.append(Passage(doc.id, paragraph, start, end, doc.text[start:end], page, section,
+                                        tuple((offset, path) for offset, path in parts)))
                 sentences.append([(s, e) for s, e in spans])
             continue
         split = split_passages(doc, embedder.count_tokens, max_tokens)
@@ -101,8 +102,8 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
         passages.extend(split)
         sentences.extend(spans)
         if cache is not None:
-            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, s] for p, s in zip(split, spans,
-                                                                                                 strict=True)])
+            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, [list(part) for part in p.parts], s]
+                            for p, s in zip(split, spans, strict=True)])
     return passages, sentences
 
 

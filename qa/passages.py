@@ -1,6 +1,7 @@
 """Split a document into passages (paragraphs that fit the model) and passages into sentences, keeping offsets."""
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +35,19 @@ class Passage:
     text: str
     page: int | None = None  # 1-based page, for paged documents (PDF)
     section: str = ""        # the section path, "json > Basic usage > json.dumps"; "" in a document without headings
+    # A passage that joins small sections (_merge_small_siblings) is indexed under the path they share ("Tool >
+    # Options"); `parts` keeps each one's own: (offset into text where it starts, its path), the first at 0; () for a
+    # passage of one section. Citations name the quoted sentence's (section_at).
+    parts: tuple[tuple[int, str], ...] = ()
+
+    def section_at(self, offset: int) -> str:
+        """The section path of the text at `offset` (into text): that of the part it lies in, else the passage's."""
+        found = self.section
+        for start, section in self.parts:
+            if start > offset:
+                break
+            found = section
+        return found
 
     def indexed(self) -> str:
         """What is embedded and keyword-indexed: the section path, then the passage."""
@@ -45,6 +59,16 @@ class Passage:
         ("Default is 5."); bench/docsfit's figures with and without the path are in the README."""
         sentence = self.text[start:end]
         return f"{self.section}\n\n{sentence}" if self.section else sentence
+
+
+def parts_json(passage: Passage) -> str:
+    """Passage.parts as the stores keep them: JSON, "" for none."""
+    return json.dumps([list(part) for part in passage.parts]) if passage.parts else ""
+
+
+def parts_of(stored: str | None) -> tuple[tuple[int, str], ...]:
+    """Passage.parts from parts_json's text."""
+    return tuple((int(offset), str(path)) for offset, path in json.loads(stored)) if stored else ()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -122,7 +146,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 7    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 8    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -254,15 +278,32 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
                 continue
             if whole and last_whole and parent == _parent(p.section):
                 if count(f"{parent}\n\n{text}") <= min(SMALL_SECTION, max_tokens):
-                    merged[-1] = (replace(last, end=p.end, text=text, section=parent), True)
+                    merged[-1] = (_joined(last, p, text, parent), True)
                     continue
             if p.section and last.section and min(count(last.text), count(p.text)) < TINY + SPECIAL_TOKENS:
                 shared = _shared(last.section, p.section)
                 if count(f"{shared}\n\n{text}") <= max_tokens:
-                    merged[-1] = (replace(last, end=p.end, text=text, section=shared), False)
+                    merged[-1] = (_joined(last, p, text, shared), False)
                     continue
         merged.append((p, whole))
     return [p for p, _ in merged]
+
+
+# At most this many characters of section paths in one passage's parts (a Milvus field holds them); a passage
+# joining more keeps none, and all its sentences are cited with the path its sections share.
+PARTS_CHARS = 8192
+
+
+def _joined(last: Passage, p: Passage, text: str, section: str) -> Passage:
+    """`last` and the passage after it as one passage under `section`, each keeping its own path (Passage.parts)."""
+    parts = [*(last.parts or ((0, last.section),)), (p.start - last.start, p.section)]
+    kept: list[tuple[int, str]] = []
+    for offset, path in parts:
+        if not kept or kept[-1][1] != path:
+            kept.append((offset, path))
+    if len(kept) < 2 or sum(len(path) + 16 for _, path in kept) > PARTS_CHARS:
+        kept = []
+    return replace(last, end=p.end, text=text, section=section, parts=tuple(kept))
 
 
 def _parent(section: str) -> str:

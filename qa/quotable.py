@@ -33,8 +33,10 @@ def holds(sentence: str, symbol: str) -> bool:
 
 
 def heading_lines(passage: Passage) -> set[str]:
-    """The passage's section path's headings and terms: the lines that, on their own, only name a section."""
-    return {part.strip() for part in passage.section.split(" > ") if part.strip()} if passage.section else set()
+    """The headings and terms of the passage's section paths (its own and those of the sections it joins,
+    Passage.parts): the lines that, on their own, only name a section."""
+    paths = [passage.section, *(path for _, path in passage.parts)]
+    return {part.strip() for path in paths if path for part in path.split(" > ") if part.strip()}
 
 
 def is_heading(text: str, start: int, end: int, headings: set[str]) -> bool:

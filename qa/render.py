@@ -58,6 +58,15 @@ SCORE_HELP = "the calibrated chance that this passage answers the question"
 KIND_LABELS = {"quoted": "quoted in the answer", "relevant": "relevant, not quoted", "weak": "unlikely to answer"}
 
 
+def within(section: str, title: str) -> str:
+    """A section path as a card shows it after the document's title: without the title it opens with, its parts
+    joined by " › " ("Ferry guide > Tickets > Prices" in "Ferry guide": "Tickets › Prices")."""
+    parts = section.split(" > ") if section else []
+    if parts and parts[0] == title:
+        parts = parts[1:]
+    return " › ".join(parts)
+
+
 def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     """One cited passage: where it is, its text, the paragraphs around it on demand, and a link to the document."""
     span = (p.highlight.start, p.highlight.end)
@@ -65,8 +74,11 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
                else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
     where = f"{'' if p.page is None else f'page {p.page}, '}paragraph {p.paragraph}"
+    section = within(p.section, p.document.title)
     return (f"<div class='source {kind}' id='{anchor}' data-source='{anchor}'>"
-            f"<div class='source-head'><b>[{p.rank}]</b> {html.escape(p.document.title)} · {where} · "
+            f"<div class='source-head'><b>[{p.rank}]</b> {html.escape(p.document.title)} · "
+            + (f"<span class='section'>{html.escape(section)}</span> · " if section else "")
+            + f"{where} · "
             f"<span class='span'>characters {p.start}–{p.end}</span></div>"
             f"<div class='source-score'><span class='score' title='{SCORE_HELP}'>{p.score:.0%} likely to answer"
             f"</span> · <span class='kind'>{KIND_LABELS[kind]}</span></div>"

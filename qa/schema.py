@@ -97,7 +97,8 @@ class PassageOut(BaseModel):
                                         "and with the sentence before or after it when one points back to the other "
                                         "(\"He ...\", \"This ...\"); character offsets into `text`")
     document: DocumentRef
-    section: str = Field(default="", description='the section path, "Title > Heading > Term"; "" if none')
+    section: str = Field(default="", description='the section path of the highlighted sentence, "Title > Heading > '
+                                                 'Term"; "" in a document without headings')
     paragraph: int = Field(description="1-based paragraph number in the document (the title is paragraph 1)")
     page: int | None = Field(default=None, description="1-based page, for paged documents (PDF)")
     start: int = Field(description="character offset of the passage in the document's text")

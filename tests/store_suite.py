@@ -88,6 +88,20 @@ class StoreSuite:
         assert [p.doc_id for p in fetched] == ["orchard", "orchard"]
         assert store.passages([]) == []
 
+    def test_keeps_section_paths_and_the_sections_a_passage_joins(self, store: Store, harness: Harness) -> None:
+        title, path, paragraphs = "The Guide", "guide.md", ["Ferries leave hourly.\n\nTickets cost five euros."]
+        doc = make_doc("guide", title, path, paragraphs)
+        first = doc.passages[0]
+        second = first.text.index("Tickets")
+        joined = Passage("guide", 2, first.start, first.end, first.text, None, "The Guide > Travel",
+                         ((0, "The Guide > Travel > Times"), (second, "The Guide > Travel > Prices")))
+        changed = harness.add(store, Doc(doc.id, title, path, doc.text, [joined], doc.sentences))
+        found = changed.passages(changed.rows_of(["guide"]).tolist())[0]
+        assert found == joined and found.section_at(second + 3) == "The Guide > Travel > Prices"
+        assert changed.passages([_row_of(changed, "orchard", 2)])[0].parts == ()
+        again = harness.reopen(changed)
+        assert again.passages([_row_of(again, "guide", 2)])[0].parts == joined.parts
+
     def test_dense_search_finds_the_closest_passage(self, store: Store, harness: Harness) -> None:
         rows = store.dense_search(harness.query("When were the pear trees planted?"), 2)
         assert store.passages([int(rows[0])])[0].text.startswith("The pear trees")

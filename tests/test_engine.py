@@ -88,6 +88,19 @@ def test_a_citation_carries_its_section_path_into_the_api_shape(tmp_path, embedd
     assert out["paragraph"] == 2  # block 1 is the title, block 2 the "Tickets" heading the passage starts with
 
 
+def test_a_citation_names_the_section_of_its_sentence_in_a_passage_that_joins_sections(tmp_path, embedder) -> None:
+    options = "".join(f"### --{name}\n\n{text}\n\n" for name, text in [
+        ("quiet", "Prints nothing but errors."), ("verbose", "Prints every file as it is copied."),
+        ("dry-run", "Shows what would be copied without copying anything.")])
+    engine = engine_over(tmp_path, embedder, "copy.md", f"# Copy tool\n\n## Options\n\n{options}")
+    answer = engine.ask("Which option shows what would be copied without copying?")
+    first = answer.passages[0]
+    assert "--quiet" in first.passage.text and "--dry-run" in first.passage.text  # one passage of three sections
+    assert first.passage.section == "Copy tool > Options"
+    assert answer.answer.startswith("Shows what would be copied")
+    assert first.section == "Copy tool > Options > --dry-run"
+
+
 def test_ask_only_some_documents(small_engine) -> None:
     small_engine.collection.add("bees.txt",
                                 b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")

@@ -111,7 +111,13 @@ def test_short_sibling_sections_share_a_passage_long_ones_are_cut_with_their_hea
     doc = read_document(tmp_path / "p.html", tmp_path)
     passages = split_passages(doc, embedder.count_tokens, 256)
     assert passages[0].section == "Tool > Options" and "option_0" in passages[0].text and "option_3" in passages[0].text
+    # each sentence is still cited with its own option's path
+    joined = passages[0]
+    assert [path for _, path in joined.parts] == [f"Tool > Options > option_{i}" for i in range(4)]
+    assert joined.section_at(joined.text.index("Sets the 2th")) == "Tool > Options > option_2"
+    assert joined.section_at(0) == "Tool > Options > option_0"
     storage = [p for p in passages if p.section == "Tool > Storage"]
+    assert all(p.parts == () and p.section_at(5) == p.section for p in storage)
     assert len(storage) > 2 and storage[0].text.startswith("Storage\n\nSentence 0")
     assert all(embedder.count_tokens(p.indexed()) <= 256 for p in passages)
 

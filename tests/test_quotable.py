@@ -32,6 +32,17 @@ def test_heading_lines_are_passed_over_when_the_passage_says_more() -> None:
     assert quotable(alone, [(0, 16)], "How do I undelete files?").tolist() == [True]  # nothing else to quote
 
 
+def test_the_headings_of_the_sections_a_passage_joins_are_passed_over_too() -> None:
+    text = "table_name\n\nThe name of the table.\n\nOF type_name\n\nCreates a typed table."
+    joined = Passage("doc", 1, 0, len(text), text, section="CREATE TABLE > Parameters",
+                     parts=((0, "CREATE TABLE > Parameters > table_name"),
+                            (text.index("OF"), "CREATE TABLE > Parameters > OF type_name")))
+    spans = split_sentences(text)
+    kept = quotable(joined, spans, "What does OF type_name do?")
+    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [
+        "The name of the table.", "Creates a typed table."]
+
+
 def test_a_symbol_asked_for_chooses_among_the_passage_s_sentences() -> None:
     text = ("command option: -s; description: simulate the result of the command\n\ncommand option: -d; description: "
             "download only but no install/upgrade\n\ncommand option: -D; description: show brief explanations")

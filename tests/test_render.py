@@ -75,6 +75,10 @@ def test_a_source_shows_its_place_span_and_calibrated_score() -> None:
     paged = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(update={"page": 2})]})
     assert "A &amp; B · page 2, paragraph 3" in reply_html(paged, "q?", 0.5, lambda _: DOCUMENT)
     assert "<b>second</b>" not in card and "&lt;b&gt;second&lt;/b&gt;" in card
+    sectioned = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
+        update={"section": "A & B > Tickets > Prices"})]})
+    assert ("A &amp; B · <span class='section'>Tickets › Prices</span> · paragraph 3"
+            in reply_html(sectioned, "q?", 0.5, lambda _: DOCUMENT))
 
 
 def test_show_in_context_adds_the_paragraphs_around_without_repeating_the_passage() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from qa.milvus_store import MilvusStore
 from qa.store_api import Store
-from tests.store_suite import Doc, StoreSuite
+from tests.store_suite import ORCHARD_DOC, Doc, StoreSuite
 
 MILVUS_LITE = shutil.which("milvus-lite")
 pytestmark = pytest.mark.skipif(MILVUS_LITE is None, reason="milvus-lite is not installed (requirements.txt)")
@@ -113,6 +113,22 @@ class TestMilvusStore(StoreSuite):
 
         assert stable_id("orchard", 0) == stable_id("orchard", 0) != stable_id("orchard", 1)
         assert 0 < stable_id("orchard", 0) < 2**63
+
+    def test_collections_made_before_passage_parts_are_made_again(self, harness: MilvusHarness) -> None:
+        from pymilvus import DataType, MilvusClient
+
+        client = MilvusClient(uri=harness.uri)
+        old = client.create_schema(auto_id=False)  # the passages collection as it was, without "parts"
+        old.add_field("id", DataType.INT64, is_primary=True)
+        old.add_field("section", DataType.VARCHAR, max_length=8192)
+        old.add_field("vector", DataType.FLOAT_VECTOR, dim=harness.embedder.dim)
+        params = client.prepare_index_params()
+        params.add_index("vector", index_type="AUTOINDEX", metric_type="COSINE")
+        client.create_collection(f"{harness.prefix}_passages", schema=old, index_params=params)
+        client.close()
+        store = harness.build([ORCHARD_DOC])
+        assert [p.text for p in store.passages(store.rows_of(["orchard"]).tolist())] == [
+            p.text for p in ORCHARD_DOC.passages]
 
 
 @pytest.mark.slow
