@@ -156,6 +156,13 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     introduced = Described(np.arange(1), [Passage("d", 1, 0, len(colon), colon)], split_sentences(colon),
                            np.zeros(4, dtype=int), np.zeros((4, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
     assert quoted_span(introduced, 1, 0) == (0, 54)  # the partner before, the chosen one's colon takes in the command
+    steps = "Purge it:\n\nStop the service\n\nRemove its files\n\nThe files go. Nothing stays.\n\nRun it again"
+    listed = Described(np.arange(1), [Passage("d", 1, 0, len(steps), steps)], split_sentences(steps),
+                       np.zeros(6, dtype=int), np.zeros((6, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert [steps[slice(*quoted_span(listed, i))] for i in (2, 4, 5)] == [
+        "Purge it:\n\nStop the service\n\nRemove its files",  # an item, from the line introducing its list
+        "Nothing stays.",                                         # a sentence, not a list item
+        "Run it again"]                                           # the run up from it holds a sentence: no list
 
 
 def test_rerank_quotes_a_read_sentence_with_its_continuation_and_ranks_on_the_read_ones_only(embedder) -> None:
