@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from anyascii import anyascii
 
 from qa.blocks import STICKY
 from qa.readers import SUPPORTED_SUFFIXES, Block, EmptyDocument, read_bytes
@@ -62,20 +63,15 @@ MAX_ID_SLUG = 200
 MAX_TITLE_CHARS = 300
 
 
-# Latin letters that Unicode does not decompose into a plain letter and a mark (NFKD), spelled as ASCII.
-LATIN = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-                       "ŋ": "ng", "ħ": "h"})
-
-
 def ascii_letters(text: str) -> str:
-    """`text` with Latin letters' accents dropped ("Äpfel" -> "Apfel", "Straße" -> "Strasse"); other scripts kept."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(LATIN))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """`text` spelled in lower-case ASCII (anyascii's transliteration): "Äpfel" -> "apfel", "Straße" -> "strasse",
+    "Отчёт" -> "otchet", "Αθήνα" -> "athina", "猫の本" -> "maonoben"."""
+    return anyascii(text).lower()
 
 
 def document_id(relative_path: str) -> str:
-    """A readable, URL-safe id from a file path: 'news/My Article.txt' -> 'news-my-article', 'Äpfel.txt' -> 'apfel'
-    (a name with no Latin letters or digits, '猫の本.txt', -> 'document')."""
+    """A readable, URL-safe id from a file path: 'news/My Article.txt' -> 'news-my-article', 'Äpfel.txt' -> 'apfel',
+    'Отчёт.pdf' -> 'otchet' (a name with no letter or digit at all, '★.txt', -> 'document')."""
     stem = relative_path.rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(stem)).strip("-")
     return slug[-MAX_ID_SLUG:].strip("-") or "document"  # the end of a long path: its file's own name

@@ -36,7 +36,9 @@ def test_ids_are_url_safe_and_hidden_files_skipped(tmp_path: Path) -> None:
     assert document_id("news/My Article!.txt") == "news-my-article"
     assert document_id("Äpfel & Birnen (2024).txt") == "apfel-birnen-2024"  # was "pfel-birnen-2024"
     assert document_id("Straße/Crème brûlée.md") == "strasse-creme-brulee"
-    assert document_id("猫の本.txt") == "document"  # no Latin letter or digit to spell it with
+    assert document_id("Отчёт за 2024.pdf") == "otchet-za-2024" and document_id("Αθήνα.md") == "athina"
+    assert document_id("猫の本.txt") == "maonoben"  # transliterated, not "document"
+    assert document_id("★ ☆.txt") == "document"  # nothing to spell it with
     (tmp_path / ".hidden.txt").write_text("x")
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "b.docx").write_text("x")
