@@ -135,7 +135,10 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     tokens = [count_tokens(b.text) - SPECIAL_TOKENS if len(b.text) <= max_chars else max_tokens + 1
               for b in doc.blocks]
     passages: list[Passage] = []
-    for path, numbers in _sections(doc):
+    sections = _sections(doc)
+    if sections and not structured and _prose_title(doc):  # the title is a sentence of the text: searched too
+        sections[0] = (sections[0][0], [0, *sections[0][1]])
+    for path, numbers in sections:
         section = _section_name(doc.title, path, count_tokens, max_tokens) if structured else ""
         budget = max_tokens - SPECIAL_TOKENS - (count_tokens(section) if section else 0)
         enough = budget if structured else PROSE_ENOUGH
@@ -146,7 +149,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 8    # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 9    # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -160,6 +163,20 @@ CHARS_PER_TOKEN = 8
 # abstention fell from 0.75 to 0.50 on bench/seed_questions.jsonl; filling only paragraphs under 64 tokens still
 # lost the dev set's follow-up and 0.08 of seed abstention (the relevance model is fitted on paragraphs).
 PROSE_ENOUGH = 1
+
+
+# A title that reads as a sentence of the text (a plain-text file's first line, "The boiler must be serviced every
+# October by Kessler Heating.") joins the first passage of an article, so that it is searched and quoted like the rest:
+# it ends a sentence and has at least this many words. Headlines do not ("Putin's clock is ticking" has no period).
+PROSE_TITLE_WORDS = 6
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _prose_title(doc: Document) -> bool:
+    """Whether the document's title (block 1) is a sentence of its text rather than a headline."""
+    title = doc.blocks[0] if doc.blocks and doc.blocks[0].kind == "title" else None
+    return (title is not None and bool(SENTENCE_END.search(title.text.rstrip()))
+            and len(title.text.split()) >= PROSE_TITLE_WORDS)
 
 
 def _sections(doc: Document) -> list[tuple[tuple[str, ...], list[int]]]:
@@ -212,8 +229,8 @@ def _pack(doc: Document, numbers: list[int], tokens: list[int], count: Callable[
         block = doc.blocks[number]
         start, end = doc.spans[number]
         following = doc.blocks[numbers[i + 1]].kind if i + 1 < len(numbers) else None
-        sticky = block.kind in STICKY or (block.kind == "paragraph" and block.text.endswith(":")
-                                          and following in ("code", "item", "row"))
+        sticky = block.kind in (*STICKY, "title") or (block.kind == "paragraph" and block.text.endswith(":")
+                                                      and following in ("code", "item", "row"))
         if tokens[number] <= budget:
             pieces.append((start, end, number, tokens[number], sticky))
             continue
