@@ -49,6 +49,11 @@ def add_file(engine: Engine, path: str | Path) -> Status:
     file = Path(path)
     try:
         return added(*engine.collection.add_path(file))  # the collection holds the one upload limit
+    except FileNotFoundError:
+        # Gradio keeps one copy of an upload per content: another window that uploaded the same file at the same
+        # time added it and deleted that copy (forget_upload) before this one read it
+        return "info", (f"{file.name} was not added from this window: the same file was being added from another "
+                        "one (see the list; if it is not there, add it again).")
     except REFUSED as exc:
         return "error", f"{file.name} was not added: {str(exc).rstrip('.')}."
     except Exception:
