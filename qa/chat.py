@@ -86,6 +86,21 @@ def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str]) -> str:
     return f"<p>{html.escape(summary(docs, chosen))}</p>"
 
 
+def ticked(docs: Sequence[DocumentInfo], chosen: Sequence[str] | None) -> tuple[list[DocumentInfo], int]:
+    """The ticked documents still there, and how many ticked ones are gone (removed from another window)."""
+    ids = {d.id for d in docs}
+    return [d for d in docs if d.id in (chosen or [])], len(set(chosen or []) - ids)
+
+
+def gone_message(gone: int, others: bool = False) -> str:
+    """What the chat says when ticked documents were removed meanwhile: with `others`, that it asked the rest."""
+    which = "One document you ticked was" if gone == 1 else f"{gone} documents you ticked were"
+    if others:
+        return f"{which} removed meanwhile: only the other ticked documents were asked."
+    return (f"{which} removed meanwhile, so nothing was asked: tick other documents, or none to ask every "
+            "document, and ask again.")
+
+
 def build(engine: Engine) -> gr.Blocks:
     """The chat page, with `ask` also served as Gradio's client API endpoint `/ask`."""
     hint = upload_hint(engine.settings.max_upload_mb)
@@ -112,7 +127,13 @@ def build(engine: Engine) -> gr.Blocks:
         if len(question) > MAX_QUESTION_CHARS:
             gr.Warning(f"The question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}.")
             return history, question
-        asked = [d for d in engine.index.documents() if d.id in (chosen or [])]
+        asked, gone = ticked(engine.index.documents(), chosen)
+        if gone and not asked:  # asking every document instead would cite ones the user did not choose
+            note = f"<p class='gone'>{html.escape(gone_message(gone))}</p>"
+            return [*(history or []), {"role": "user", "content": question_html(question)},
+                    {"role": "assistant", "content": note}], question  # kept in the box, to ask again
+        if gone:
+            gr.Warning(gone_message(gone, others=True))
         response = answer(question, history, int(top_k), [d.id for d in asked])
         document_text = cache(lambda doc_id: engine.index.document_text(doc_id) or "")  # once per reply
         replies = sum(m.get("role") == "assistant" for m in history or [])

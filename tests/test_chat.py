@@ -173,3 +173,18 @@ def test_a_crafted_request_cannot_add_a_file_from_the_server(tmp_path: Path) -> 
         assert secret.exists()
     finally:
         server.stop()
+
+
+def test_ticked_documents_removed_meanwhile_are_said_not_silently_widened() -> None:
+    from qa.chat import gone_message, ticked
+    from qa.store import DocumentInfo
+
+    docs = [DocumentInfo("report", "report", "report.txt", "0" * 64, 1),
+            DocumentInfo("notes", "notes", "notes.txt", "1" * 64, 2)]
+    assert ticked(docs, ["report"]) == ([docs[0]], 0)
+    assert ticked(docs, []) == ([], 0)                      # none ticked: every document, nothing gone
+    assert ticked(docs, ["report-2"]) == ([], 1)             # removed in another window: not "every document"
+    assert ticked(docs, ["report-2", "notes"]) == ([docs[1]], 1)
+    assert gone_message(1).startswith("One document you ticked was removed meanwhile, so nothing was asked")
+    assert gone_message(2, others=True) == ("2 documents you ticked were removed meanwhile: only the other ticked "
+                                            "documents were asked.")

@@ -440,7 +440,15 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
     chat.row(PDF_TITLE).wait_for()
     assert PDF_TITLE in [d["title"] for d in listed(own_server)]
     chat.remove(PDF_TITLE)
-    chat.remove(SNAILS)
+
+    # a ticked document removed from another window: the chat says so and asks no other document in its place
+    chat.row(SNAILS).locator("input[type=checkbox]").check()
+    page.wait_for_function("document.querySelector('#documents').innerText.startsWith('Asking only 1 of 2')")
+    snails = next(d["id"] for d in listed(own_server) if d["title"] == SNAILS)
+    assert httpx.delete(f"{own_server.url}/api/documents/{snails}").status_code == 204
+    reply = chat.ask("What did Belarus supply Russia?")
+    assert "removed meanwhile, so nothing was asked" in reply.inner_text(), reply.inner_text()
+    assert reply.locator(".source").count() == 0 and "T-72" not in reply.inner_text()
 
     # the bundled document is removed like any other: its examples go, and a question is told to add documents
     assert page.locator("#examples button").count() == 4
