@@ -93,7 +93,8 @@ class PassageOut(BaseModel):
     rank: int
     score: float = Field(description="relevance 0..1: how likely the passage answers the question")
     text: str = Field(description="the whole passage")
-    highlight: Span = Field(description="the answering sentence, with what it introduces when it ends with a colon, "
+    highlight: Span = Field(description="the answering sentence, with what it introduces when it ends with a colon "
+                                        "or breaks off before it (\"... to hold using\"), "
                                         "from the line introducing its list when it is a list item, "
                                         "and with the sentence before or after it when one points back to the other "
                                         "(\"He ...\", \"This ...\"); character offsets into `text`")

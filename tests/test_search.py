@@ -156,6 +156,13 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     introduced = Described(np.arange(1), [Passage("d", 1, 0, len(colon), colon)], split_sentences(colon),
                            np.zeros(4, dtype=int), np.zeros((4, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
     assert quoted_span(introduced, 1, 0) == (0, 54)  # the partner before, the chosen one's colon takes in the command
+    hold = ("There are three ways. With apt, you can set a package to hold using\n\napt-mark hold package_name\n\n"
+            "The top command\n\nShows processes.")
+    held = Described(np.arange(1), [Passage("d", 1, 0, len(hold), hold)], split_sentences(hold),
+                     np.zeros(5, dtype=int), np.zeros((5, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert [hold[slice(*quoted_span(held, i))] for i in (1, 3)] == [
+        "With apt, you can set a package to hold using\n\napt-mark hold package_name",  # broken off before it
+        "The top command"]                                                    # a heading: not broken off
     steps = "Purge it:\n\nStop the service\n\nRemove its files\n\nThe files go. Nothing stays.\n\nRun it again"
     listed = Described(np.arange(1), [Passage("d", 1, 0, len(steps), steps)], split_sentences(steps),
                        np.zeros(6, dtype=int), np.zeros((6, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
