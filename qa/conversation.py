@@ -62,10 +62,18 @@ class Turn:
     content: str
 
 
+# Words that ask about an aspect of something without naming it: a question of only these and function words ("How
+# often?", "How long exactly?", "Why not?") is elliptical, and leans on the turn before (it was searched alone).
+ASPECTS = frozenset("often long much many far old big large small exactly else instead again more less soon late "
+                    "early usually frequently".split())
+
+
 def is_follow_up(question: str) -> bool:
     """A question that leans on what came before: it refers back, opens with 'and ...', or names almost nothing."""
     words = re.findall(r"[\w']+", question.lower().replace("’", "'"))
     if bool(OPENERS.match(question)) or any(w in REFERRING for w in words) or len(analyze(question)) <= 1:
+        return True
+    if words and all(w in FUNCTION_WORDS or w in ASPECTS for w in words):
         return True
     languages = asked_in(question)
     return opens_in_other_language(question, languages) or any(refers_back_in(name, question) for name in languages)

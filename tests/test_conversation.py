@@ -57,3 +57,10 @@ def test_a_follow_up_in_another_language_borrows_names_not_that_languages_functi
         "¿Y a qué empresa se los compra? helicópteros Apache Polonia"
     history = [Turn("user", "Qui a écrit Les Misérables ?")]  # function words inside a name stay
     assert standalone_query("Et quand ?", history) == "Et quand ? écrit Les Misérables"
+
+
+def test_a_question_of_only_an_aspect_is_a_follow_up() -> None:
+    assert is_follow_up("How often?") and is_follow_up("How long exactly?") and is_follow_up("Why not?")
+    assert not is_follow_up("Which colours are allowed?") and not is_follow_up("Who is Tsikhanouskaya?")
+    history = [Turn("user", "Who changes the server room door code?"), Turn("assistant", "Priya Natarajan. [1]")]
+    assert standalone_query("How often?", history) == "How often? changes server room door code"

@@ -101,6 +101,20 @@ def test_a_citation_names_the_section_of_its_sentence_in_a_passage_that_joins_se
     assert first.section == "Copy tool > Options > --dry-run"
 
 
+def test_an_elliptical_follow_up_is_asked_about_the_turn_before(tmp_path, embedder) -> None:
+    from qa.conversation import Turn
+
+    engine = engine_over(tmp_path, embedder, "office.txt",
+                         "Office notes\n\nThe server room door code is changed every quarter by Priya Natarajan.\n\n"
+                         "Backups are kept for thirty days and restored from the tape library.\n\n"
+                         "The printer on the second floor is serviced every month.\n")
+    first = engine.ask("Who changes the server room door code?")
+    history = [Turn("user", "Who changes the server room door code?"), Turn("assistant", first.answer)]
+    answer = engine.ask("How often?", history)
+    assert answer.query == "How often? changes server room door code"
+    assert answer.found and "every quarter" in answer.answer
+
+
 def test_ask_only_some_documents(small_engine) -> None:
     small_engine.collection.add("bees.txt",
                                 b"Bees\n\nThe bees live by the hedge, and the pears are picked in autumn.\n")
