@@ -272,14 +272,17 @@ def replayed(body: bytes, receive: Receive) -> Receive:
 
 def miscounted(body: bytes, name: str, inputs: Inputs, named: bool = False) -> str | None:
     """What to fix when a Gradio API call's "data" holds another number of values than its `inputs`, or (`named`: the
-    v2 route) names an input it does not have or leaves out one it needs; None when it fits, or is no JSON object at
-    all (Gradio answers that itself, with a 422)."""
+    v2 route) names an input it does not have or leaves out one it needs, or is no JSON object with a "data" list
+    (Gradio's own 422 for that lists pydantic's errors, not what to send); None when it fits."""
+    shape = (f"a JSON object of the inputs by name: {', '.join(inputs.names)}" if named else
+             f"a JSON object whose \"data\" lists the {len(inputs.names)} values: {', '.join(inputs.names)} "
+             "(null for a default)")
     try:
         sent = json.loads(body)
     except (ValueError, RecursionError):
-        return None
-    if not isinstance(sent, dict):
-        return None
+        return f"the body must be {shape}; it is not JSON (or nests too deep)"
+    if not isinstance(sent, dict) or (not named and not isinstance(sent.get("data"), list)):
+        return f"the body must be {shape}"
     if named:
         unknown = sorted(set(sent) - set(inputs.names) - {"oauth_token"})
         absent = [n for n in inputs.required if n not in sent]
@@ -288,8 +291,8 @@ def miscounted(body: bytes, name: str, inputs: Inputs, named: bool = False) -> s
         return (f"/v2/{name} takes its inputs by name: {', '.join(inputs.names)}; " + (
             f"{', '.join(repr(key[:100]) for key in unknown[:5])} is not one" if unknown else
             f"{', '.join(absent)} is needed"))
-    data = sent.get("data")
-    if not isinstance(data, list) or len(data) == len(inputs.names):
+    data = sent["data"]
+    if len(data) == len(inputs.names):
         return None
     return (f"/{name} takes {len(inputs.names)} values in \"data\", in this order: {', '.join(inputs.names)} "
             f"(null for a default); got {len(data)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import shutil
 import subprocess
 import sys
@@ -266,8 +267,14 @@ def test_a_gradio_call_body_is_read_checked_and_given_whole_to_the_app() -> None
     status, body, _ = run_guard("/gradio_api/call/v2/ask", [b'{"top_k": 3}'])
     assert status == 422 and b"question is needed" in body
     assert run_guard("/gradio_api/call/v2/ask", [b'{"question": "x"}'])[0] == 200
-    assert run_guard("/gradio_api/call/ask", [b"[" * 900])[0] == 200  # not JSON to check: Gradio's to answer
-    assert run_guard("/gradio_api/call/ask", [b"[" * 200_000], cap=10**6)[0] == 200  # too deep: no RecursionError
+    status, body, _ = run_guard("/gradio_api/call/ask", [b"[" * 900])
+    assert status == 422 and b"is not JSON" in body and b'whose \\"data\\" lists the 3 values' in body
+    assert run_guard("/gradio_api/call/ask", [b"[" * 200_000], cap=10**6)[0] == 422  # too deep: no RecursionError
+    for wrong in (b'{"data": "door code"}', b"{}", b'["door code"]'):  # Gradio's own 422 lists pydantic's errors
+        status, body, _ = run_guard("/gradio_api/call/ask", [wrong])
+        assert status == 422 and json.loads(body)["detail"].startswith("the body must be a JSON object"), wrong
+    status, body, _ = run_guard("/gradio_api/call/v2/ask", [b'"door code"'])
+    assert status == 422 and b"inputs by name: question, top_k, documents" in body
     assert run_guard("/gradio_api/call/ask", [b" " * 600, b" " * 600])[0] == 413  # over the cap while it streams
     assert run_guard("/gradio_api/call/ask", [b'{"da', b'ta": []}'], disconnect=True) == (None, b"", None)
     assert run_guard("/gradio_api/call/other", [b'{"data": ["x"]}'], apis={})[2] is None  # unknown: 404 first
