@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
@@ -106,8 +107,8 @@ GRADIO_PATHS = ("/gradio_api/",)
 class Guard:
     """Wraps the whole app (FastAPI with Gradio mounted); see the module docstring."""
 
-    def __init__(self, app: ASGIApp, policy: Policy) -> None:
-        self.app, self.policy = app, policy
+    def __init__(self, app: ASGIApp, policy: Policy, stopping: Callable[[], bool] = lambda: False) -> None:
+        self.app, self.policy, self.stopping = app, policy, stopping
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -129,6 +130,8 @@ class Guard:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "GET" and scope["path"].startswith("/gradio_api/"):  # may stream while a tab is open
+            receive = until_stopping(receive, self.stopping)
         cap = self.policy.body_cap(scope["method"], scope["path"], headers.get("content-type", ""))
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > cap.size:
@@ -224,6 +227,29 @@ def headers_only(send: Send) -> Send:
                 return
             done, message = True, {"type": "http.response.body", "body": b"", "more_body": False}
         await send(message)
+
+    return wrapped
+
+
+# How often a streaming response's wait for its client checks whether the server is stopping.
+STOP_POLL = 0.25
+
+
+def until_stopping(receive: Receive, stopping: Callable[[], bool]) -> Receive:
+    """`receive` that also reports a disconnect once the server is `stopping`: an event stream that lasts while a
+    tab is open (Gradio's heartbeat) then ends by itself, instead of being cancelled when the graceful shutdown
+    times out (uvicorn logged "Exception in ASGI application" and a CancelledError traceback)."""
+    async def wrapped() -> Message:
+        waiting = asyncio.ensure_future(receive())
+        try:
+            while not stopping():
+                done, _ = await asyncio.wait({waiting}, timeout=STOP_POLL)
+                if done:
+                    return waiting.result()
+        finally:
+            if not waiting.done():
+                waiting.cancel()
+        return {"type": "http.disconnect"}
 
     return wrapped
 

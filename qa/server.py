@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                           if f.api_name and f.api_visibility != "private"})
     # keep-alive 15 s, past httpx's 5 s: a client never reuses a connection the server is closing (at 64 clients
     # with both at 5 s, bench/load.py saw a ReadError)
-    server = uvicorn.Server(uvicorn.Config(Guard(app, policy), log_level="warning", timeout_graceful_shutdown=2,
-                                           timeout_keep_alive=15))
+    server = uvicorn.Server(uvicorn.Config(Guard(app, policy, stopping=lambda: server.should_exit), log_level="warning",
+                                           timeout_graceful_shutdown=2, timeout_keep_alive=15))
 
     def announce() -> None:
         while not server.started and not server.should_exit:

@@ -39,3 +39,37 @@ def test_a_port_in_use_is_a_clear_error() -> None:
             bind("127.0.0.1", sock.getsockname()[1])
     finally:
         sock.close()
+
+
+@pytest.mark.server
+def test_stopping_with_a_tab_open_ends_its_stream_without_a_traceback(tmp_path) -> None:
+    import shutil
+    import threading
+    import time
+
+    import httpx
+
+    from conftest import SEEDS, Server
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log").start()
+    ended = threading.Event()
+
+    def heartbeat() -> None:  # what an open chat tab holds: an event stream that lasts while it is open
+        try:
+            with httpx.stream("GET", f"{server.url}/gradio_api/heartbeat/tab01", timeout=30) as stream:
+                for _ in stream.iter_bytes():
+                    pass
+        except httpx.HTTPError:
+            pass
+        ended.set()
+
+    threading.Thread(target=heartbeat, daemon=True).start()
+    time.sleep(1.5)
+    assert not ended.is_set()
+    started = time.perf_counter()
+    server.stop()  # SIGTERM
+    assert server.process is not None and server.process.returncode == 0
+    assert time.perf_counter() - started < 2, "the stream held the shutdown until it was cancelled"
+    assert ended.wait(5)
+    assert "Traceback" not in server.log() and "CancelledError" not in server.log(), server.log()[-3000:]
