@@ -27,6 +27,11 @@ def suffix_of(name: str) -> str:
     return "." + ending.lower() if ending else ""
 
 
+# The opening bytes of binary formats sent under a text extension: (what it looks like, the extensions it may have).
+MAGIC = ((b"%PDF-", ("a PDF", (".pdf",))),
+         (b"PK\x03\x04", ("a Word document (or another zip archive)", (".docx",))))
+
+
 def read_bytes(name: str, data: bytes) -> Parsed:
     """Parse by file-name suffix; raises UnsupportedType, EmptyDocument or Unreadable (all ReadError)."""
     suffix = suffix_of(name)
@@ -35,6 +40,9 @@ def read_bytes(name: str, data: bytes) -> Parsed:
                               f"{', '.join(SUPPORTED_SUFFIXES)}")
     if not data.strip():
         raise EmptyDocument("the file is empty")
+    kind = next((k for magic, k in MAGIC if data.startswith(magic)), None)
+    if kind is not None and suffix not in kind[1]:  # a PDF or Word file under another name reads as garbled text
+        raise Unreadable(f"this looks like {kind[0]}, not a {suffix} file: give it the {kind[1][0]} extension")
     if suffix == ".pdf":
         from qa.pdf_reader import read_pdf
 

@@ -425,6 +425,19 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_a_pdf_or_word_file_under_a_text_name_says_what_it_looks_like(tmp_path: Path) -> None:
+    from docx import Document as Word
+
+    word = Word()
+    word.add_paragraph("The well is twelve metres deep.")
+    word.save(str(tmp_path / "notes.docx"))
+    with pytest.raises(Unreadable, match=r"looks like a Word document .*not a \.txt file: give it the \.docx"):
+        read_bytes("notes.txt", (tmp_path / "notes.docx").read_bytes())
+    with pytest.raises(Unreadable, match=r"looks like a PDF, not a \.md file: give it the \.pdf extension"):
+        read_bytes("notes.md", b"%PDF-1.7\n%binary")
+    assert read_bytes("notes.docx", (tmp_path / "notes.docx").read_bytes()).blocks  # under its own name: read
+
+
 def test_text_encodings() -> None:
     assert decode("naïve café".encode("utf-8-sig")) == "naïve café"
     assert decode("naïve café".encode("utf-16")) == "naïve café"
