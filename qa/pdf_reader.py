@@ -341,6 +341,12 @@ def _is_mono(font: str) -> bool:
     return bool(re.search(r"mono|nimbusmon|courier|typewriter|consol|cmtt|sfmtt", font, re.IGNORECASE))
 
 
+# A book's running header in capitals names the chapter or section the page is in, numbered: "CHAPTER 7. BASICS OF
+# THE DEBIAN PACKAGE …", "7.12. HOW DO I PUT A PACKAGE ON HOLD?" (the Debian FAQ). Each title is on a few pages only,
+# so such headers repeat as their shape: the number's form, whatever the title.
+CAPITALS_HEADER = re.compile(r"^((?:CHAPTER|APPENDIX|PART|SECTION) [\dA-Z]+\.?|\d+(?:\.\d+)+\.?) [^a-z]*[A-Z][^a-z]*$")
+
+
 def _running_key(box: _Box) -> str:
     """What a running header or footer repeats as from page to page: a short box (up to RUNNING_LINES lines of at
     most RUNNING_CHARACTERS, not ending a sentence: a period after a number does not, "Chapter 3.") with its numbers
@@ -350,6 +356,8 @@ def _running_key(box: _Box) -> str:
     97 percent." on every page of a weekly report, the first lines of each chapter of a book."""
     text = clean_inline(box.text).lower()
     short = len(box.lines) <= RUNNING_LINES and all(len(line.text.strip()) <= RUNNING_CHARACTERS for line in box.lines)
+    if short and (shouted := CAPITALS_HEADER.match(clean_inline(box.text))):
+        return "^" + re.sub(r"\d+", "#", shouted.group(1).lower())
     if short and not re.search(r"[^\d\s][.!?]$", text):
         return "#" + re.sub(r"\d+", "#", text)
     return "=" + text
@@ -404,13 +412,33 @@ def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float
             if title and clean_inline(text) == clean_inline(title) and box.page == 1:
                 continue  # the title itself
             size = round(max(line.size for line in lines), 1)
-            builder.heading(text, heading_sizes.index(size) + 1 if size in heading_sizes else 1, page=box.page)
+            level = heading_sizes.index(size) + 1 if size in heading_sizes else 1
+            _heading(builder, text, level, box.page)
         else:
             for paragraph in _paragraphs(lines):
                 if BULLET.match(paragraph):
                     builder.add("item", BULLET.sub("", paragraph), page=box.page)
                 else:
                     builder.add("paragraph", paragraph, page=box.page)
+
+
+# A numbered heading ("1.6 How does ...", "Chapter 3", "A.2"): its wrapped second line is not numbered.
+NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.\d+(?:\.\d+)*|chapter \d+|appendix [A-Z])\s", re.IGNORECASE)
+
+
+def _heading(builder: Builder, text: str, level: int, page: int | None) -> None:
+    """Add a sized heading; the second line of a numbered heading that wrapped into a box of its own ("1.6 How does
+    the Debian project fit in or compare with the Free" / "Software Foundation's GNU project?", the Debian FAQ)
+    joins it, instead of becoming a heading that the next sections nest under; also after a full stop ("5.14 I have
+    a wireless network card which doesn't work with Linux." / "What should I do?"): a numbered heading with nothing
+    under it, then one of its size without a number, is one heading set on two lines."""
+    last = builder.blocks[-1] if builder.blocks else None
+    if (last is not None and last.kind == "heading" and last.level == level and last.page == page
+            and NUMBERED.match(last.text) and not NUMBERED.match(text) and len(last.text) + len(text) < 200):
+        builder.blocks.pop()
+        broken = re.search(r"\w-$", last.text) and text[:1].islower()  # "the system in-" / "staller?"
+        text = f"{last.text[:-1]}{text}" if broken else f"{last.text} {text}"
+    builder.heading(text, level, page=page)
 
 
 def _kind(line: _Line, body: float) -> str:

@@ -401,6 +401,38 @@ def test_pdf_title_set_on_two_lines_is_one_title_and_no_heading(tmp_path: Path) 
     assert [b.kind for b in parsed.blocks] == ["paragraph"]
 
 
+def test_pdf_capital_running_headers_go_and_a_wrapped_numbered_heading_is_one(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    body = ("The ferry crosses the bay every hour from seven in the morning until ten at night, and it carries "
+            "cars, bicycles and foot passengers alike. ") * 3
+    headers = ["CHAPTER 1. THE HARBOUR", "1.2. TICKETS AND PRICES", "CHAPTER 2. THE FERRIES", "2.1. CROSSING THE BAY"]
+    for page, header in enumerate(headers, 1):  # a book's running headers: each title on a page or two only
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_xy(10, 8)
+        pdf.cell(0, 4, header)
+        pdf.set_xy(10, 30)
+        if page == 3:  # a numbered heading set on two lines, apart
+            pdf.set_font("Helvetica", size=16)
+            pdf.cell(0, 8, "2.1 How do the ferries cross the bay when the")
+            pdf.set_xy(10, 42)
+            pdf.cell(0, 8, "wind is strong?")
+            pdf.set_xy(10, 60)
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 6, f"Page {page}. {body}")
+    path = tmp_path / "ferries.pdf"
+    pdf.output(str(path))
+    parsed = read_bytes("ferries.pdf", path.read_bytes())
+    assert [(b.kind, b.page, b.text[:8]) for b in parsed.blocks] == [
+        ("paragraph", 1, "Page 1. "), ("paragraph", 2, "Page 2. "), ("heading", 3, "2.1 How "),
+        ("paragraph", 3, "Page 3. "), ("paragraph", 4, "Page 4. ")]
+    assert parsed.blocks[2].text == "2.1 How do the ferries cross the bay when the wind is strong?"
+    assert parsed.blocks[4].path == ("2.1 How do the ferries cross the bay when the wind is strong?",)
+
+
 def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     import docx
 
