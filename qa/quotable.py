@@ -54,7 +54,10 @@ def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> n
     text = passage.text
     keep = np.array([not is_heading(text, s, e, headings) for s, e in spans], dtype=bool)
     for symbol in symbols(question):
-        held = np.array([holds(text[s:e], symbol) for s, e in spans], dtype=bool)
+        # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
+        # DIR before performing any operations.", in a passage joining several options: Passage.parts)
+        held = np.array([holds(text[s:e], symbol) or holds(passage.section_at(s).rsplit(" > ", 1)[-1], symbol)
+                         for s, e in spans], dtype=bool)
         if (keep & held).any():
             keep &= held
     return keep if keep.any() else np.ones(len(spans), dtype=bool)

@@ -13,12 +13,13 @@ from qa.blocks import (
     UnsupportedType,
     label_kind,
 )
+from qa.man_reader import is_man_page, read_man
 
 __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError", "UnsupportedType",
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 20  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 21  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -147,6 +148,8 @@ def read_text(text: str) -> Parsed:
     """Plain text: the headline (a '#' heading or a short first line followed by a blank line) is the title;
     blank-line separated blocks are paragraphs, kept verbatim."""
     text = normalise_newlines(text)
+    if is_man_page(text):
+        return read_man(text)
     title = None
     # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line
     match = re.match(r"\s*(#{1,6}[ \t]+)?([^\n]+)(\n|$)", text)

@@ -50,3 +50,15 @@ def test_a_symbol_asked_for_chooses_among_the_passage_s_sentences() -> None:
     assert quotable(passage(text), spans, "What does the -d option do?").tolist() == [False, True, False]
     assert quotable(passage(text), spans, "What does the -x option do?").all()  # held nowhere: no preference
     assert quotable(passage(text), spans, "Which option simulates?").all()
+
+
+def test_an_option_asked_for_is_found_in_the_section_its_sentences_are_under() -> None:
+    text = ("-C, --directory=DIR\n\nChange to DIR before performing any operations.\n\n--exclude=PATTERN\n\n"
+            "Exclude files matching PATTERN.")
+    options = Passage("tar", 1, 0, len(text), text, section="tar > OPTIONS",
+                      parts=((0, "tar > OPTIONS > -C, --directory=DIR"),
+                             (text.index("--exclude"), "tar > OPTIONS > --exclude=PATTERN")))
+    spans = split_sentences(text)
+    kept = quotable(options, spans, "What does the --directory option of tar do?")
+    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [
+        "Change to DIR before performing any operations."]  # under the option; its own line is a heading

@@ -1,0 +1,64 @@
+"""Manual pages saved as plain text (`man -P cat tar > tar.txt`) read as sections, subsections and options."""
+from __future__ import annotations
+
+from qa.man_reader import is_man_page
+from qa.readers import read_bytes
+
+PAGE = """\
+TAR(1)                          GNU TAR Manual                          TAR(1)
+
+NAME
+       tar - an archiving utility
+
+DESCRIPTION
+       GNU  tar  is  an archiving program designed to store multiple files in
+       a single file (an archive), and to manipulate such archives.  It  pro\u2010
+       vides several ways of doing so.
+
+           info tar
+
+OPTIONS
+   Local file selection
+       -C, --directory=DIR
+              Change to DIR before performing any operations.  This option  is
+              order-sensitive.
+
+              It affects all options that follow.
+
+       --exclude=PATTERN
+              Exclude files matching PATTERN.
+
+       -1     list one file per line.
+
+       The options above may be combined.
+
+GNU TAR 1.34                    February 2021                           TAR(1)
+"""
+
+
+def test_a_man_page_is_read_as_sections_and_options() -> None:
+    assert is_man_page(PAGE) and not is_man_page("TAR(1) is a manual page.\n\nIt says so.")
+    parsed = read_bytes("tar.txt", PAGE.encode())
+    assert parsed.title == "tar - an archiving utility"
+    blocks = [(b.kind, b.text, b.path[-1] if b.path else "") for b in parsed.blocks]
+    assert blocks == [
+        ("heading", "NAME", "NAME"),
+        ("paragraph", "tar - an archiving utility", "NAME"),
+        ("heading", "DESCRIPTION", "DESCRIPTION"),
+        ("paragraph", "GNU tar is an archiving program designed to store multiple files in a single file (an "
+                      "archive), and to manipulate such archives. It provides several ways of doing so.",
+         "DESCRIPTION"),
+        ("code", "info tar", "DESCRIPTION"),
+        ("heading", "OPTIONS", "OPTIONS"),
+        ("heading", "Local file selection", "Local file selection"),
+        ("term", "-C, --directory=DIR", "-C, --directory=DIR"),
+        ("paragraph", "Change to DIR before performing any operations. This option is order-sensitive.",
+         "-C, --directory=DIR"),
+        ("paragraph", "It affects all options that follow.", "-C, --directory=DIR"),
+        ("term", "--exclude=PATTERN", "--exclude=PATTERN"),
+        ("paragraph", "Exclude files matching PATTERN.", "--exclude=PATTERN"),
+        ("term", "-1", "-1"),
+        ("paragraph", "list one file per line.", "-1"),
+        ("paragraph", "The options above may be combined.", "Local file selection"),
+    ]
+    assert parsed.blocks[8].path == ("OPTIONS", "Local file selection", "-C, --directory=DIR")
