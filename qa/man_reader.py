@@ -13,9 +13,10 @@ import re
 from qa.blocks import Builder, Parsed
 
 # The first line of a rendered manual page: "TAR(1)     GNU TAR Manual     TAR(1)"; its last: "GNU TAR 1.34  February
-# 2021  TAR(1)".
-HEADER = re.compile(r"^(\S+)\(([0-9][0-9a-zA-Z]*)\)(?:\s{2,}.*)?\s{2,}\1\(\2\)$")
-FOOTER = re.compile(r"^\S.*\s{2,}\S+\([0-9][0-9a-zA-Z]*\)$")
+# 2021  TAR(1)". Told apart by their first and last words, not one expression over the line: a run of spaces split
+# two ways made a regex cubic (a 4,000-space first line took 52 s).
+PAGE_NAME = re.compile(r"\S+\([0-9][0-9a-zA-Z]*\)")
+LINE_CHARS = 300  # longer first and last lines are no man header or footer
 # A word that man broke at the end of a line with its hyphen (U+2010): "pro‐" / "vided".
 BROKEN = re.compile(r"(\w)\u2010\n[ \t]+(?=[a-z])")
 SUBSECTION_INDENT = 3
@@ -26,9 +27,20 @@ BESIDE = re.compile(r"^(-\S+(?:, -\S+)*)\s{2,}(\S.*)$")
 
 
 def is_man_page(text: str) -> bool:
-    """Whether `text` is a manual page rendered as plain text (its first line is man's header)."""
-    first = text.lstrip("\n").split("\n", 1)[0].strip()
-    return bool(HEADER.match(first))
+    """Whether `text` is a manual page rendered as plain text (its first line is man's header: the page's name at
+    both ends, "TAR(1) ... TAR(1)")."""
+    first = text.lstrip("\n")[:LINE_CHARS + 1].split("\n", 1)[0].strip()
+    words = first.split()
+    return (len(first) <= LINE_CHARS and len(words) >= 2 and words[0] == words[-1]
+            and bool(PAGE_NAME.fullmatch(words[0])) and "  " in first)
+
+
+def _is_footer(line: str) -> bool:
+    """Whether `line` is man's last line: "GNU TAR 1.34   February 2021   TAR(1)"."""
+    line = line.strip()
+    words = line.split()
+    return (len(line) <= LINE_CHARS and len(words) >= 2 and bool(PAGE_NAME.fullmatch(words[-1]))
+            and line[:-len(words[-1])].endswith("  "))
 
 
 def read_man(text: str) -> Parsed:
@@ -38,7 +50,7 @@ def read_man(text: str) -> Parsed:
     lines = BROKEN.sub(r"\1", text.strip("\n")).split("\n")[1:]
     while lines and not lines[-1].strip():
         lines.pop()
-    if lines and FOOTER.match(lines[-1].strip()):
+    if lines and _is_footer(lines[-1]):
         lines.pop()
     builder = Builder()
     title: str | None = None
@@ -53,37 +65,71 @@ def read_man(text: str) -> Parsed:
             builder.close_term()
             term_open = False
 
+    def option(tag: str, description: list[str]) -> None:
+        nonlocal term_open
+        close_term()
+        builder.open_term(" ".join(tag.split()))
+        term_open = True
+        builder.add("term", tag)
+        if description:
+            builder.add("paragraph", " ".join(" ".join(description).split()))
+
+    def entry(lines: list[str], at: int) -> bool:
+        """An option at indent `at` over (or beside) its description; False if `lines` are no option."""
+        first = lines[0]
+        if section == "SYNOPSIS":  # a wrapped command line, not an option
+            return False
+        rest = [line.strip() for line in lines[1:]]
+        hanging = min((len(line) - len(line.lstrip()) for line in lines[1:]), default=0)
+        if (hanging > at and len(first) > hanging and first[hanging - 1] == " " and first[hanging] != " "
+                and not first[:hanging].rstrip().endswith(",")):  # "-v, --version" goes on past the column
+            tag, description = first[at:hanging].strip(), [first[hanging:], *rest]  # "-c        If the -c ..."
+        elif beside := BESIDE.match(first.strip()):  # "-1     list one file per line"
+            tag, description = beside.group(1), [beside.group(2), *rest]
+        else:
+            tag, description = first.strip(), rest
+        if not rest and description == [] or len(tag) > TERM_CHARS or not TERM.match(tag):
+            return False
+        option(tag, description)
+        return True
+
     def flush() -> None:
-        nonlocal title, term_open
+        nonlocal title
         if not body:
             return
         indents = [len(line) - len(line.lstrip()) for line in body]
-        first = body[0].strip()
-        deeper = [line for line, indent in zip(body[1:], indents[1:], strict=True) if indent > indents[0]]
-        beside = BESIDE.match(first) if indents[0] <= base and len(deeper) == len(body) - 1 else None
-        if beside:  # "-1     list one file per line": the option and its description on one line
-            close_term()
-            builder.open_term(beside.group(1))
-            term_open = True
-            builder.add("term", beside.group(1))
-            builder.add("paragraph", " ".join(" ".join([beside.group(2), *deeper]).split()))
-        elif (indents[0] <= base and len(deeper) == len(body) - 1 and deeper and len(first) <= TERM_CHARS
-                and TERM.match(first)):  # "-C, --directory=DIR" over its description
-            close_term()
-            builder.open_term(" ".join(first.split()))
-            term_open = True
-            builder.add("term", first)
-            builder.add("paragraph", " ".join(" ".join(deeper).split()))
-        elif indents[0] > base and not term_open and len(body) <= 3:  # "    info tar": an example
+        at = indents[0]
+        if at <= base and any(indent > at for indent in indents):
+            # a list of options: each line at the list's indent opens one, with or without a blank line between
+            entries: list[list[str]] = []
+            for line, indent in zip(body, indents, strict=True):
+                if indent == at or not entries:
+                    entries.append([line])
+                else:
+                    entries[-1].append(line)
+            if all(len(e) > 1 or BESIDE.match(e[0].strip()) for e in entries):
+                for lines in entries:
+                    if not entry(lines, at):
+                        close_term()
+                        paragraph(lines)
+                body.clear()
+                return
+        if at > base and not term_open and len(body) <= 3:  # "    info tar": an example
             builder.add("code", "\n".join(line.strip() for line in body))
+        elif len(body) == 1 and at <= base and BESIDE.match(body[0].strip()):
+            entry(body, at)
         else:
-            if indents[0] <= base:
+            if at <= base:
                 close_term()  # text at the section's indent ends the option above it
-            paragraph = " ".join(" ".join(body).split())
-            builder.add("paragraph", paragraph)
+            text = paragraph(body)
             if section == "NAME" and title is None:
-                title = paragraph
+                title = text
         body.clear()
+
+    def paragraph(lines: list[str]) -> str:
+        text = " ".join(" ".join(lines).split())
+        builder.add("paragraph", text)
+        return text
 
     for line in lines:
         indent = len(line) - len(line.lstrip())

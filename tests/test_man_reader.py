@@ -1,6 +1,8 @@
 """Manual pages saved as plain text (`man -P cat tar > tar.txt`) read as sections, subsections and options."""
 from __future__ import annotations
 
+import time
+
 from qa.man_reader import is_man_page
 from qa.readers import read_bytes
 
@@ -62,3 +64,47 @@ def test_a_man_page_is_read_as_sections_and_options() -> None:
         ("paragraph", "The options above may be combined.", "Local file selection"),
     ]
     assert parsed.blocks[8].path == ("OPTIONS", "Local file selection", "-C, --directory=DIR")
+
+
+BASH = """\
+BASH(1)                     General Commands Manual                    BASH(1)
+
+NAME
+       bash - GNU Bourne-Again SHell
+
+SYNOPSIS
+       bash [options]
+              [command_string | file]
+
+OPTIONS
+       -c        If  the  -c option is present, then commands are read from
+                 the first non-option argument.
+       -i        If the -i option is present, the shell is interactive.
+       --norc Do not read and execute the system wide initialization  file
+              /etc/bash.bashrc.
+       -v, --version
+              Prints the version.
+
+GNU Bash 5.2                     2022 September 19                      BASH(1)
+"""
+
+
+def test_options_without_blank_lines_between_and_beside_their_text_are_each_one() -> None:
+    parsed = read_bytes("bash.txt", BASH.encode())
+    terms = [(b.text, b.path) for b in parsed.blocks if b.kind == "term"]
+    assert terms == [("-c", ("OPTIONS", "-c")), ("-i", ("OPTIONS", "-i")), ("--norc", ("OPTIONS", "--norc")),
+                     ("-v, --version", ("OPTIONS", "-v, --version"))]  # no term in SYNOPSIS
+    described = {b.path[-1]: b.text for b in parsed.blocks if b.kind == "paragraph" and b.path[0] == "OPTIONS"}
+    assert described == {
+        "-c": "If the -c option is present, then commands are read from the first non-option argument.",
+        "-i": "If the -i option is present, the shell is interactive.",
+        "--norc": "Do not read and execute the system wide initialization file /etc/bash.bashrc.",
+        "-v, --version": "Prints the version."}
+
+
+def test_a_long_first_or_last_line_is_read_at_once() -> None:
+    started = time.perf_counter()
+    assert not is_man_page("A(1)" + " " * 200_000 + "x")  # a regex over the line took 52 s at 4,000 spaces
+    page = "TAR(1)   GNU TAR Manual   TAR(1)\n\nNAME\n       tar - a\n\nA" + " " * 200_000 + "x\n"
+    read_bytes("odd.txt", page.encode())  # its last line no footer: one over the line took 153 s
+    assert time.perf_counter() - started < 5  # ~5 ms here
