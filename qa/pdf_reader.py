@@ -367,6 +367,15 @@ def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
     """Without page numbers and the headers/footers that repeat in the margins of several pages."""
     in_margin = {id(b) for b in boxes if b.bottom <= MARGIN * 1.5 or b.top >= 1 - MARGIN * 1.5}
     keys = {id(b): _running_key(b) for b in boxes if id(b) in in_margin}
+    # a capital header repeats as its shape if it is set no larger than the text, or if its own text repeats too: a
+    # chapter's heading at the top of the page it opens is large and there once ("CHAPTER 2. THE FERRIES")
+    exact = Counter(text for _, text in {(b.page, clean_inline(b.text)) for b in boxes if id(b) in in_margin})
+    sizes = [line.size for b in boxes for line in b.lines for _ in range(len(line.text))]
+    body = statistics.median(sizes) if sizes else 0.0
+    for b in boxes:
+        if (id(b) in in_margin and keys[id(b)].startswith("^") and exact[clean_inline(b.text)] < 2
+                and max(line.size for line in b.lines) > body * HEADING_RATIO):
+            keys[id(b)] = "=" + clean_inline(b.text).lower()
     seen = Counter(key for _, key in {(b.page, keys[id(b)]) for b in boxes if id(b) in in_margin})
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.3 * pages}
     return [b for b in boxes if not (id(b) in in_margin and (keys[id(b)] in repeated

@@ -432,6 +432,20 @@ def test_pdf_capital_running_headers_go_and_a_wrapped_numbered_heading_is_one(tm
     assert parsed.blocks[2].text == "2.1 How do the ferries cross the bay when the wind is strong?"
     assert parsed.blocks[4].path == ("2.1 How do the ferries cross the bay when the wind is strong?",)
 
+    book = FPDF()  # chapter headings in capitals at the top of the page each opens: headings, not running headers
+    book.set_auto_page_break(False)
+    for chapter, name in enumerate(["THE HARBOUR", "THE FERRIES", "THE ISLAND", "THE LIGHTHOUSE"], 1):
+        book.add_page()
+        book.set_font("Helvetica", "B", size=16)
+        book.set_xy(10, 8)
+        book.cell(0, 8, f"CHAPTER {chapter}. {name}")
+        book.set_xy(10, 30)
+        book.set_font("Helvetica", size=11)
+        book.multi_cell(0, 6, f"Chapter {chapter}. {body}")
+    book.output(str(path))
+    chapters = [b.text for b in read_bytes("book.pdf", path.read_bytes()).blocks if b.kind == "heading"]
+    assert chapters == ["CHAPTER 2. THE FERRIES", "CHAPTER 3. THE ISLAND", "CHAPTER 4. THE LIGHTHOUSE"]  # 1: the title
+
 
 def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     import docx
