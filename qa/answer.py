@@ -29,7 +29,9 @@ class Citation:
         """The quoted sentence's section path ("json > Basic usage > json.dumps"): the passage's, or, in a passage
         that joins small sections, the one the sentence is in (Passage.section_at); "" if the document has no
         headings."""
-        return self.passage.section_at(self.highlight[0])
+        # at the quote's end: a quote may open with the line introducing its list, or the sentence it continues,
+        # in the section before the quoted sentence's
+        return self.passage.section_at(max(self.highlight[1] - 1, self.highlight[0]))
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def ascii_letters(text: str) -> str:
 
 def document_id(relative_path: str) -> str:
     """A readable, URL-safe id from a file path: 'news/My Article.txt' -> 'news-my-article', 'Äpfel.txt' -> 'apfel',
-    'Отчёт.pdf' -> 'otchet' (a name with no letter or digit at all, '★.txt', -> 'document')."""
+    'Отчёт.pdf' -> 'otchet', '€ 2024.txt' -> 'eur-2024' (a name anyascii spells as nothing, '★.txt', -> 'document')."""
     stem = relative_path.rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_letters(stem)).strip("-")
     return slug[-MAX_ID_SLUG:].strip("-") or "document"  # the end of a long path: its file's own name

@@ -50,6 +50,9 @@ def add_file(engine: Engine, path: str | Path) -> Status:
     try:
         return added(*engine.collection.add_path(file))  # the collection holds the one upload limit
     except FileNotFoundError:
+        if file.exists():  # something else went missing while adding: the server's fault, logged below
+            log.exception("adding %s failed", file.name)
+            return "error", f"{file.name} was not added: something went wrong on the server (its log says what)."
         # Gradio keeps one copy of an upload per content: another window that uploaded the same file at the same
         # time added it and deleted that copy (forget_upload) before this one read it
         return "info", (f"{file.name} was not added from this window: the same file was being added from another "

@@ -31,7 +31,7 @@ import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
 from qa.lexical import analyze, correct, vocabulary_of
-from qa.passages import PARTS_CHARS, Passage, parts_json, parts_of
+from qa.passages import PARTS_BYTES, Passage, parts_json, parts_of
 from qa.store_api import Components, DocumentInfo
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class MilvusStore:
             for name in ("paragraph", "start", "end", "page"):
                 schema.add_field(name, DataType.INT64)
             schema.add_field("section", DataType.VARCHAR, max_length=8192)
-            schema.add_field("parts", DataType.VARCHAR, max_length=PARTS_CHARS + 8192)  # JSON, paths and offsets
+            schema.add_field("parts", DataType.VARCHAR, max_length=2 * PARTS_BYTES)  # JSON: bytes, a join's more
             schema.add_field("text", DataType.VARCHAR, max_length=65535)
             schema.add_field("terms", DataType.VARCHAR, max_length=65535, enable_analyzer=True, enable_match=True,
                              analyzer_params={"tokenizer": "standard"})

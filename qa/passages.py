@@ -63,7 +63,11 @@ class Passage:
 
 def parts_json(passage: Passage) -> str:
     """Passage.parts as the stores keep them: JSON, "" for none."""
-    return json.dumps([list(part) for part in passage.parts]) if passage.parts else ""
+    return _parts_text(passage.parts) if passage.parts else ""
+
+
+def _parts_text(parts: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> str:
+    return json.dumps([list(part) for part in parts], ensure_ascii=False)
 
 
 def parts_of(stored: str | None) -> tuple[tuple[int, str], ...]:
@@ -149,7 +153,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 10   # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 11   # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -308,9 +312,9 @@ def _merge_small_siblings(passages: list[Passage], doc: Document, count: Callabl
     return [p for p, _ in merged]
 
 
-# At most this many characters of section paths in one passage's parts (a Milvus field holds them); a passage
-# joining more keeps none, and all its sentences are cited with the path its sections share.
-PARTS_CHARS = 8192
+# At most this many bytes of parts (parts_json, UTF-8: a Milvus field holds them, and counts bytes); a passage whose
+# parts would be more cites what it joined so far under the path its sections share (one part), then goes on.
+PARTS_BYTES = 8192
 
 
 def _joined(last: Passage, p: Passage, text: str, section: str) -> Passage:
@@ -320,8 +324,10 @@ def _joined(last: Passage, p: Passage, text: str, section: str) -> Passage:
     for offset, path in parts:
         if not kept or kept[-1][1] != path:
             kept.append((offset, path))
-    if len(kept) < 2 or sum(len(path) + 16 for _, path in kept) > PARTS_CHARS:
+    if len(kept) < 2:
         kept = []
+    elif len(_parts_text(kept).encode()) > PARTS_BYTES:  # too many: what is joined so far is cited under `section`
+        kept = [(0, section)]
     return replace(last, end=p.end, text=text, section=section, parts=tuple(kept))
 
 

@@ -56,8 +56,8 @@ def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> n
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)
-        held = np.array([holds(text[s:e], symbol) or holds(passage.section_at(s).rsplit(" > ", 1)[-1], symbol)
-                         for s, e in spans], dtype=bool)
+        held = np.array([holds(text[s:e], symbol) or (bool(passage.parts) and holds(
+            passage.section_at(s).rsplit(" > ", 1)[-1], symbol)) for s, e in spans], dtype=bool)
         if (keep & held).any():
             keep &= held
     return keep if keep.any() else np.ones(len(spans), dtype=bool)

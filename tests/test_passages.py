@@ -207,3 +207,16 @@ def test_a_first_line_that_is_a_sentence_is_searched_with_the_first_paragraph(tm
     assert (house[0].paragraph, house[0].start) == (1, 0) and len(house) == 2  # the title, then one per paragraph
     news = split_passages(read_document(tmp_path / "news.txt", tmp_path), embedder.count_tokens, 256)
     assert [p.text for p in news] == ["The daring invasion put pressure on him.", "He is looking for an exit."]
+
+
+def test_the_sections_a_passage_joins_stay_within_the_bytes_a_store_keeps() -> None:
+    from qa.passages import PARTS_BYTES, Passage, _joined, parts_json
+
+    name = "Раздел о настройке сервера и его параметрах " * 3  # 2 bytes a letter in UTF-8
+    joined = Passage("d", 1, 0, 1, "x", section=f"T > {name}0")
+    for i in range(1, 200):
+        part = Passage("d", i + 1, i, i + 1, "x", section=f"T > {name}{i}")
+        joined = _joined(joined, part, "x" * (i + 1), "T")
+        assert len(parts_json(joined).encode()) <= PARTS_BYTES
+    assert joined.parts[0] == (0, "T")  # over the budget: what came before is cited under the shared path
+    assert joined.section_at(199) == f"T > {name}199" and joined.section_at(0) == "T"

@@ -9,6 +9,7 @@ from qa.search import (
     Described,
     fuse_normalised,
     fuse_rrf,
+    introduced_from,
     minmax,
     paired,
     quoted_span,
@@ -163,6 +164,10 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
     assert [hold[slice(*quoted_span(held, i))] for i in (1, 3)] == [
         "With apt, you can set a package to hold using\n\napt-mark hold package_name",  # broken off before it
         "The top command"]                                                    # a heading: not broken off
+    where = "where:\n\n<old|new>-file\n\nthe file before or after"
+    item = where.index("the file")
+    assert introduced_from(where, item, len(where)) == 0  # a list: from "where:"
+    assert introduced_from(where, item, len(where), {"<old|new>-file"}) == item  # never over an option's name
     steps = "Purge it:\n\nStop the service\n\nRemove its files\n\nThe files go. Nothing stays.\n\nRun it again"
     listed = Described(np.arange(1), [Passage("d", 1, 0, len(steps), steps)], split_sentences(steps),
                        np.zeros(6, dtype=int), np.zeros((6, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
