@@ -32,15 +32,23 @@ def test_heading_lines_are_passed_over_when_the_passage_says_more() -> None:
     assert quotable(alone, [(0, 16)], "How do I undelete files?").tolist() == [True]  # nothing else to quote
 
 
+def joining(section: str, first: tuple[str, str], second: tuple[str, str]) -> Passage:
+    """A passage of two small sections, each a name line over one sentence, cited under `section` > name."""
+    text = f"{first[0]}\n\n{first[1]}\n\n{second[0]}\n\n{second[1]}"
+    parts = ((0, f"{section} > {first[0]}"), (text.index(f"\n\n{second[0]}") + 2, f"{section} > {second[0]}"))
+    return Passage("doc", 1, 0, len(text), text, section=section, parts=parts)
+
+
+def kept_sentences(joined: Passage, question: str) -> list[str]:
+    spans = split_sentences(joined.text)
+    kept = quotable(joined, spans, question)
+    return [joined.text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep]
+
+
 def test_the_headings_of_the_sections_a_passage_joins_are_passed_over_too() -> None:
-    text = "table_name\n\nThe name of the table.\n\nOF type_name\n\nCreates a typed table."
-    joined = Passage("doc", 1, 0, len(text), text, section="CREATE TABLE > Parameters",
-                     parts=((0, "CREATE TABLE > Parameters > table_name"),
-                            (text.index("OF"), "CREATE TABLE > Parameters > OF type_name")))
-    spans = split_sentences(text)
-    kept = quotable(joined, spans, "What does OF type_name do?")
-    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [
-        "The name of the table.", "Creates a typed table."]
+    joined = joining("CREATE TABLE > Parameters", ("table_name", "The name of the table."),
+                     ("OF type_name", "Creates a typed table."))
+    assert kept_sentences(joined, "What does OF type_name do?") == ["The name of the table.", "Creates a typed table."]
 
 
 def test_a_symbol_asked_for_chooses_among_the_passage_s_sentences() -> None:
@@ -53,12 +61,7 @@ def test_a_symbol_asked_for_chooses_among_the_passage_s_sentences() -> None:
 
 
 def test_an_option_asked_for_is_found_in_the_section_its_sentences_are_under() -> None:
-    text = ("-C, --directory=DIR\n\nChange to DIR before performing any operations.\n\n--exclude=PATTERN\n\n"
-            "Exclude files matching PATTERN.")
-    options = Passage("tar", 1, 0, len(text), text, section="tar > OPTIONS",
-                      parts=((0, "tar > OPTIONS > -C, --directory=DIR"),
-                             (text.index("--exclude"), "tar > OPTIONS > --exclude=PATTERN")))
-    spans = split_sentences(text)
-    kept = quotable(options, spans, "What does the --directory option of tar do?")
-    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [
+    options = joining("tar > OPTIONS", ("-C, --directory=DIR", "Change to DIR before performing any operations."),
+                      ("--exclude=PATTERN", "Exclude files matching PATTERN."))
+    assert kept_sentences(options, "What does the --directory option of tar do?") == [
         "Change to DIR before performing any operations."]  # under the option; its own line is a heading
