@@ -1,6 +1,7 @@
 """Compose the reply: the answering sentence of each passage highlighted, quoted with [n] markers, or a plain 'no'."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qa.passages import Passage
@@ -48,6 +49,14 @@ def quote(citation: Citation) -> str:
     return citation.passage.text[start:end]
 
 
+def same_words(one: str, other: str) -> bool:
+    """Whether one quote's words hold the other's, case, punctuation and line breaks aside: the same sentence in a
+    document's HTML and its PDF (other quotation marks, a line break for a space, "pear-trees" for "pear trees") is
+    one quote, not two."""
+    a, b = (" ".join(re.findall(r"\w+", text.lower())) for text in (one, other))
+    return a in b or b in a
+
+
 def compose(query: str, citations: list[Citation], found: bool, threshold: float) -> Answer:
     """The reply: when the documents answer (`found`), the answering sentence of passage [1], and of the next
     passage only if it answers too (its passage model probability, on which `found` is decided too, is at the
@@ -59,7 +68,7 @@ def compose(query: str, citations: list[Citation], found: bool, threshold: float
     quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:
         answers_too = c.answers >= threshold and c.sentence_relevance >= SECOND_QUOTE
-        if answers_too and quote(c) not in first and first not in quote(c):
+        if answers_too and not same_words(quote(c), first):
             quoted.append(f"{quote(c)} [{c.rank}]")
             break
     return Answer(" ".join(quoted), True, query, citations)

@@ -31,5 +31,7 @@ def test_a_second_sentence_is_quoted_only_when_it_answers_too() -> None:
 def test_the_same_sentence_is_not_quoted_twice_and_not_found_quotes_nothing() -> None:
     first = citation(1, TEXT, 0.9, 0.9)
     assert compose("q", [first, citation(2, TEXT, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
+    copy = "The pear-trees were “planted”\nin 1931. Elsewhere."  # the same sentence in another copy (a PDF's)
+    assert compose("q", [first, citation(2, copy, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
     declined = compose("q", [first], False, 0.25)
     assert declined.answer == NOT_FOUND and not declined.found and declined.passages == [first]
