@@ -126,5 +126,5 @@ def row_text(header: list[str], values: list[str]) -> str:
 
 def term_name(text: str) -> str:
     """The short name of a definition term for a section path: 'json.dumps(obj, *, ...)' -> 'json.dumps'."""
-    name = text.split("(", 1)[0].strip() if re.match(r"^[\w.\s]+\(", text) else text
+    name = text.split("(", 1)[0].strip() if re.match(r"^@?[\w.\s]+\(", text) else text
     return name if len(name) <= 80 else name[:77].rstrip() + "..."

@@ -53,15 +53,21 @@ def read_html(markup: str) -> Parsed:
     for tag in soup.select(FURNITURE):
         tag.decompose()
     for tag in soup.find_all(class_=_furniture_class):
-        if not tag.decomposed:
+        if tag.decomposed:
+            continue
+        if tag.name not in HEADINGS and tag.find_parent(list(HEADINGS)) is not None:
+            tag.unwrap()  # docutils' <a class="toc-backref"> holds a heading's own text (Python's FAQs: 264 headings)
+        else:
             tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
     headlines = root.find_all("h1") if isinstance(root, Tag) else []
     # one <h1> is the page's headline; several are its numbered sections ("1. Overview", "2. Compiling ..."), and
-    # <title> names the page (34 of bench/docsfit's 57 SQLite pages)
-    h1 = headlines[0] if len(headlines) == 1 or (headlines and not page_title) else None
+    # <title> names the page (34 of bench/docsfit's 57 SQLite pages), unless <title> is the first one with the site's
+    # name after it ("curses — ... — Python 3.11.2 documentation", a page with an <h1> for each module it documents)
+    first = _text(headlines[0]) if headlines else ""
+    h1 = headlines[0] if len(headlines) == 1 or (first and (not page_title or page_title.startswith(first))) else None
     title = (_text(h1) if h1 else "") or page_title or None
     walker = _Walker(title)
     try:
@@ -220,7 +226,9 @@ class _Walker:
                 if open_section and not names:
                     self.builder.close_term()
                     open_section = False
-                if sectioned:
+                if sectioned and term_name(text) in names:
+                    pass  # an overload ("class dict(**kwargs)", "class dict(mapping, **kwargs)"): named once
+                elif sectioned:
                     if open_section:  # a second name of the same entry: the section is named by both
                         self.builder.close_term()
                     if len(names) == ENTRY_NAMES:

@@ -137,7 +137,7 @@ def correct(query: str, vocabulary: Sequence[str], known: Container[str], stems:
         word = match.group(0)
         key = (words(word) or [""])[0]
         if len(key) < 5 or key in known or key in dictionary or key in _STOPWORDS or key.isdigit() \
-                or stemmer().stemWord(key) in stems:
+                or stemmer().stemWord(key) in stems or _identifier(query, match):
             return word
         candidates = [v for v in vocabulary if v[0] == key[0]]
         best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
@@ -148,6 +148,14 @@ def correct(query: str, vocabulary: Sequence[str], known: Container[str], stems:
         return fixed + (possessive.group(0) if possessive else "")
 
     return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
+
+def _identifier(query: str, match: re.Match[str]) -> bool:
+    """A word written as code is exact, not a typo: camel or Pascal case ("DataFrame" became "Datagram"), a call
+    ("ensuredir()" became "ensured()"), part of a dotted or snake_case name ("str.removeall", "strict_keys")."""
+    word, before, after = match.group(0), query[max(match.start() - 1, 0):match.start()], query[match.end():][:2]
+    return (bool(re.search(r"[a-z][A-Z]", word)) or after[:1] in ("(", "_") or before in (".", "_")
+            or bool(re.match(r"\.\w", after)))
+
 
 def _cutoff(word: str) -> float:
     """How alike (rapidfuzz ratio, 0-100) a spelling must be: stricter for short words."""

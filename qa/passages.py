@@ -153,7 +153,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 11   # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 12   # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -346,14 +346,13 @@ def _shared(a: str, b: str) -> str:
 
 
 def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: int,
-         code: bool = False) -> list[tuple[int, int]]:
-    """Cut text[start:end] into spans of at most `limit` tokens: at sentence ends (lines for code), then between
-    words, then hard inside a word (a base64 blob has no spaces)."""
+         code: bool = False, grouped: bool = True) -> list[tuple[int, int]]:
+    """Cut text[start:end] into spans of at most `limit` tokens: at sentence ends (for code, between examples, then
+    lines), then between words, then hard inside a word (a base64 blob has no spaces)."""
     if end - start <= CHARS_PER_TOKEN * limit and count(text[start:end]) - SPECIAL_TOKENS <= limit:
         return [(start, end)]
-    piece = r"[^\n]*\S[^\n]*" if code else None
-    if piece is not None:
-        spans = [(start + m.start(), start + m.end()) for m in re.finditer(piece, text[start:end])]
+    if code:
+        spans = _code_pieces(text, start, end) if grouped else _lines(text, start, end)
     else:
         spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
     if len(spans) <= 1:
@@ -371,14 +370,36 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
         if used and used + n > cap:
             chunks.append((chunk_start, chunk_end))
             chunk_start, used = s, 0
-        if n > cap:  # one sentence, line or word longer than the window on its own
-            chunks.extend(_fit(text, s, e, count, limit, code))
+        if n > cap:  # one sentence, example, line or word longer than the window on its own
+            chunks.extend(_fit(text, s, e, count, limit, code, grouped=False))
             chunk_start, chunk_end, used = e, e, 0
             continue
         chunk_end, used = e, used + n
     if used:
         chunks.append((chunk_start, chunk_end))
     return [(s, e) for s, e in chunks if e > s]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the lines of text[start:end] that are not blank."""
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[start:end])]
+
+
+def _code_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Code cut where a reader would: before each ">>>" prompt of an interactive example (its "..." lines and its
+    output stay with it), else at blank lines. Cut at any line, Python's datetime page quoted an output line
+    without the call that printed it."""
+    lines = _lines(text, start, end)
+    prompts = any(text[s:e].lstrip().startswith(">>>") for s, e in lines)
+    pieces: list[tuple[int, int]] = []
+    for s, e in lines:
+        opens = (text[s:e].lstrip().startswith(">>>") if prompts
+                 else bool(pieces) and re.search(r"\n[^\S\n]*\n", text[pieces[-1][1]:s]) is not None)
+        if pieces and not opens:
+            pieces[-1] = (pieces[-1][0], e)
+        else:
+            pieces.append((s, e))
+    return pieces
 
 
 def _hard_cut(text: str, start: int, end: int, count: Callable[[str], int], limit: int) -> list[tuple[int, int]]:

@@ -26,6 +26,15 @@ def test_other_spellings_and_typos_are_mapped_to_the_corpus_spelling() -> None:
     assert index.correct("What is the capital of France?") == "What is the capital of France?"
 
 
+def test_words_written_as_code_are_never_respelled() -> None:
+    # Python's manual: "DataFrame" became "Datagram", "ensuredir()" "ensured()", "str.removeall" "str.removal"
+    index = LexicalIndex.build(["A Datagram is sent. The directory is ensured. Its removal is final. A strict key."])
+    assert index.correct("a Datgram") == "a Datagram"  # a typo of a plain word still is
+    for query in ("How do I use a DataFrame?", "What does ensuredir() return?", "Is str.removeall fast?",
+                  "What does removeall.count do?", "Which strict_kys option?"):
+        assert index.correct(query) == query
+
+
 def test_scores_rank_the_passage_with_the_rare_terms_first() -> None:
     index = LexicalIndex.build(TEXTS)
     scores = index.scores("96 Apache helicopters")

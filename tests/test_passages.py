@@ -156,6 +156,23 @@ def test_long_paragraph_is_cut_at_sentence_ends_within_the_model_window(tmp_path
     assert " ".join(p.text for p in passages).startswith(" ".join(sentences))
 
 
+def test_long_code_is_cut_between_interactive_examples_or_at_blank_lines(tmp_path: Path, embedder) -> None:
+    # cut at any line, Python's datetime page quoted "datetime.datetime(2011, 11, 4, 0, 5, 23)" without its call
+    calls = [f">>> datetime.fromisoformat('2011-11-{i:02d}T00:05:23')\n" + ",\n".join(["datetime.datetime(2011, 11"]
+             + [f"    {i}"] * (i % 4)) + ")" for i in range(1, 29)]
+    functions = [f"def handler_{i}(event):\n" + "    log(event)\n" * (i % 3) + f"    return {i}" for i in range(40)]
+    (tmp_path / "examples.md").write_text("# Dates\n\nExamples:\n\n```\n" + "\n".join(calls) + "\n```\n\n"
+                                          "# Handlers\n\n```\n" + "\n\n".join(functions) + "\n```\n",
+                                          encoding="utf-8")
+    doc = read_document(tmp_path / "examples.md", tmp_path)
+    passages = split_passages(doc, embedder.count_tokens, 256)
+    dates = [p for p in passages if "fromisoformat" in p.text]
+    handlers = [p for p in passages if "handler_" in p.text]
+    assert len(dates) > 1 and len(handlers) > 1 and all(embedder.count_tokens(p.text) <= 256 for p in passages)
+    assert all(p.text.startswith((">>>", "Examples:")) and p.text.endswith(")") for p in dates)
+    assert all(p.text.startswith(("def handler_", "Handlers")) and p.text.rstrip()[-1].isdigit() for p in handlers)
+
+
 def test_a_sentence_longer_than_the_window_is_cut_between_words(tmp_path: Path, embedder) -> None:
     words = " ".join(f"word{i}" for i in range(900))
     (tmp_path / "run.txt").write_text(f"Title\n\n{words}", encoding="utf-8")

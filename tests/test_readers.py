@@ -124,6 +124,29 @@ def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
     assert read_bytes("git-reset.html", one.encode()).title == "git-reset(1) Manual Page"  # one h1: the headline
 
 
+def test_sphinx_pages_keep_backlinked_headings_name_overloads_once_and_drop_the_sites_name() -> None:
+    # Python's FAQs wrap each heading's text in docutils' <a class="toc-backref">: read as furniture ("toc"), 264
+    # headings were lost; pages with an <h1> per module were titled "... — Python 3.11.2 documentation"
+    page = ("<html><head><title>Library and Extension FAQ — Python 3.11.2 documentation</title></head><body>"
+            "<h1><a class='toc-backref' href='#id1'>Library and Extension FAQ</a><a class='headerlink'>¶</a></h1>"
+            "<h2><a class='toc-backref' href='#id2'>Input and Output</a></h2>"
+            "<h3><a class='toc-backref' href='#id3'>How do I delete a file?</a></h3><p>Use os.remove(filename).</p>"
+            "<div class='page-toc'><p><a class='toc-backref'>On this page</a></p></div>"
+            "<h1>Module curses.panel</h1>"
+            "<dl class='py class'><dt id='dict'><em>class </em>dict(<em>**kwargs</em>)</dt>"
+            "<dt><em>class </em>dict(<em>mapping</em>, <em>**kwargs</em>)</dt><dd><p>A new dictionary.</p></dd></dl>"
+            "<dl class='py function'><dt id='dc'>@dataclasses.dataclass(<em>*</em>, <em>init=True</em>, "
+            "<em>repr=True</em>, <em>eq=True</em>, <em>order=False</em>, <em>unsafe_hash=False</em>)</dt>"
+            "<dd><p>A decorator.</p></dd></dl></body></html>")
+    parsed = read_bytes("library.html", page.encode())
+    assert parsed.title == "Library and Extension FAQ"
+    blocks = [(b.kind, b.text, b.path) for b in parsed.blocks]
+    assert ("paragraph", "Use os.remove(filename).", ("Input and Output", "How do I delete a file?")) in blocks
+    assert "On this page" not in [b[1] for b in blocks]  # a contents box named "toc" still goes
+    assert ("paragraph", "A new dictionary.", ("Module curses.panel", "class dict")) in blocks
+    assert ("paragraph", "A decorator.", ("Module curses.panel", "@dataclasses.dataclass")) in blocks
+
+
 def test_a_faqs_bold_questions_are_sibling_sections() -> None:
     page = ("<html><body><h2>Frequently Asked Questions</h2>"
             "<p><b>(1) How do I create an AUTOINCREMENT field?</b></p><p>Declare it INTEGER PRIMARY KEY.</p>"
