@@ -13,6 +13,7 @@ from qa.search import (
     minmax,
     paired,
     quoted_span,
+    read_again,
     rerank,
     search,
     sentences_before,
@@ -175,6 +176,18 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
         "Purge it:\n\nStop the service\n\nRemove its files",  # an item, from the line introducing its list
         "Nothing stays.",                                         # a sentence, not a list item
         "Run it again"]                                           # the run up from it holds a sentence: no list
+
+
+def test_the_cross_encoder_reads_the_likeliest_passages_and_each_retrievers_favourite() -> None:
+    # eight passages of one sentence each: the models rank 0-4 first; BM25 likes 6 best, the dense model 7
+    n = 8
+    described = Described(np.arange(n), [Passage("d", 1, 0, 1, "x")] * n, [(0, 1)] * n, np.arange(n),
+                          np.zeros((n, 1)), np.zeros((n, 1)), dense=np.eye(n)[7], lexical=np.eye(n)[6])
+    relevance = np.linspace(0.9, 0.1, n)
+    assert [p for p, _ in read_again(described, relevance, np.zeros(n))] == [0, 1, 2, 3, 4, 6, 7]
+    liked = Described(np.arange(n), [Passage("d", 1, 0, 1, "x")] * n, [(0, 1)] * n, np.arange(n),
+                      np.zeros((n, 1)), np.zeros((n, 1)), dense=np.eye(n)[1], lexical=np.eye(n)[1])
+    assert [p for p, _ in read_again(liked, relevance, np.zeros(n))] == [0, 1, 2, 3, 4]  # among them: none more
 
 
 def test_rerank_quotes_a_read_sentence_with_its_continuation_and_ranks_on_the_read_ones_only(embedder) -> None:
