@@ -34,6 +34,16 @@ class Citation:
         # in the section before the quoted sentence's
         return self.passage.section_at(max(self.highlight[1] - 1, self.highlight[0]))
 
+    @property
+    def paragraph(self) -> int:
+        """The paragraph number of the quote's first line (Passage.paragraph_at): the passage may start earlier."""
+        return self.passage.paragraph_at(self.highlight[0])
+
+    @property
+    def page(self) -> int | None:
+        """The page of the quote's first line (Passage.page_at), for paged documents (PDF); None otherwise."""
+        return self.passage.page_at(self.highlight[0])
+
 
 @dataclass(frozen=True)
 class Answer:

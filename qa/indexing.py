@@ -16,7 +16,7 @@ from qa.ids import Ids
 from qa.library import LIBRARY, removed
 from qa.milvus_store import MilvusStore
 from qa.parse_cache import ParseCache
-from qa.passages import PASSAGES_VERSION, Passage, split_passages, split_sentences
+from qa.passages import PASSAGES_VERSION, Passage, blocks_of, split_passages, split_sentences
 from qa.readers import READER_VERSION, ReadError
 from qa.store import FORMAT_VERSION, EmbeddingCache, Index, current_generation, write_generation
 from qa.vectors import kind_for
@@ -92,9 +92,9 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
         key = f"split:{READERS}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, list):
-            for paragraph, start, end, page, section, parts, spans in cached:
+            for paragraph, start, end, page, section, parts, blocks, spans in cached:
                 passages.append(Passage(doc.id, paragraph, start, end, doc.text[start:end], page, section,
-                                        tuple((offset, path) for offset, path in parts)))
+                                        tuple((offset, path) for offset, path in parts), blocks_of(blocks)))
                 sentences.append([(s, e) for s, e in spans])
             continue
         split = split_passages(doc, embedder.count_tokens, max_tokens)
@@ -102,7 +102,8 @@ def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
         passages.extend(split)
         sentences.extend(spans)
         if cache is not None:
-            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, [list(part) for part in p.parts], s]
+            cache.put(key, [[p.paragraph, p.start, p.end, p.page, p.section, [list(part) for part in p.parts],
+                             [list(block) for block in p.blocks], s]
                             for p, s in zip(split, spans, strict=True)])
     return passages, sentences
 

@@ -31,7 +31,7 @@ import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
 from qa.lexical import analyze, correct, vocabulary_of
-from qa.passages import PARTS_BYTES, Passage, parts_json, parts_of
+from qa.passages import PARTS_BYTES, Passage, blocks_json, blocks_of, parts_json, parts_of
 from qa.store_api import Components, DocumentInfo
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,13 @@ class MilvusStore:
     # -- schema --------------------------------------------------------------------------------------------
     def _create(self) -> None:
         client = self._client
-        if client.has_collection(self.passages_name) and "parts" not in {
+        if client.has_collection(self.passages_name) and "blocks" not in {
                 field["name"] for field in client.describe_collection(self.passages_name)["fields"]}:
-            # made before passages kept the sections they join (Passage.parts): made again, then filled again
-            # (qa.indexing.sync_milvus), as a store of another model or readers is
-            log.info("the Milvus collections %s_* predate Passage.parts: dropping them to make them again", self.prefix)
+            # made before passages kept the sections they join (Passage.parts) or where their blocks start
+            # (Passage.blocks): made again, then filled again (qa.indexing.sync_milvus), as a store of another model
+            # or readers is
+            log.info("the Milvus collections %s_* predate Passage.blocks: dropping them to make them again",
+                     self.prefix)
             for name in (self.passages_name, self.sentences_name, self.documents_name, self.meta_name):
                 if client.has_collection(name):
                     client.drop_collection(name)
@@ -138,6 +140,9 @@ class MilvusStore:
                 schema.add_field(name, DataType.INT64)
             schema.add_field("section", DataType.VARCHAR, max_length=8192)
             schema.add_field("parts", DataType.VARCHAR, max_length=2 * PARTS_BYTES)  # JSON: bytes, a join's more
+            # JSON of [offset, paragraph, page] a block: a passage holds at most 2,048 characters, so at most 683
+            # blocks (one character and a blank line each) of at most 23 bytes
+            schema.add_field("blocks", DataType.VARCHAR, max_length=32768)
             schema.add_field("text", DataType.VARCHAR, max_length=65535)
             schema.add_field("terms", DataType.VARCHAR, max_length=65535, enable_analyzer=True, enable_match=True,
                              analyzer_params={"tokenizer": "standard"})
@@ -210,7 +215,8 @@ class MilvusStore:
             for n, chunk in enumerate(chunks)])
         self._insert(self.passages_name, [
             {"id": stable_id(doc_id, n), "doc_id": doc_id, "paragraph": p.paragraph, "start": p.start, "end": p.end,
-             "page": -1 if p.page is None else p.page, "section": p.section, "parts": parts_json(p), "text": p.text,
+             "page": -1 if p.page is None else p.page, "section": p.section, "parts": parts_json(p),
+             "blocks": blocks_json(p), "text": p.text,
              "terms": " ".join(analyze(p.indexed())), "vector": vectors[n].tolist()}
             for n, p in enumerate(passages)])
         rows, s = [], 0
@@ -383,10 +389,10 @@ class MilvusStore:
         if not rows:
             return []
         found = self._call(lambda c: c.query(self.passages_name, ids=[int(r) for r in rows], output_fields=[
-            "id", "doc_id", "paragraph", "start", "end", "text", "page", "section", "parts"]))
+            "id", "doc_id", "paragraph", "start", "end", "text", "page", "section", "parts", "blocks"]))
         by_id = {int(r["id"]): Passage(r["doc_id"], int(r["paragraph"]), int(r["start"]), int(r["end"]), r["text"],
                                        None if int(r["page"]) < 0 else int(r["page"]), r["section"],
-                                       parts_of(r["parts"])) for r in found}
+                                       parts_of(r["parts"]), blocks_of(r["blocks"])) for r in found}
         return [by_id[int(r)] for r in rows]
 
     def _document_rows(self, filter: str) -> list[dict]:

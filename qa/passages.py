@@ -39,6 +39,26 @@ class Passage:
     # Options"); `parts` keeps each one's own: (offset into text where it starts, its path), the first at 0; () for a
     # passage of one section. Citations name the quoted sentence's (section_at).
     parts: tuple[tuple[int, str], ...] = ()
+    # Where each block after the first starts: (offset into text, its paragraph number, its page); () for a passage
+    # inside one block. Citations give the quoted sentence's paragraph and page (paragraph_at, page_at): a PDF
+    # passage starting on page 14 may quote a sentence of page 15.
+    blocks: tuple[tuple[int, int, int | None], ...] = ()
+
+    def paragraph_at(self, offset: int) -> int:
+        """The paragraph number of the block the text at `offset` (into text) lies in."""
+        return self._block_at(offset)[1]
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the block the text at `offset` (into text) lies in."""
+        return self._block_at(offset)[2]
+
+    def _block_at(self, offset: int) -> tuple[int, int, int | None]:
+        found: tuple[int, int, int | None] = (0, self.paragraph, self.page)
+        for block in self.blocks:
+            if block[0] > offset:
+                break
+            found = block
+        return found
 
     def section_at(self, offset: int) -> str:
         """The section path of the text at `offset` (into text): that of the part it lies in, else the passage's."""
@@ -73,6 +93,17 @@ def _parts_text(parts: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> s
 def parts_of(stored: str | None) -> tuple[tuple[int, str], ...]:
     """Passage.parts from parts_json's text."""
     return tuple((int(offset), str(path)) for offset, path in json.loads(stored)) if stored else ()
+
+
+def blocks_json(passage: Passage) -> str:
+    """Passage.blocks as the stores keep them: JSON, "" for none."""
+    return json.dumps([list(block) for block in passage.blocks]) if passage.blocks else ""
+
+
+def blocks_of(stored: str | list | None) -> tuple[tuple[int, int, int | None], ...]:
+    """Passage.blocks from blocks_json's text (or the lists a cache keeps)."""
+    found = (json.loads(stored) if stored else []) if isinstance(stored, str) else stored or []
+    return tuple((int(offset), int(number), None if page is None else int(page)) for offset, number, page in found)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -149,11 +180,13 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
         for run in _pack(doc, numbers, tokens, count_tokens, budget, enough, max_chars):
             start, end, first = run[0][0], run[-1][1], run[0][2]
             block = doc.blocks[first]
-            passages.append(Passage(doc.id, first + 1, start, end, doc.text[start:end], block.page, section))
+            later = tuple((s - start, number + 1, doc.blocks[number].page) for s, _, number in run if number != first)
+            passages.append(Passage(doc.id, first + 1, start, end, doc.text[start:end], block.page, section,
+                                    blocks=_first_pieces(later)))
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 12   # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 13   # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -328,7 +361,20 @@ def _joined(last: Passage, p: Passage, text: str, section: str) -> Passage:
         kept = []
     elif len(_parts_text(kept).encode()) > PARTS_BYTES:  # too many: what is joined so far is cited under `section`
         kept = [(0, section)]
-    return replace(last, end=p.end, text=text, section=section, parts=tuple(kept))
+    shift = p.start - last.start
+    blocks = (*last.blocks, (shift, p.paragraph, p.page), *((o + shift, n, page) for o, n, page in p.blocks))
+    return replace(last, end=p.end, text=text, section=section, parts=tuple(kept), blocks=blocks)
+
+
+def _first_pieces(blocks: tuple[tuple[int, int, int | None], ...]) -> tuple[tuple[int, int, int | None], ...]:
+    """Each block once, where its first piece starts (a block cut in pieces runs on in the same passage)."""
+    seen: set[int] = set()
+    kept = []
+    for block in blocks:
+        if block[1] not in seen:
+            seen.add(block[1])
+            kept.append(block)
+    return tuple(kept)
 
 
 def _parent(section: str) -> str:

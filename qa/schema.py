@@ -101,8 +101,10 @@ class PassageOut(BaseModel):
     document: DocumentRef
     section: str = Field(default="", description='the section path of the highlighted sentence, "Title > Heading > '
                                                  'Term"; "" in a document without headings')
-    paragraph: int = Field(description="1-based paragraph number in the document (the title is paragraph 1)")
-    page: int | None = Field(default=None, description="1-based page, for paged documents (PDF)")
+    paragraph: int = Field(description="1-based number in the document of the paragraph the highlighted sentence "
+                                       "starts in (the title is paragraph 1)")
+    page: int | None = Field(default=None, description="1-based page the highlighted sentence starts on, for paged "
+                                                       "documents (PDF)")
     start: int = Field(description="character offset of the passage in the document's text")
     end: int
 
@@ -162,8 +164,8 @@ def to_response(answer: Answer) -> AskResponse:
                 highlight=Span(start=c.highlight[0], end=c.highlight[1]),
                 document=DocumentRef(id=c.passage.doc_id, title=c.title),
                 section=c.section,
-                paragraph=c.passage.paragraph,
-                page=c.passage.page,
+                paragraph=c.paragraph,
+                page=c.page,
                 start=c.passage.start,
                 end=c.passage.end,
             )

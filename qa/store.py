@@ -19,13 +19,14 @@ import numpy as np
 
 from qa.documents import Document
 from qa.lexical import LexicalIndex
-from qa.passages import Passage, parts_json, parts_of
+from qa.passages import Passage, blocks_json, blocks_of, parts_json, parts_of
 from qa.store_api import Components, DocumentInfo, top_rows
 from qa.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 4: passages carry their section path; 5: and the paths of the sections they join (parts)
+FORMAT_VERSION = 6  # 4: passages carry their section path; 5: and the paths of the sections they join (parts);
+                    # 6: and where each of their blocks starts, with its paragraph and page (blocks)
 CURRENT = "CURRENT"
 GENERATION = re.compile(r"gen-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 
@@ -167,8 +168,8 @@ class Index:
             return []
         marks = ",".join("?" * len(rows))
         found = {
-            r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], r[7], parts_of(r[8]))
-            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page, section, parts FROM "
+            r[0]: Passage(r[1], r[2], r[3], r[4], r[5], r[6], r[7], parts_of(r[8]), blocks_of(r[9]))
+            for r in self._query(f"SELECT row, doc_id, paragraph, start, end, text, page, section, parts, blocks FROM "
                                  f"passages WHERE row IN ({marks})", tuple(int(r) for r in rows))
         }
         return [found[int(r)] for r in rows]
@@ -245,11 +246,12 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     with sqlite3.connect(tmp / "store.sqlite") as db:
         db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT)")
         db.execute("CREATE TABLE passages (row INTEGER PRIMARY KEY, doc_id TEXT, paragraph INTEGER, "
-                   "start INTEGER, end INTEGER, text TEXT, page INTEGER, section TEXT, parts TEXT)")
+                   "start INTEGER, end INTEGER, text TEXT, page INTEGER, section TEXT, parts TEXT, blocks TEXT)")
         db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
                        [(d.id, d.title, d.path, d.sha256, d.text) for d in documents])
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page, p.section, parts_json(p))
+        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page, p.section, parts_json(p),
+                         blocks_json(p))
                         for i, p in enumerate(passages)])
         db.execute("CREATE INDEX passages_doc ON passages (doc_id)")
         db.execute("CREATE TABLE sentences (row INTEGER PRIMARY KEY, passage INTEGER, start INTEGER, end INTEGER)")

@@ -88,19 +88,24 @@ class StoreSuite:
         assert [p.doc_id for p in fetched] == ["orchard", "orchard"]
         assert store.passages([]) == []
 
-    def test_keeps_section_paths_and_the_sections_a_passage_joins(self, store: Store, harness: Harness) -> None:
+    def test_keeps_section_paths_the_sections_a_passage_joins_and_where_its_blocks_start(self, store: Store,
+                                                                                          harness: Harness) -> None:
         title, path, paragraphs = "The Guide", "guide.md", ["Ferries leave hourly.\n\nTickets cost five euros."]
         doc = make_doc("guide", title, path, paragraphs)
         first = doc.passages[0]
         second = first.text.index("Tickets")
-        joined = Passage("guide", 2, first.start, first.end, first.text, None, "The Guide > Travel",
-                         ((0, "The Guide > Travel > Times"), (second, "The Guide > Travel > Prices")))
+        joined = Passage("guide", 2, first.start, first.end, first.text, 4, "The Guide > Travel",
+                         ((0, "The Guide > Travel > Times"), (second, "The Guide > Travel > Prices")),
+                         ((second, 3, 5),))  # where its second block starts, on the next page
         changed = harness.add(store, Doc(doc.id, title, path, doc.text, [joined], doc.sentences))
         found = changed.passages(changed.rows_of(["guide"]).tolist())[0]
         assert found == joined and found.section_at(second + 3) == "The Guide > Travel > Prices"
+        assert (found.page_at(second + 3), found.paragraph_at(second + 3), found.page_at(0)) == (5, 3, 4)
         assert changed.passages([_row_of(changed, "orchard", 2)])[0].parts == ()
+        assert changed.passages([_row_of(changed, "orchard", 2)])[0].blocks == ()
         again = harness.reopen(changed)
-        assert again.passages([_row_of(again, "guide", 2)])[0].parts == joined.parts
+        reopened = again.passages([_row_of(again, "guide", 2)])[0]
+        assert (reopened.parts, reopened.blocks) == (joined.parts, joined.blocks)
 
     def test_dense_search_finds_the_closest_passage(self, store: Store, harness: Harness) -> None:
         rows = store.dense_search(harness.query("When were the pear trees planted?"), 2)

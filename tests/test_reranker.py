@@ -142,7 +142,8 @@ def test_the_reranker_reorders_scores_in_order_and_leaves_abstention_alone(engin
     assert changed  # the most probable passages were read again
 
 
-def test_the_most_probable_passages_are_read_two_sentences_each(engine: Engine, reranker: Reranker) -> None:
+def test_the_likeliest_passages_and_the_retrievers_favourites_are_read_two_sentences_each(engine: Engine,
+                                                                                          reranker: Reranker) -> None:
     read: list[int] = []
 
     class Counting(Reranker):
@@ -153,7 +154,8 @@ def test_the_most_probable_passages_are_read_two_sentences_each(engine: Engine, 
     question = "What did Belarus supply Russia?"
     vector = engine.embedder.query(question)
     search(engine.index, vector, question, 3, models=replace(MINILM, reranker=Counting()), question=question)
-    assert len(read) == 1 and read[0] <= RERANKED * RERANK_SENTENCES and read[0] > RERANKED  # one batch
+    # one batch: the 5 likeliest and at most two favourites of the retrievers (qa.search.favourites), 2 sentences each
+    assert len(read) == 1 and RERANKED < read[0] <= (RERANKED + 2) * RERANK_SENTENCES
 
 
 def test_a_follow_up_is_answered_without_the_cross_encoder(engine: Engine) -> None:

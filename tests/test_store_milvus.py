@@ -114,11 +114,11 @@ class TestMilvusStore(StoreSuite):
         assert stable_id("orchard", 0) == stable_id("orchard", 0) != stable_id("orchard", 1)
         assert 0 < stable_id("orchard", 0) < 2**63
 
-    def test_collections_made_before_passage_parts_are_made_again(self, harness: MilvusHarness) -> None:
+    def test_collections_made_before_passage_parts_and_blocks_are_made_again(self, harness: MilvusHarness) -> None:
         from pymilvus import DataType, MilvusClient
 
         client = MilvusClient(uri=harness.uri)
-        old = client.create_schema(auto_id=False)  # the passages collection as it was, without "parts"
+        old = client.create_schema(auto_id=False)  # the passages collection as it was, without "parts" and "blocks"
         old.add_field("id", DataType.INT64, is_primary=True)
         old.add_field("section", DataType.VARCHAR, max_length=8192)
         old.add_field("vector", DataType.FLOAT_VECTOR, dim=harness.embedder.dim)
