@@ -18,7 +18,7 @@ import gradio as gr
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from qa.api import describe
+from qa.api import describe, out
 from qa.conversation import Turn
 from qa.documents_panel import (
     Removed,
@@ -111,7 +111,7 @@ def build(engine: Engine) -> gr.Blocks:
     def answer(question: str, history: list[dict] | None, top_k: int | None,
                documents: list[str] | None = None) -> AskResponse:
         try:
-            request = AskRequest(question=question, top_k=top_k, documents=documents or None)
+            request = AskRequest(question=question, top_k=top_k, documents=documents)  # [] is refused, as by HTTP
             return to_response(engine.ask(request.question, history_turns(history), request.top_k,
                                           request.documents))
         except ValidationError as exc:  # the caller's mistake: said to them, no traceback in the server's log
@@ -134,7 +134,7 @@ def build(engine: Engine) -> gr.Blocks:
                     {"role": "assistant", "content": note}], question  # kept in the box, to ask again
         if gone:
             gr.Warning(gone_message(gone, others=True))
-        response = answer(question, history, int(top_k), [d.id for d in asked])
+        response = answer(question, history, int(top_k), [d.id for d in asked] or None)  # none ticked: all
         document_text = cache(lambda doc_id: engine.index.document_text(doc_id) or "")  # once per reply
         replies = sum(m.get("role") == "assistant" for m in history or [])
         reply = reply_html(response, question, engine.settings.min_relevance, document_text, f"r{replies + 1}",
@@ -152,9 +152,17 @@ def build(engine: Engine) -> gr.Blocks:
         Args:
             question: the question, e.g. "What did Belarus supply Russia?"
             top_k: how many passages to return, 1 to 20
-            documents: ask only these documents (ids, as GET /api/documents lists them); none: all of them
+            documents: ask only these documents (ids, as the documents tool or GET /api/documents lists them);
+                none: all of them
         """
         return answer(question, None, top_k, documents).model_dump()
+
+    def documents() -> list[dict]:
+        """List the documents being searched: the ids `ask` takes in `documents`, with titles and passage counts.
+
+        Returns one entry a document: its id, title, path (where it came from) and how many passages it has.
+        """
+        return [out(d).model_dump() for d in sorted(engine.index.documents(), key=lambda d: (d.title.casefold(), d.id))]
 
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the
@@ -268,6 +276,7 @@ def build(engine: Engine) -> gr.Blocks:
                           api_visibility="private", show_progress_on=status)
         blocks.load(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
         gr.api(ask, api_name="ask")
+        gr.api(documents, api_name="documents")  # an MCP client finds the ids to ask within (GET /api/documents)
     # Gradio accepts only files uploaded through the page as event inputs once the app is "launched", but
     # mount_gradio_app never marks it so: without this, a crafted request could make "Add files" read any
     # file on the server (Gradio 6.x, processing_utils._check_allowed).

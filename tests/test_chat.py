@@ -46,8 +46,9 @@ def test_the_seed_has_examples_and_the_page_script_is_one_function() -> None:
 
 def test_document_controls_stay_out_of_the_public_api(small_engine) -> None:
     blocks = build(small_engine)
-    assert list(blocks.get_api_info()["named_endpoints"]) == ["/ask"]
-    events = {d["api_name"]: d["api_visibility"] for d in blocks.config["dependencies"] if d["api_name"] != "ask"}
+    assert list(blocks.get_api_info()["named_endpoints"]) == ["/ask", "/documents"]  # reading only: no add or remove
+    events = {d["api_name"]: d["api_visibility"] for d in blocks.config["dependencies"]
+              if d["api_name"] not in ("ask", "documents")}
     # gr.render's own function (it draws the documents list, nothing else) can't be made private
     assert events.pop("apply") == "undocumented"
     assert events and set(events.values()) == {"private"}
@@ -131,20 +132,27 @@ def test_mcp_tool_asks_the_documents(server) -> None:
     if not httpx.get(f"{server.url}/config").json().get("mcp_server"):
         pytest.skip("the server runs without Gradio's MCP server (ui.py: mount_gradio_app(..., mcp_server=True))")
 
-    async def call() -> tuple[list, object]:
+    async def call() -> tuple[list, list]:
         async with streamablehttp_client(f"{server.url}/gradio_api/mcp/") as (read, write, _):
             async with mcp.ClientSession(read, write) as session:
                 await session.initialize()
                 tools = (await session.list_tools()).tools
-                return tools, await session.call_tool("ask", {"question": QUESTION, "top_k": 2})
+                listed = await session.call_tool("documents", {})
+                ids = [d["id"] for d in json.loads(listed.content[0].text)]
+                return tools, [listed,
+                               await session.call_tool("ask", {"question": QUESTION, "top_k": 2, "documents": ids}),
+                               await session.call_tool("ask", {"question": QUESTION, "documents": []})]
 
-    tools, result = asyncio.run(call())
+    tools, (listed, result, empty) = asyncio.run(call())
     [tool] = [t for t in tools if t.name == "ask"]
     assert tool.inputSchema["required"] == ["question"] and "cited passages" in tool.description
+    # an agent finds the ids `documents` takes without the HTTP API
+    assert not listed.isError and json.loads(listed.content[0].text) == httpx.get(f"{server.url}/api/documents").json()
     assert not result.isError
     reply = json.loads(result.content[0].text)  # JSON, not the Python repr Gradio would send (qa/server.py)
     assert len(reply["passages"]) == 2 and reply["passages"][0]["document"]["title"] == TITLE
     assert reply["found"] is True and "delivered T-72 tanks" in reply["passages"][0]["text"]
+    assert empty.isError and "at least 1" in empty.content[0].text  # as /api/ask says: not every document silently
 
 
 
