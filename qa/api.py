@@ -123,9 +123,14 @@ def describe(exc: RequestValidationError, path: str = "") -> str:
         elif kind == "extra_forbidden":
             message = "is not a known field (the schema at /docs lists the fields)"
         got = error.get("input")
-        shown = f" (got {got!r:.60})" if kind not in ("missing", "model_attributes_type") and got is not None else ""
+        echo = repr(got)
+        echo = echo if len(echo) <= ECHO_CHARS else echo[:ECHO_CHARS - 1] + "…"  # cut, and seen to be cut
+        shown = f" (got {echo})" if kind not in ("missing", "model_attributes_type") and got is not None else ""
         problems.append(f"{where}: {message}{shown}")
     return "; ".join(problems) or "the request is invalid"
+
+
+ECHO_CHARS = 60  # at most this much of a bad value is said back in a 422's message
 
 
 def out(doc: DocumentInfo) -> DocumentOut:
