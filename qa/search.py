@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer_type import expected_type, type_match
 from qa.language import english, foreign
 from qa.lexical import analyze
-from qa.names import MISSING_NAME_FACTOR, missing, names
+from qa.names import MISSING_NAME_FACTOR, labelled, missing, names, numbered
 from qa.passages import Passage
 from qa.quotable import heading_lines, quotable
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
@@ -454,8 +454,9 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
     if described.quotable is not None and len(described.quotable):  # never quoted along: a heading line
         partner = np.where((partner >= 0) & described.quotable[np.maximum(partner, 0)], partner, -1)
-    asked = names(question)
-    lacking = [missing(asked, p.indexed()) for p in described.passages]
+    indexed = [p.indexed() for p in described.passages]
+    asked = (*names(question), *numbered(labelled(question), indexed))
+    lacking = [missing(asked, text) for text in indexed]
     if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)
         factor = np.where([bool(lacks) for lacks in lacking], MISSING_NAME_FACTOR, 1.0)
         relevance, answers = relevance * factor, answers * factor

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qa.names import missing, names
+from qa.names import labelled, missing, names, numbered
 
 
 def test_names_a_question_can_only_mean_literally() -> None:
@@ -28,3 +28,16 @@ def test_a_version_is_a_name_held_whole_or_as_the_start_of_a_longer_one() -> Non
     assert missing(("3.45",), "Changes in SQLite 3.45.0 (2024-01-15)") == ()
     assert missing(("3.45",), "the v3.45 release, and (3.45).") == ()
     assert missing(("3.45",), "in 13.45 or 3.451 or 3.45.x") == ("3.45",)
+
+
+def test_a_labelled_number_is_exact_where_the_documents_number_things_of_its_kind() -> None:
+    question = "How many crates are in warehouse no. 60, and what did Apollo 13 carry in March 1970?"
+    assert labelled(question) == (("warehouse", "60"), ("Apollo", "13"))  # dates, years and ages are no labels
+    assert labelled("What happened early 1700 in Februar 2022, aged 40, like 2011-11-04?") == ()
+    pairs = labelled("How many crates are in warehouse 60?")
+    other = "The warehouse number 16 holds 592 crates of apples."
+    assert numbered(pairs, [other, "Apples keep in the cold."]) == ("warehouse 60",)
+    assert numbered(pairs, [other, "Warehouse 60 stands empty."]) == ()  # another passage holds it
+    assert numbered(pairs, ["Apples keep in the cold.", "Crates hold 60 apples each."]) == ()  # nothing numbered so
+    assert missing(("warehouse 60",), other) == ("warehouse 60",)
+    assert missing(("warehouse 60",), "It holds 60 crates.") == () and missing(("warehouse 60",), "It holds 600.") != ()
