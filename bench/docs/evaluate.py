@@ -265,6 +265,34 @@ def kinds_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def set_arguments(argv: list[str], questions: Path, cache: Path) -> list[str]:
+    """This script's arguments for another question set (bench/docsfit, bench/pydocs): its defaults first
+    (argparse keeps the last value given, so the caller's own --questions/--corpus/--cache win)."""
+    return ["--questions", str(questions), "--corpus", str(cache / "corpus"), "--cache", str(cache), *argv]
+
+
+def cache_of(argv: list[str], default: Path) -> Path:
+    """The --cache folder a run used (the last one given), else `default`."""
+    given = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--cache"]
+    given += [a.split("=", 1)[1] for a in argv if a.startswith("--cache=")]
+    return Path(given[-1]).expanduser() if given else default
+
+
+def answer_hits(cache: Path) -> list[str]:
+    """One line per system of the newest results file in `cache`: its answer-hit."""
+    results = sorted(cache.glob("results-*.json"))
+    return [f"answer-hit {row['metrics']['answer_hit']:.2f}: {row['system']}"
+            for row in (json.loads(results[-1].read_text(encoding="utf-8")) if results else [])]
+
+
+def run_set(argv: list[str], questions: Path, cache: Path) -> int:
+    """Score another question set with these defaults, then print each system's answer-hit."""
+    status = int(main(set_arguments(argv, questions, cache)))
+    if status == 0:
+        print("\n".join(answer_hits(cache_of(argv, cache))))
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=Path, default=QUESTIONS)

@@ -13,7 +13,6 @@ from the results file.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -30,32 +29,20 @@ QUESTIONS = HERE / "questions.jsonl"
 
 
 def arguments(argv: list[str]) -> list[str]:
-    """bench/docs/evaluate.py's arguments with this set's defaults first (argparse keeps the last value given, so
-    the caller's own --questions/--corpus/--cache win)."""
-    return ["--questions", str(QUESTIONS), "--corpus", str(DEFAULT_CACHE / "corpus"),
-            "--cache", str(DEFAULT_CACHE), *argv]
+    """bench/docs/evaluate.py's arguments with this set's defaults first (the caller's own win)."""
+    return docs.set_arguments(argv, QUESTIONS, DEFAULT_CACHE)
 
 
 def cache_of(argv: list[str]) -> Path:
     """The --cache folder the run used (the last one given)."""
-    given = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--cache"]
-    given += [a.split("=", 1)[1] for a in argv if a.startswith("--cache=")]
-    return Path(given[-1]).expanduser() if given else DEFAULT_CACHE
+    return docs.cache_of(argv, DEFAULT_CACHE)
 
 
-def answer_hits(cache: Path) -> list[str]:
-    """One line per system of the newest results file in `cache`: its answer-hit."""
-    results = sorted(cache.glob("results-*.json"))
-    return [f"answer-hit {row['metrics']['answer_hit']:.2f}: {row['system']}"
-            for row in (json.loads(results[-1].read_text(encoding="utf-8")) if results else [])]
+answer_hits = docs.answer_hits
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    status = int(docs.main(arguments(argv)))
-    if status == 0:
-        print("\n".join(answer_hits(cache_of(argv))))
-    return status
+    return docs.run_set(list(sys.argv[1:] if argv is None else argv), QUESTIONS, DEFAULT_CACHE)
 
 
 if __name__ == "__main__":
