@@ -186,7 +186,7 @@ def split_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens
     return _merge_small_siblings(passages, doc, count_tokens, max_tokens)
 
 
-PASSAGES_VERSION = 13   # bump when split_passages cuts differently: cached splits of older versions are redone
+PASSAGES_VERSION = 14   # bump when split_passages cuts differently: cached splits of older versions are redone
 SPECIAL_TOKENS = 2      # [CLS] and [SEP], counted once a text
 SMALL_SECTION = 128     # sibling sections this small (tokens) share a passage, e.g. a list of short options
 TINY = 32               # a passage this small (tokens, ~130 characters) joins a neighbour when both fit
@@ -399,6 +399,8 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
         return [(start, end)]
     if code:
         spans = _code_pieces(text, start, end) if grouped else _lines(text, start, end)
+        if len(spans) <= 1:  # one example or no blank line: cut between lines before between words
+            spans = _lines(text, start, end)
     else:
         spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
     if len(spans) <= 1:
@@ -428,7 +430,8 @@ def _fit(text: str, start: int, end: int, count: Callable[[str], int], limit: in
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of the lines of text[start:end] that are not blank."""
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[start:end])]
+    # anchored at line starts: unanchored, a line of n spaces cost n^2 steps
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"^[^\n]*\S[^\n]*$", text[start:end], re.M)]
 
 
 def _code_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -174,6 +174,19 @@ def test_long_code_is_cut_between_interactive_examples_or_at_blank_lines(tmp_pat
     assert all(p.text.startswith(("def handler_", "Handlers")) and p.text.rstrip()[-1].isdigit() for p in handlers)
 
 
+
+def test_long_code_without_blank_lines_is_cut_between_lines(tmp_path: Path, embedder) -> None:
+    # one long function, no blank line and no ">>>": cut between words, a passage ended in "compute(x," mid-line
+    body = "".join(f"    total_{i} = compute(reading, {i}) + offset_{i}\n" for i in range(120))
+    (tmp_path / "long.md").write_text(f"# Totals\n\n```\ndef totals(reading):\n{body}    return total_0\n```\n",
+                                      encoding="utf-8")
+    doc = read_document(tmp_path / "long.md", tmp_path)
+    passages = split_passages(doc, embedder.count_tokens, 256)
+    code = [p for p in passages if "compute(" in p.text]
+    assert len(code) > 1 and all(embedder.count_tokens(p.text) <= 256 for p in passages)
+    assert all(p.text.rstrip().endswith(("total_0", *(f"offset_{i}" for i in range(120)))) for p in code)
+    assert all(doc.text[p.end - 1] != " " and doc.text[p.end:p.end + 1] in ("\n", "") for p in code)
+
 def test_a_citation_gives_the_paragraph_and_page_of_its_quote_not_of_its_passages_start(tmp_path: Path,
                                                                                            embedder) -> None:
     # a PDF passage starting on page 1 quoted a sentence of page 2 and was cited "page 1" (the shared MIME-info
