@@ -35,21 +35,38 @@ MISSING_NAME_FACTOR = 0.3
 
 # A number naming one of several things of a kind: "warehouse 60", "Apollo 13", "PostgreSQL 16", "room no. 12". A
 # passage about warehouse 16 that never says 60 was quoted at 0.99 for "How many crates are in warehouse 60?". Such a
-# number is exact only where the documents number things of that kind (a shortlisted passage says "warehouse" with
-# another number, `numbered`): then a passage that does not hold the number does not document it. Of SQuAD train's
-# 87,599 questions, 1,045 use a labelled number; the article's paragraphs would decline 6 of them this way, mostly
-# typos ("Billboard 800", "Convention 183 (C182)"). Dates ("March 3"), ages and years are not labels.
-LABELLED = re.compile(r"\b([A-Za-z][A-Za-z-]{2,})\s+(?:(?:number|no\.?|#)\s*)?(\d{1,4})\b(?![.,]\d)", re.IGNORECASE)
+# number is exact only where the documents number things of that kind and none holds it (a shortlisted passage says
+# "warehouse" with another number and none says 60, `numbered`): then every shortlisted passage lacks it and the
+# question is declined, naming it. Held: "60" whole, "PEP8", "HTTP/2", "Python 3.11" for "Python 3", "step four",
+# "Chapter VII". Of SQuAD train's 87,599 questions, 781 use a labelled number; with each article's paragraphs as the
+# shortlist, 3 would be declined, typos among them ("Billboard 800", "Convention 183 (C182)"):
+# `python -m bench.labelled_numbers`. Dates ("March 3"), ages, years and counts after a verb or a question word
+# ("Which 2 countries", "has 11 players", "won 2 Oscars") are not labels.
+LABELLED = re.compile(r"(?<![A-Za-z-])([A-Za-z][A-Za-z-]{2,})\s+(?:(?:number|no\.?|#)\s*)?(\d{1,4})\b(?![.,]\d)",
+                      re.IGNORECASE)  # not after a letter or "-": "\b" tried every start of a long hyphen run
 NOT_LABELS = frozenset(
     "the and for from with than that this these those were was are is be about over under after before since until "
     "into between more less only all every each some most least first last top in of at by on to around nearly "
     "almost approximately roughly per just his her their its our your my year years age aged early late mid circa "
     "january february march april may june july august september october november december jan feb mar apr jun jul "
     "aug sep sept oct nov dec like as say such "
+    # words that ask, and verbs, before a count: "Which 2 countries...", "Which team has 11 players?", "Who won 2
+    # Oscars?" are not about a team "has 11"
+    "what which who whom whose when where why how whether did does do done has have had having get gets got take "
+    "takes took taken give gives gave given make makes made name names list lists won win wins scored score scores "
+    "lost lose loses cost costs paid pay pays times ranked rank ranks need needs needed use uses used can could will "
+    "would should must might shall not another other next past previous then than there them they also "
     # other languages' months (bench/multilingual.jsonl: "im Februar 2022")
     "januar februar märz juni juli oktober dezember janvier février mars avril mai juin juillet août septembre "
     "octobre novembre décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre".split())
+
+
+# A labelled number may be spelled out or in roman numerals: "step four", "Chapter VII".
+NUMBER_WORDS = {n: (word, roman) for n, (word, roman) in enumerate(zip(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split(),
+    "- i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split(), strict=True))}
 
 
 def labelled(question: str) -> tuple[tuple[str, str], ...]:
@@ -60,15 +77,16 @@ def labelled(question: str) -> tuple[tuple[str, str], ...]:
 
 def numbered(pairs: Sequence[tuple[str, str]], texts: Sequence[str]) -> tuple[str, ...]:
     """The labelled numbers ("warehouse 60") some text numbers otherwise ("warehouse 16", "warehouses 12 and") and
-    none holds: names a passage must hold (`missing`)."""
+    none holds (`missing`): names a passage must hold."""
     found = []
+    plain = [t.translate(DASHES).lower() for t in texts]
     for label, number in pairs:
-        held = re.compile(rf"(?<![\w.,]){number}(?!\w|[.,]\d)")
-        other = re.compile(rf"\b{re.escape(label)}s?\s+(?:(?:number|no\.?|#)\s*)?(\d+)\b", re.IGNORECASE)
-        plain = [t.translate(DASHES) for t in texts]
+        name = f"{label} {number}"
+        held = re.compile(_whole(name))
+        other = re.compile(rf"\b{re.escape(label.lower())}s?\s+(?:(?:number|no\.?|#)\s*)?(\d+)\b")
         if (any(m.group(1) != number for t in plain for m in other.finditer(t))
                 and not any(held.search(t) for t in plain)):
-            found.append(f"{label} {number}")
+            found.append(name)
     return tuple(found)
 
 
@@ -89,8 +107,11 @@ def missing(asked: Sequence[str], text: str) -> tuple[str, ...]:
 
 def _whole(name: str) -> str:
     """The expression of `name` as a whole word in lower case; an option's "--" may be printed as one dash ("–soft")."""
-    if " " in name:  # a labelled number ("warehouse 60"): its number, whole
-        return rf"(?<![\w.,]){re.escape(name.rsplit(' ', 1)[1])}(?!\w|[.,]\d)"
+    if " " in name:  # a labelled number: "60" whole, "PEP8", "HTTP/2", "Python 3" in "Python 3.11", "step four"
+        label, number = name.lower().rsplit(" ", 1)
+        words = "|".join(NUMBER_WORDS.get(int(number), ()))
+        return (rf"(?:(?<![\w.,])|(?<={re.escape(label)})|(?<={re.escape(label)}[/-])){number}(?!\w|,\d)"
+                + (rf"|\b{re.escape(label)}s?\s+(?:{words})\b" if words else ""))
     if name[0].isdigit():  # a version: whole, or the start of a longer one ("3.45" in "3.45.0")
         return rf"(?:(?<![\w.,])|(?<=(?<![\w.,])v)){re.escape(name)}(?!\w|,\d|\.[^\W\d])"
     if name.startswith("--"):

@@ -41,3 +41,16 @@ def test_a_labelled_number_is_exact_where_the_documents_number_things_of_its_kin
     assert numbered(pairs, ["Apples keep in the cold.", "Crates hold 60 apples each."]) == ()  # nothing numbered so
     assert missing(("warehouse 60",), other) == ("warehouse 60",)
     assert missing(("warehouse 60",), "It holds 60 crates.") == () and missing(("warehouse 60",), "It holds 600.") != ()
+
+
+def test_counts_after_question_words_and_verbs_are_no_labels_and_other_spellings_hold_the_number() -> None:
+    # "Which team has 11 players?" was declined where one passage said "has 20 clubs" and none "11"
+    assert labelled("Which 2 countries border it? Which team has 11 players? Who won 2 Oscars?") == ()
+    assert numbered(labelled("Is step 4 optional?"), ["Step four (optional): sign.", "Step 3: send it."]) == ()
+    assert numbered(labelled("What did chapter 7 say?"), ["Chapter VII covers it.", "Chapter 11 covers more."]) == ()
+    assert numbered(labelled("What does PEP 8 say?"), ["PEP8 says 79 characters.", "PEP 257 covers docstrings."]) == ()
+    assert numbered(labelled("What does HTTP 2 change?"), ["HTTP/2 multiplexes.", "HTTP 1.1 keeps connections."]) == ()
+    python = ["In Python 3.0 print became a function.", "Python 2.7 is the last release of Python 2."]
+    assert numbered(labelled("Does Python 3 print?"), python) == ()  # a version it starts holds it
+    assert numbered(labelled("Does Python 4 print?"), python) == ("Python 4",)
+    assert missing(("step 4",), "one step at a time") == ("step 4",)  # a number word holds it only after its label
