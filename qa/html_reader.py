@@ -55,7 +55,7 @@ def read_html(markup: str) -> Parsed:
     for tag in soup.find_all(class_=_furniture_class):
         if tag.decomposed:
             continue
-        if tag.name not in HEADINGS and tag.find_parent(list(HEADINGS)) is not None:
+        if tag.name == "a" and tag.find_parent(list(HEADINGS)) is not None:
             tag.unwrap()  # docutils' <a class="toc-backref"> holds a heading's own text (Python's FAQs: 264 headings)
         else:
             tag.decompose()
@@ -67,7 +67,8 @@ def read_html(markup: str) -> Parsed:
     # <title> names the page (34 of bench/docsfit's 57 SQLite pages), unless <title> is the first one with the site's
     # name after it ("curses — ... — Python 3.11.2 documentation", a page with an <h1> for each module it documents)
     first = _text(headlines[0]) if headlines else ""
-    h1 = headlines[0] if len(headlines) == 1 or (first and (not page_title or page_title.startswith(first))) else None
+    headline = len(headlines) == 1 or (first and (not page_title or _names_first(page_title, first)))
+    h1 = headlines[0] if headline else None
     title = (_text(h1) if h1 else "") or page_title or None
     walker = _Walker(title)
     try:
@@ -76,6 +77,12 @@ def read_html(markup: str) -> Parsed:
         raise Unreadable("the page is nested too deeply to read") from exc
     walker.flush()
     return walker.builder.parsed(title)
+
+
+def _names_first(page_title: str, first: str) -> bool:
+    """Whether <title> is the first <h1>, alone or with the site's name after it: "curses — Python 3.11.2
+    documentation" for "curses" (not "Overview of SQLite" for "Overview")."""
+    return page_title == first or page_title.startswith(tuple(first + s for s in (" — ", " – ", " - ", " | ", ": ")))
 
 
 def _furniture_class(name: str | None) -> bool:

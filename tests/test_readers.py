@@ -122,6 +122,12 @@ def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
         "paragraph", "The JSON functions are built in.", ("2. Compiling in JSON Support",))
     one = "<html><head><title>git-reset(1)</title></head><body><h1>git-reset(1) Manual Page</h1><p>Reset.</p>"
     assert read_bytes("git-reset.html", one.encode()).title == "git-reset(1) Manual Page"  # one h1: the headline
+    # <title> only starting with the first <h1>'s words is no headline with the site's name after it
+    loose = ("<html><head><title>Overview of SQLite</title></head><body><h1>Overview</h1><p>A.</p>"
+             "<h1>Details <span class='nav-edit'>[edit]</span></h1><p>B.</p></body></html>")
+    parsed = read_bytes("sqlite.html", loose.encode())
+    assert parsed.title == "Overview of SQLite"
+    assert parsed.blocks[-1].path == ("Details",)  # furniture other than a link inside a heading goes
 
 
 def test_sphinx_pages_keep_backlinked_headings_name_overloads_once_and_drop_the_sites_name() -> None:
