@@ -162,7 +162,7 @@ def build(engine: Engine) -> gr.Blocks:
 
         Returns one entry a document: its id, title, path (where it came from) and how many passages it has.
         """
-        return [out(d).model_dump() for d in sorted(engine.index.documents(), key=lambda d: (d.title.casefold(), d.id))]
+        return [out(d).model_dump() for d in engine.index.documents()]  # as GET /api/documents lists them
 
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the

@@ -222,7 +222,8 @@ class _Walker:
         sectioned = (any(dt.get("id") or dt.find(id=True) for dt in terms)
                      or (len(terms) >= SECTION_TERMS and all(0 < len(t) <= SECTION_TERM_CHARS for t in texts)))
         open_section = False
-        names: list[str] = []   # the dt's of the entry being read, before its dd
+        names: list[str] = []   # the names of the entry being read, before its dd
+        read = 0                # the term blocks of that entry (an overload adds one, no name)
         for child in dl.children:
             if not isinstance(child, Tag):
                 continue
@@ -239,16 +240,17 @@ class _Walker:
                     if open_section:  # a second name of the same entry: the section is named by both
                         self.builder.close_term()
                     if len(names) == ENTRY_NAMES:
-                        names = []
+                        names, read = [], 0
                     names.append(term_name(text))
                     self.builder.open_term(", ".join(names))
                     open_section = True
                     blocks = self.builder.blocks
-                    for i in range(len(blocks) - len(names) + 1, len(blocks)):  # its earlier names move in too
+                    for i in range(len(blocks) - read, len(blocks)):  # its earlier terms move in too
                         blocks[i] = replace(blocks[i], path=self.builder.path())
                 self.builder.add("term", text)
+                read += 1
             elif child.name == "dd":
-                names = []
+                names, read = [], 0
                 self.visit(child)
                 self.flush()
             else:

@@ -97,7 +97,7 @@ def parts_of(stored: str | None) -> tuple[tuple[int, str], ...]:
 
 def blocks_json(passage: Passage) -> str:
     """Passage.blocks as the stores keep them: JSON, "" for none."""
-    return json.dumps([list(block) for block in passage.blocks]) if passage.blocks else ""
+    return json.dumps([list(block) for block in passage.blocks], separators=(",", ":")) if passage.blocks else ""
 
 
 def blocks_of(stored: str | list | None) -> tuple[tuple[int, int, int | None], ...]:

@@ -151,6 +151,9 @@ def test_sphinx_pages_keep_backlinked_headings_name_overloads_once_and_drop_the_
     assert "On this page" not in [b[1] for b in blocks]  # a contents box named "toc" still goes
     assert ("paragraph", "A new dictionary.", ("Module curses.panel", "class dict")) in blocks
     assert ("paragraph", "A decorator.", ("Module curses.panel", "@dataclasses.dataclass")) in blocks
+    overloads = ("<dl class='py function'><dt id='a'>f(a)</dt><dt>f(a, b)</dt><dt id='g'>g(x)</dt>"
+                 "<dd><p>Both.</p></dd></dl>")
+    assert {b.path for b in read_bytes("f.html", overloads.encode()).blocks} == {("f, g",)}  # an overload too
 
 
 def test_a_faqs_bold_questions_are_sibling_sections() -> None:
