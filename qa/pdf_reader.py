@@ -30,6 +30,7 @@ RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 RUNNING_CHARACTERS = 80
 RUNNING_LINES = 3
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
+MONO_HEADER = re.compile(r"[A-Z][a-z]+(?: [A-Za-z][a-z]+)?")  # a header cell of a monospaced table: "Default value"
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
@@ -145,6 +146,9 @@ def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
     overlapping horizontally. Two-column prose is not a table: the first column must be narrow (under 30% of the
     text's width) and the table must have at least 3 rows; columns set mostly in a monospaced font are code."""
     found: dict[int, _Table | None] = {}
+    columns = 0  # the last monospaced table's columns: going on at the top of the next page, it has no header
+    tabled: dict[int, int] = {}  # the last box of each monospaced table: its page
+    after = {id(b): id(a) for a, b in itertools.pairwise(boxes)}  # the box before each box
     for page in sorted({b.page for b in boxes}):
         on_page = [b for b in boxes if b.page == page]
         left = min(line.x0 for b in on_page for line in b.lines)
@@ -172,8 +176,17 @@ def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
             if not region:
                 continue
             if sum(line.mono for line in region) * 2 > len(region):
-                # monospaced columns are code or a screen (a declaration's types and names): its lines rebuilt
-                found[id(members[0])] = _Table((), _screen(region))
+                # monospaced columns are code or a screen (a declaration's types and names), its lines rebuilt,
+                # unless a header names them ("Property  Type  Description"): fontconfig's guide sets its tables so,
+                # and its rows cut as code lost their header ("embolden  Bool  Rasterizer should ...")
+                before = after.get(id(members[0]))
+                rows = _mono_rows(region, columns if before in tabled and tabled[before] < page else 0)
+                if rows:
+                    found[id(members[0])] = _Table(tuple(rows))
+                    columns = len(rows[0])
+                    tabled[id(members[-1])] = page
+                else:
+                    found[id(members[0])] = _Table((), _screen(region))
                 found.update((id(b), None) for b in members[1:])
                 continue
             rows = _rows(region)
@@ -185,6 +198,28 @@ def _tables(boxes: list[_Box]) -> dict[int, _Table | None]:
             found[id(members[0])] = _Table(tuple(rows))
             found.update((id(b), None) for b in members[1:])
     return found
+
+
+def _mono_rows(lines: list[_Line], columns: int) -> list[tuple[str, ...]] | None:
+    """A monospaced region's rows when it is a table: at least 3 rows under a header of names ("Property  Type
+    Description"; a column without a name, such as numbers set flush right, joins the one before it), or, going on
+    from a table of `columns` columns, rows of at least as many non-empty columns."""
+    rows = _rows(lines)
+    if rows is None or len(rows) < 3:
+        return None
+    if all(MONO_HEADER.fullmatch(cell) for cell in rows[0] if cell) and rows[0][0]:
+        named = [i for i, cell in enumerate(rows[0]) if cell] + [len(rows[0])]
+        rows = [tuple(" ".join(c for c in row[a:b] if c) for a, b in itertools.pairwise(named)) for row in rows]
+        return rows if len(rows[0]) >= 2 else None
+    used = [i for i in range(len(rows[0])) if any(row[i] for row in rows)]
+    if not columns or len(used) < columns:
+        return None
+    cells = [[row[i] for i in used] for row in rows]
+    while len(cells[0]) > columns:  # more columns than the table's: numbers set flush right start at several places
+        apart = [i for i in range(len(cells[0]) - 1) if not any(row[i] and row[i + 1] for row in cells)]
+        i = apart[0] if apart else len(cells[0]) - 2  # two that never both hold a cell join, else the last two
+        cells = [[*row[:i], f"{row[i]} {row[i + 1]}".strip(), *row[i + 2:]] for row in cells]
+    return [tuple(row) for row in cells]
 
 
 def _screen(lines: list[_Line]) -> str:

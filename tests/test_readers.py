@@ -387,16 +387,50 @@ def test_pdf_table_rows_from_column_boxes_bold_headings_and_monospaced_screens(t
                                          ("Courier:italic", "Courier Italic")]):
         pdf.text(20, pdf.get_y() + 5 * i, name)
         pdf.text(90, pdf.get_y() + 5 * i, meaning)
+    y = pdf.get_y() + 25
+    for i, (kind, name) in enumerate([("int", "size;"), ("char", "*name;"), ("double", "scale;")]):
+        pdf.text(20, y + 5 * i, kind)
+        pdf.text(60, y + 5 * i, name)
     pdf.output(str(tmp_path / "fonts.pdf"))
     blocks = [(b.kind, b.text, b.path) for b in read_bytes("fonts.pdf", (tmp_path / "fonts.pdf").read_bytes()).blocks]
     section = ("Font Properties",)  # "Font Guide", the largest line of page 1, is the title
     assert ("heading", "Font Properties", section) in blocks
-    assert [b for b in blocks if b[0] == "row"] == [
+    assert [b for b in blocks if b[0] == "row"][:3] == [
         ("row", "Property: family; Type: String; Description: Font family names", section),
         ("row", "Property: slant; Type: Int; Description: Italic, oblique or roman", section),
         ("row", "Property: size; Type: Double; Description: Point size", section)]
-    # monospaced columns are a screen: its lines rebuilt in reading order, kept as code
-    assert ("code", "Name  Meaning\nTimes-12  12 point Times\nCourier:italic  Courier Italic", section) in blocks
+    # monospaced columns under a header of names are a table too (fontconfig's guide: "embolden  Bool  ..." lost its
+    # header as code); without one they are a screen, its lines rebuilt in reading order, kept as code
+    assert ("row", "Name: Courier:italic; Meaning: Courier Italic", section) in blocks
+    assert ("code", "int  size;\nchar  *name;\ndouble  scale;", section) in blocks
+
+
+def test_a_monospaced_table_going_on_at_the_top_of_the_next_page_keeps_its_header(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The debug levels are listed below, with the value to set for each.")
+    pdf.set_font("Courier", size=10)
+    pages = [[("Name", "Value", "Meaning"), ("MATCH", "1", "Brief matching information"),
+              ("EDIT", "4", "Monitor edits")], [("CACHE", "16", "Watch cache files"), ("SCAN", "128", "Watch scans"),
+                                                ("MEMORY", "512", "Monitor memory usage")]]
+    for number, rows in enumerate(pages):
+        if number:
+            pdf.add_page()
+        y = 240 if not number else 20
+        for column, x in enumerate((20, 60, 90)):
+            for i, row in enumerate(rows):
+                pdf.text(x + (4 - len(row[column])) * 2 * (column == 1), y + 5 * i, row[column])  # flush right
+    pdf.output(str(tmp_path / "debug.pdf"))
+    rows = [b.text for b in read_bytes("debug.pdf", (tmp_path / "debug.pdf").read_bytes()).blocks if b.kind == "row"]
+    assert rows == ["Name: MATCH; Value: 1; Meaning: Brief matching information",
+                    "Name: EDIT; Value: 4; Meaning: Monitor edits",
+                    "Name: CACHE; Value: 16; Meaning: Watch cache files",
+                    "Name: SCAN; Value: 128; Meaning: Watch scans",
+                    "Name: MEMORY; Value: 512; Meaning: Monitor memory usage"]
 
 
 def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) -> None:
