@@ -4,56 +4,114 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
+
+from lxml import etree
 
 from qa.blocks import Builder, Parsed, Unreadable, clean_inline, row_text
 
 HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NAMESPACES = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+# A paragraph's text is every w:t in it: runs, links, tracked insertions (w:ins), fields and inline content controls
+# (python-docx's Paragraph.text reads runs and links only: "The monthly rent is , due ..." lost its inserted "950
+# euros"). Deleted text is w:delText, not w:t; a text box's copy for old readers (mc:Fallback) is skipped.
+TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback)] | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+PARAGRAPHS = etree.XPath("./w:p", namespaces=NAMESPACES)
+FOOTNOTE_REFERENCES = etree.XPath(".//w:footnoteReference/@w:id", namespaces=NAMESPACES)
+FOOTNOTES = etree.XPath("./w:footnote[not(@w:type) or @w:type='normal']", namespaces=NAMESPACES)
 
 
 def read_docx(data: bytes) -> Parsed:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise Unreadable(f"the Word file could not be read ({exc}): save it again as .docx") from exc
     title = clean_inline(document.core_properties.title or "") or None
-    builder = Builder()
-    for element in document.iter_inner_content():
-        if isinstance(element, Paragraph):
-            text = clean_inline(element.text)
-            style = (element.style.name if element.style is not None else "") or ""
-            if not text:
-                continue
+    reader = _Reader(document, title)
+    reader.body(document.element.body)
+    return reader.builder.parsed(reader.title)
+
+
+class _Reader:
+    """The body's paragraphs and tables in order, content controls (w:sdt) read through, each footnote after the
+    paragraph that cites it."""
+
+    def __init__(self, document: Any, title: str | None) -> None:
+        self.document = document
+        self.title = title
+        self.builder = Builder()
+        self.notes = _footnotes(document)
+
+    def body(self, element: Any) -> None:
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                self.paragraph(child)
+            elif tag == "tbl":
+                self.table(child)
+            elif tag in ("sdt", "sdtContent", "customXml", "ins"):  # a block-level content control, a tracked insertion
+                self.body(child)
+
+    def paragraph(self, p: Any) -> None:
+        from docx.text.paragraph import Paragraph
+
+        text = _text(p)
+        if text:
+            named = Paragraph(p, self.document._body).style if p.pPr is not None else None  # none: Normal
+            style = (named.name if named is not None else "") or ""
             heading = HEADING_STYLE.match(style)
             if style.lower() == "title":
-                if title is None:
-                    title = text
-                elif text != title:
-                    builder.heading(text, 1)
+                if self.title is None:
+                    self.title = text
+                elif text != self.title:
+                    self.builder.heading(text, 1)
             elif heading:
-                builder.heading(text, int(heading.group(1)))
-            elif style.lower().startswith("list") or element._p.pPr is not None and element._p.pPr.numPr is not None:
-                builder.add("item", text)
+                self.builder.heading(text, int(heading.group(1)))
+            elif style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None:
+                self.builder.add("item", text)
             else:
-                builder.add("paragraph", text)
-        elif isinstance(element, Table):
-            _table(builder, element)
-    return builder.parsed(title)
+                self.builder.add("paragraph", text)
+        for ref in FOOTNOTE_REFERENCES(p):
+            if note := self.notes.get(str(ref)):
+                self.builder.add("paragraph", note)
+
+    def table(self, tbl: Any) -> None:
+        """Rows as 'Header: value; ...', the first row being the header; a first row of one cell across the table
+        is its caption ("Table 1. Opening hours by branch"): a paragraph, the next row the header."""
+        from docx.table import Table
+
+        table = Table(tbl, self.document._body)
+        rows = [[_text(cell._tc) for cell in row.cells] for row in table.rows]
+        if len(rows) > 2 and len(rows[0]) > 1 and len(set(rows[0])) == 1 and len(set(rows[1])) > 1:
+            if rows[0][0]:
+                self.builder.add("paragraph", rows[0][0])
+            rows = rows[1:]
+        if not rows:
+            return
+        header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
+        for values in body:
+            if any(values):
+                self.builder.add("row", row_text(header, values))
 
 
-def _table(builder: Builder, table: object) -> None:
-    """Rows as 'Header: value; ...', the first row being the header."""
-    from docx.table import Table
+def _text(element: Any) -> str:
+    """The text of a paragraph, cell or footnote on one line: its w:t (tabs as spaces), paragraphs joined by spaces."""
+    paragraphs = PARAGRAPHS(element) if element.tag != f"{{{W}}}p" else [element]
+    texts = ("".join(" " if t.tag == f"{{{W}}}tab" else (t.text or "") for t in TEXT(p)) for p in paragraphs)
+    return clean_inline(" ".join(texts))
 
-    assert isinstance(table, Table)
-    rows = [[clean_inline(cell.text) for cell in row.cells] for row in table.rows]
-    if not rows:
-        return
-    header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
-    for values in body:
-        if any(values):
-            builder.add("row", row_text(header, values))
+
+def _footnotes(document: Any) -> dict[str, str]:
+    """Footnote text by id, from the document's footnotes part (python-docx does not read it)."""
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/footnotes") and not rel.is_external:
+            try:
+                root = etree.fromstring(rel.target_part.blob)
+            except etree.XMLSyntaxError:
+                return {}
+            return {str(note.get(f"{{{W}}}id")): _text(note) for note in FOOTNOTES(root)}
+    return {}

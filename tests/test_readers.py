@@ -537,6 +537,70 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_are_read(tmp_path: Path) -> None:
+    # python-docx's Paragraph.text lost an inserted "950 euros" and a paragraph inside a content control; footnotes
+    # were never read; a caption row across a table was taken for its header
+    import zipfile
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(text: str) -> OxmlElement:
+        r, t = OxmlElement("w:r"), OxmlElement("w:t")
+        t.text = text
+        r.append(t)
+        return r
+
+    document = docx.Document()
+    document.add_heading("Lease", level=1)
+    rent = document.add_paragraph("The monthly rent is ")
+    inserted = OxmlElement("w:ins")
+    inserted.set(qn("w:id"), "1")
+    inserted.set(qn("w:author"), "Ann")
+    inserted.append(run("950 euros"))
+    rent._p.append(inserted)
+    rent.add_run(", due on the first day.")
+    rent.add_run().element.append(OxmlElement("w:footnoteReference"))
+    rent.runs[-1].element[-1].set(qn("w:id"), "1")
+    controlled = document.add_paragraph("Invoices are payable within 45 days.")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(OxmlElement("w:sdtPr"))
+    sdt.append(content)
+    controlled._p.addprevious(sdt)
+    content.append(controlled._p)
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Table 1. Opening hours"
+    for cell, text in zip(table.rows[1].cells + table.rows[2].cells, ["Branch", "Hours", "Harbour", "12-19"],
+                          strict=True):
+        cell.text = text
+    document.save(str(tmp_path / "lease.docx"))
+    notes = ('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve"> Rent rises to 990 euros in May.</w:t></w:r>'
+             '</w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(tmp_path / "lease.docx") as source, \
+            zipfile.ZipFile(tmp_path / "noted.docx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                                    b"</Relationships>")
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            target.writestr(item, data)
+        target.writestr("word/footnotes.xml", notes)
+    blocks = [(b.kind, b.text) for b in read_bytes("noted.docx", (tmp_path / "noted.docx").read_bytes()).blocks]
+    assert blocks == [("heading", "Lease"),
+                      ("paragraph", "The monthly rent is 950 euros, due on the first day."),
+                      ("paragraph", "Rent rises to 990 euros in May."),
+                      ("paragraph", "Invoices are payable within 45 days."),
+                      ("paragraph", "Table 1. Opening hours"),
+                      ("row", "Branch: Harbour; Hours: 12-19")]
+
+
 def test_a_pdf_or_word_file_under_a_text_name_says_what_it_looks_like(tmp_path: Path) -> None:
     from docx import Document as Word
 
