@@ -11,15 +11,15 @@ from qa.blocks import (
     ReadError,
     Unreadable,
     UnsupportedType,
-    label_kind,
 )
 from qa.man_reader import is_man_page, read_man
+from qa.text_reader import read_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "READER_VERSION", "Block", "Parsed", "ReadError", "UnsupportedType",
            "EmptyDocument", "Unreadable", "read_bytes", "decode", "suffix_of"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-READER_VERSION = 26  # bump when any reader's output changes: cached parses of older versions are read again
+READER_VERSION = 27  # bump when any reader's output changes: cached parses of older versions are read again
 
 
 def suffix_of(name: str) -> str:
@@ -61,7 +61,8 @@ def read_bytes(name: str, data: bytes) -> Parsed:
 
         parsed = read_markdown(decode(data))
     else:
-        parsed = read_text(decode(data))
+        text = normalise_newlines(decode(data))
+        parsed = read_man(text) if is_man_page(text) else read_text(text)
     if not any(re.search(r"\w", b.text) for b in parsed.blocks):
         why = " (a scanned PDF or an image needs OCR first)" if suffix == ".pdf" else " (only a title or navigation)"
         raise EmptyDocument(f"no text could be extracted from the file{why}")
@@ -142,25 +143,3 @@ def _detected(data: bytes) -> str:
     # several code pages often read a short text equally well: prefer the most common one, Windows-1252
     tied = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
     return str(next((m for m in tied if m.encoding in ("cp1252", "latin_1", "iso8859_15")), best))
-
-
-def read_text(text: str) -> Parsed:
-    """Plain text: the headline (a '#' heading or a short first line followed by a blank line) is the title;
-    blank-line separated blocks are paragraphs, kept verbatim."""
-    text = normalise_newlines(text)
-    if is_man_page(text):
-        return read_man(text)
-    title = None
-    # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line
-    match = re.match(r"\s*(#{1,6}[ \t]+)?([^\n]+)(\n|$)", text)
-    headline = match.group(2).rstrip(" \t") if match else ""
-    if match and headline and (match.group(1) or (len(headline) <= 200
-                                                  and "\n\n" in text[match.end(2):match.end(2) + 3])):
-        title, text = headline.strip(), text[match.end():]
-    blocks = []
-    for chunk in re.split(r"\n[ \t]*\n", text):
-        chunk = chunk.strip("\n").rstrip()
-        if chunk.strip():
-            chunk = chunk if chunk[:1].isspace() and "\n" in chunk else chunk.strip()
-            blocks.append(Block(label_kind(chunk) or "paragraph", chunk))
-    return Parsed(tuple(blocks), title)
