@@ -127,9 +127,9 @@ def standalone_query(question: str, history: list[Turn]) -> str:
 
     What it follows up is the last user question that stood on its own, plus the follow-up asked right
     after it, if any; so a chain of follow-ups keeps its subject without growing without end. Only that turn's
-    subject is borrowed (subject_words), not its question: "And what does --mixed do?" after "What does git reset
-    --soft do?" is searched as "And what does --mixed do? git reset --soft", not as a question that the passage
-    answering the first turn answers best.
+    subject is borrowed (subject_words), not its question, nor what the follow-up puts something else in place of:
+    "And what does --mixed do?" after "What does git reset --soft do?" is searched as "And what does --mixed do? git
+    reset", not as a question that the passage answering the first turn answers best.
     """
     question = " ".join(question.split())
     if not is_follow_up(question):
@@ -147,13 +147,48 @@ def standalone_query(question: str, history: list[Turn]) -> str:
     return " ".join(part for part in (question, subject) if part)
 
 
+# "And for light roast?" after "What grind setting should I use for dark roast beans?": the follow-up's phrase stands
+# for the earlier one after the same preposition, which is not borrowed (it searched "... dark beans" and answered
+# the dark roast's row again).
+MIRRORED = re.compile(r"^\s*(?:and|but|what about|how about|and what about)?\s*(for|in|on|with|at|from|during|about|"
+                      r"to|of|by|under|without)\s+\S", re.IGNORECASE)
+MIRRORED_WORDS = 4   # at most this many words after the earlier preposition, ending its question
+OPTION = re.compile(r"^--?[A-Za-z]")
+
+
+def replaced(text: str, question: str) -> set[str]:
+    """The words of `text` the follow-up `question` puts something else in place of (lower case): the phrase
+    after the preposition its question opens with ("And for light roast?" drops "dark roast beans" of "... for dark
+    roast beans?"), an option when it names another ("And what does --mixed do?" drops "--soft"), and the word
+    before a word both share ("... light roast?" drops "dark" of "dark roast")."""
+    words = TOKEN.findall(text)
+    lower = [w.lower() for w in words]
+    asked = [w.lower() for w in TOKEN.findall(question)]
+    dropped: set[str] = set()
+    if asked_in(question) not in ([], ["en"]) or asked_in(text) not in ([], ["en"]):
+        return dropped  # its function words are English ones
+    if mirror := MIRRORED.match(question):
+        preposition = mirror.group(1).lower()
+        at = max((i for i, w in enumerate(lower) if w == preposition), default=-1)
+        if at >= 0 and 0 < len(words) - at - 1 <= MIRRORED_WORDS:
+            dropped |= set(lower[at + 1:])
+    if any(OPTION.match(w) for w in asked):
+        dropped |= {w for w in lower if OPTION.match(w) and w not in asked}
+    for i, word in enumerate(lower[1:], 1):
+        if word in asked and word not in FUNCTION_WORDS and (before := lower[i - 1]) not in asked:
+            j = asked.index(word)
+            if j > 0 and asked[j - 1] not in FUNCTION_WORDS and before not in FUNCTION_WORDS:
+                dropped.add(before)
+    return dropped
+
+
 def subject_words(text: str, question: str) -> str:
     """The words of `text` that name something, each once and in order: no question or function words, none that
-    `question` has already (compared lower-cased, with ’ read as ')."""
+    `question` has already or puts something else in place of (`replaced`; compared lower-cased, ’ read as ')."""
     def key(word: str) -> str:
         return word.lower().replace("’", "'")
 
-    taken = {key(w) for w in TOKEN.findall(question)} | FUNCTION_WORDS
+    taken = {key(w) for w in TOKEN.findall(question)} | FUNCTION_WORDS | {key(w) for w in replaced(text, question)}
     # a question in another language leaves out that language's function words too ("Wer ist Franak Viacorka?"),
     # but not in a name ("Les Misérables", "Die Hard": capitalised after the first word)
     foreign = frozenset().union(*(LANGUAGE_WORDS[name] for name in asked_in(text) if name != "en"))

@@ -25,11 +25,26 @@ def test_a_chain_of_follow_ups_keeps_its_subject_without_growing() -> None:
 
 def test_a_follow_up_borrows_names_not_question_words_nor_its_own_words() -> None:
     history = [Turn("user", "What does git reset --soft do?"), Turn("assistant", "Does not touch the index. [1]")]
-    assert standalone_query("And what does --mixed do?", history) == "And what does --mixed do? git reset --soft"
+    assert standalone_query("And what does --mixed do?", history) == "And what does --mixed do? git reset"
     history = [Turn("user", "Why can Node's dns.lookup() be slow?")]
     assert standalone_query("And how do I avoid it?", history) == "And how do I avoid it? Node's dns.lookup slow"
     history = [Turn("user", "What’s the price of the ferry? Please tell me, I don’t know how much it’s")]
     assert standalone_query("And for children?", history) == "And for children? price ferry know"
+
+
+def test_a_follow_up_does_not_borrow_what_it_puts_something_else_in_place_of() -> None:
+    # "And for light roast?" was searched with "dark" and answered with the dark roast's row again
+    def after(question: str, follow_up: str) -> str:
+        return standalone_query(follow_up, [Turn("user", question), Turn("assistant", "An answer. [1]")])
+
+    assert after("What grind setting should I use for dark roast beans?", "And for light roast?") == (
+        "And for light roast? grind setting use")
+    assert after("What is the loan period for books?", "And for DVDs?") == "And for DVDs? loan period"
+    assert after("What did Russia do in 2014?", "And in 2015?") == "And in 2015? Russia"
+    assert after("Which grind suits a dark roast?", "And a light roast?") == "And a light roast? grind suits"
+    # a phrase after the preposition that is more than its question's end is kept, and other languages' too
+    assert after("In welchem Jahr wurde Nikola Tesla geboren?", "Und in welchem Dorf?") == (
+        "Und in welchem Dorf? Jahr Nikola Tesla geboren")
 
 
 def test_follow_ups_in_german_french_and_spanish_are_recognised() -> None:
