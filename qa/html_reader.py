@@ -39,6 +39,7 @@ SECTION_TERM_CHARS = 80
 # run gave one section path of 5,478 characters there, and 20,000 terms took 295 s to read (each term rewrote the
 # paths of all the ones before it).
 ENTRY_NAMES = 4
+CONTENTS_ITEMS = 3        # a list of this many in-page links or more is a table of contents
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 # ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
 PSEUDO_HEADING_QUESTION_CHARS = 200
@@ -61,6 +62,9 @@ def read_html(markup: str) -> Parsed:
             tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for listing in soup.find_all(["ul", "ol"]):
+        if not listing.decomposed and _contents_list(listing):
+            listing.decompose()
     root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
     headlines = root.find_all("h1") if isinstance(root, Tag) else []
     # one <h1> is the page's headline; several are its numbered sections ("1. Overview", "2. Compiling ..."), and
@@ -77,6 +81,27 @@ def read_html(markup: str) -> Parsed:
         raise Unreadable("the page is nested too deeply to read") from exc
     walker.flush()
     return walker.builder.parsed(title)
+
+
+def _contents_list(listing: Tag) -> bool:
+    """A list of at least CONTENTS_ITEMS items, each nothing but a link into the page ("[`pyenv which`](#pyenv-which)"
+    in pyenv's command reference, quoted at 0.81 for "What does pyenv which do?"), its sublists alike: a table of
+    contents without a class that says so."""
+    items = listing.find_all("li")
+    if len(items) < CONTENTS_ITEMS:
+        return False
+    for item in items:
+        links = [a for a in item.find_all("a", recursive=False) if str(a.get("href", "")).startswith("#")]
+        rest = "".join(c.get_text() if isinstance(c, Tag) and c.name not in ("ul", "ol", "a") else
+                       (str(c) if isinstance(c, NavigableString) else "") for c in item.children)
+        if len(links) != 1 or rest.strip():
+            inner = item.find("p", recursive=False)  # a loose list: <li><p><a href="#...">
+            link = inner.find("a") if isinstance(inner, Tag) else None
+            if not (isinstance(inner, Tag) and isinstance(link, Tag) and len(inner.find_all("a")) == 1
+                    and str(link.get("href", "")).startswith("#")
+                    and inner.get_text(strip=True) == link.get_text(strip=True)):
+                return False
+    return True
 
 
 def _names_first(page_title: str, first: str) -> bool:

@@ -46,3 +46,15 @@ def test_a_raw_html_block_left_open_or_all_furniture_reads_the_html_as_text() ->
 def test_a_rule_above_text_is_no_front_matter() -> None:
     assert blocks("---\nIntro paragraph.\n\nHeading\n---\nBody\n") == [
         ("paragraph", "Intro paragraph."), ("heading", "Heading"), ("paragraph", "Body")]
+
+
+def test_a_list_of_links_into_the_page_is_a_table_of_contents_and_goes() -> None:
+    # pyenv's command reference opens with one: "What does pyenv which do?" quoted "pyenv which" from it at 0.81
+    text = ("# Command Reference\n\nThe most common subcommands are:\n\n* [`pyenv local`](#pyenv-local)\n"
+            "* [`pyenv which`](#pyenv-which)\n* [`pyenv root`](#pyenv-root)\n\n## `pyenv which`\n\n"
+            "Displays the full path to the executable.\n\nSee also:\n\n* [the wiki](https://example.org/wiki)\n"
+            "* [the FAQ](https://example.org/faq)\n* [pyenv root](#pyenv-root), which prints the root\n")
+    found = [(b.kind, b.text) for b in read_bytes("commands.md", text.encode()).blocks]
+    assert ("item", "pyenv which") not in found and ("item", "pyenv local") not in found
+    assert ("paragraph", "Displays the full path to the executable.") in found
+    assert ("item", "the wiki") in found and ("item", "pyenv root, which prints the root") in found
