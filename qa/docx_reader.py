@@ -17,6 +17,9 @@ NAMESPACES = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibil
 # (python-docx's Paragraph.text reads runs and links only: "The monthly rent is , due ..." lost its inserted "950
 # euros"). Deleted text is w:delText, not w:t; a text box's copy for old readers (mc:Fallback) is skipped.
 TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback)] | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+RUNS = etree.XPath(".//w:r[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+BOLD = etree.XPath("./w:rPr/w:b", namespaces=NAMESPACES)
+BOLD_HEADING_CHARS = 100
 PARAGRAPHS = etree.XPath("./w:p", namespaces=NAMESPACES)
 FOOTNOTE_REFERENCES = etree.XPath(".//w:footnoteReference/@w:id", namespaces=NAMESPACES)
 FOOTNOTES = etree.XPath("./w:footnote[not(@w:type) or @w:type='normal']", namespaces=NAMESPACES)
@@ -73,6 +76,11 @@ class _Reader:
                 self.builder.heading(text, int(heading.group(1)))
             elif style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None:
                 self.builder.add("item", text)
+            elif _bold_line(p, text):  # a heading set in bold without a heading style
+                if self.title is None and not self.builder.blocks:
+                    self.title = text
+                else:
+                    self.builder.subheading(text)
             else:
                 self.builder.add("paragraph", text)
         for ref in FOOTNOTE_REFERENCES(p):
@@ -96,6 +104,17 @@ class _Reader:
         for values in body:
             if any(values):
                 self.builder.add("row", row_text(header, values))
+
+
+def _bold_line(p: Any, text: str) -> bool:
+    """A short paragraph all in bold runs, not a sentence: "Article II. Meetings" in bylaws typed without heading
+    styles (each was a passage of its own, and every section path empty)."""
+    runs = [r for r in RUNS(p) if "".join(t.text or "" for t in TEXT(r)).strip()]
+    def bold(run: Any) -> bool:
+        marks = BOLD(run)
+        return bool(marks) and marks[0].get(f"{{{W}}}val", "true") not in ("0", "false", "off")
+
+    return bool(runs) and len(text) <= BOLD_HEADING_CHARS and text[-1] not in ".,;!?" and all(map(bold, runs))
 
 
 def _text(element: Any) -> str:

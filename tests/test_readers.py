@@ -601,6 +601,30 @@ def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_ar
                       ("row", "Branch: Harbour; Hours: 12-19")]
 
 
+def test_docx_bold_lines_without_heading_styles_are_the_title_and_sections(tmp_path: Path) -> None:
+    # bylaws typed with bold lines for headings: every section path was empty and each heading a passage alone
+    import docx
+
+    document = docx.Document()
+    for text, bold in [("Tenants Association Bylaws", True), ("Article I. Membership", True),
+                       ("Anyone renting a unit for 60 days may join.", False), ("Article II. Meetings", True),
+                       ("Meetings are held monthly.", False), ("Members must vote in person.", True)]:
+        document.add_paragraph().add_run(text).bold = bold
+    run_in = document.add_paragraph()
+    run_in.add_run("Quorum.").bold = True
+    run_in.add_run(" Ten members make a quorum.")
+    document.save(str(tmp_path / "bylaws.docx"))
+    parsed = read_bytes("bylaws.docx", (tmp_path / "bylaws.docx").read_bytes())
+    assert parsed.title == "Tenants Association Bylaws"
+    assert [(b.kind, b.text, b.path) for b in parsed.blocks] == [
+        ("heading", "Article I. Membership", ("Article I. Membership",)),
+        ("paragraph", "Anyone renting a unit for 60 days may join.", ("Article I. Membership",)),
+        ("heading", "Article II. Meetings", ("Article II. Meetings",)),
+        ("paragraph", "Meetings are held monthly.", ("Article II. Meetings",)),
+        ("paragraph", "Members must vote in person.", ("Article II. Meetings",)),  # a sentence in bold
+        ("paragraph", "Quorum. Ten members make a quorum.", ("Article II. Meetings",))]
+
+
 def test_a_pdf_or_word_file_under_a_text_name_says_what_it_looks_like(tmp_path: Path) -> None:
     from docx import Document as Word
 
