@@ -1,6 +1,6 @@
 """Markdown as structure: rendered by markdown-it-py (CommonMark and tables), then read as HTML (qa.html_reader).
 
-Before rendering, HTML comments go (outside code) and so does YAML front matter; HTML written in the Markdown is read
+Before rendering, HTML comments go (outside code) and so does YAML or TOML front matter; HTML written in the Markdown is read
 as HTML where it is an HTML element's ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>; "Use <div> for blocks"
 written without backticks loses "<div>", as on GitHub), and as text where it only looks like a tag ("# Orchard
 <notes>"). A document whose raw HTML block is left open ("<pre>" with no "</pre>"), or whose HTML leaves nothing to
@@ -147,9 +147,11 @@ def _rendered(text: str, raw_html: bool) -> str | None:
 # YAML front matter: '---' on the first line, the fields ("key:" on the next line: a rule above text is no front
 # matter), then '---' or '...' on a line of its own (Jekyll, Hugo, MkDocs, Obsidian). Rendered, it became a heading,
 # "title: Guide author: Someone", in every section path.
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<fields>[A-Za-z_][\w-]*[ \t]*:.*\n(?:.*\n)*?)"
-                          r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
-FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
+# Hugo's TOML front matter is the same between '+++' lines, its fields "key = value".
+FRONT_MATTER = re.compile(r"\A\ufeff?(?:---[ \t]*\n(?P<fields>[A-Za-z_][\w-]*[ \t]*:.*\n(?:.*\n)*?)"
+                          r"(?:---|\.\.\.)|\+\+\+[ \t]*\n(?P<toml>[A-Za-z_][\w-]*[ \t]*=.*\n(?:.*\n)*?)\+\+\+)"
+                          r"[ \t]*(?:\n|\Z)")
+FRONT_TITLE = re.compile(r"^title[ \t]*[:=][ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
 
 
 def _with_front_title(text: str) -> str:
@@ -159,7 +161,7 @@ def _with_front_title(text: str) -> str:
     if matter is None:
         return text
     body = text[matter.end():]
-    title = FRONT_TITLE.search(matter.group("fields"))
+    title = FRONT_TITLE.search(matter.group("fields") or matter.group("toml"))
     if title is None or re.match(r"\s*# ", body):
         return body
     return f"# {title.group('title').strip(chr(34) + chr(39))}\n\n{body}"

@@ -15,6 +15,8 @@ def test_front_matter_is_no_text_and_its_title_names_a_document_without_a_headli
     assert headed.title == "Garden" and all("tags" not in b.text and "Other" not in b.text for b in headed.blocks)
     assert headed.blocks[-1].path == ("Tomatoes",)
     assert blocks("Intro.\n\n---\ntitle: x\n---\n")[0] == ("paragraph", "Intro.")  # only at the very start
+    toml = read_bytes("h.md", b'+++\ntitle = "Library rules"\ndate = 2024-01-01\n+++\n\nReturn books on time.\n')
+    assert toml.title == "Library rules" and [b.text for b in toml.blocks] == ["Return books on time."]  # Hugo's
 
 
 def test_html_in_markdown_is_read_as_html() -> None:
