@@ -1,8 +1,8 @@
 """Markdown as structure: rendered by markdown-it-py (CommonMark and tables), then read as HTML (qa.html_reader).
 
-Before rendering, HTML comments go (outside code) and so does YAML or TOML front matter; HTML written in the Markdown is read
-as HTML where it is an HTML element's ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>; "Use <div> for blocks"
-written without backticks loses "<div>", as on GitHub), and as text where it only looks like a tag ("# Orchard
+Before rendering, HTML comments go (outside code) and so does YAML or TOML front matter; HTML written in the Markdown
+is read as HTML where it is an HTML element's ("<kbd>Ctrl</kbd>+<kbd>C</kbd>", tables of <tr>/<td>; "Use <div> for
+blocks" written without backticks loses "<div>", as on GitHub), and as text where it only looks like a tag ("# Orchard
 <notes>"). A document whose raw HTML block is left open ("<pre>" with no "</pre>"), or whose HTML leaves nothing to
 read, is read with all its HTML as text, as before HTML was read.
 """
