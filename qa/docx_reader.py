@@ -20,6 +20,7 @@ TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback)] | .//w:tab[not(ancestor::
 RUNS = etree.XPath(".//w:r[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
 BOLD = etree.XPath("./w:rPr/w:b", namespaces=NAMESPACES)
 BOLD_HEADING_CHARS = 100
+ITEM_NAME_CHARS = 60   # an item this short, not a sentence, over a nested list names it (as in qa.html_reader)
 PARAGRAPHS = etree.XPath("./w:p", namespaces=NAMESPACES)
 FOOTNOTE_REFERENCES = etree.XPath(".//w:footnoteReference/@w:id", namespaces=NAMESPACES)
 FOOTNOTES = etree.XPath("./w:footnote[not(@w:type) or @w:type='normal']", namespaces=NAMESPACES)
@@ -41,13 +42,32 @@ def read_docx(data: bytes) -> Parsed:
 
 class _Reader:
     """The body's paragraphs and tables in order, content controls (w:sdt) read through, each footnote after the
-    paragraph that cites it."""
+    paragraph that cites it, the items of a nested list in a section named by the item above them."""
 
     def __init__(self, document: Any, title: str | None) -> None:
         self.document = document
         self.title = title
         self.builder = Builder()
         self.notes = _footnotes(document)
+        self.above: list[tuple[int, str]] = []  # the list items above the one being read: (level, text)
+        self.owner = ""                         # the item whose name the open section has
+
+    def own(self, owner: str) -> None:
+        """Open the section of a nested list's owning item ("DVDs"), closing the one before; "" closes."""
+        if owner != self.owner:
+            if self.owner:
+                self.builder.close_term()
+            if owner:
+                self.builder.open_term(owner)
+            self.owner = owner
+
+    def item(self, text: str, level: int) -> None:
+        while self.above and self.above[-1][0] >= level:
+            self.above.pop()
+        parent = self.above[-1][1] if self.above else ""
+        self.own(parent if len(parent) <= ITEM_NAME_CHARS and parent[-1:] not in tuple(".!?;,") else "")
+        self.builder.add("item", text)
+        self.above.append((level, text))
 
     def body(self, element: Any) -> None:
         for child in element.iterchildren():
@@ -67,6 +87,9 @@ class _Reader:
             named = Paragraph(p, self.document._body).style if p.pPr is not None else None  # none: Normal
             style = (named.name if named is not None else "") or ""
             heading = HEADING_STYLE.match(style)
+            if not (style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None):
+                self.own("")  # the list, if any, has ended
+                self.above = []
             if style.lower() == "title":
                 if self.title is None:
                     self.title = text
@@ -75,7 +98,7 @@ class _Reader:
             elif heading:
                 self.builder.heading(text, int(heading.group(1)))
             elif style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None:
-                self.builder.add("item", text)
+                self.item(text, _level(p, style))
             elif _bold_line(p, text):  # a heading set in bold without a heading style
                 if self.title is None and not self.builder.blocks:
                     self.title = text
@@ -92,6 +115,8 @@ class _Reader:
         is its caption ("Table 1. Opening hours by branch"): a paragraph, the next row the header."""
         from docx.table import Table
 
+        self.own("")
+        self.above = []
         table = Table(tbl, self.document._body)
         rows = [[_text(cell._tc) for cell in row.cells] for row in table.rows]
         if len(rows) > 2 and len(rows[0]) > 1 and len(set(rows[0])) == 1 and len(set(rows[1])) > 1:
@@ -104,6 +129,15 @@ class _Reader:
         for values in body:
             if any(values):
                 self.builder.add("row", row_text(header, values))
+
+
+def _level(p: Any, style: str) -> int:
+    """A list item's level: its numbering's w:ilvl, else the style's number ("List Bullet 2" is level 1)."""
+    ilvl = p.pPr.numPr.ilvl if p.pPr is not None and p.pPr.numPr is not None else None
+    if ilvl is not None and ilvl.val is not None:
+        return int(ilvl.val)
+    number = re.search(r"(\d)$", style)
+    return int(number.group(1)) - 1 if number else 0
 
 
 def _bold_line(p: Any, text: str) -> bool:

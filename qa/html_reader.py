@@ -39,6 +39,8 @@ SECTION_TERM_CHARS = 80
 # run gave one section path of 5,478 characters there, and 20,000 terms took 295 s to read (each term rewrote the
 # paths of all the ones before it).
 ENTRY_NAMES = 4
+NESTED = ("ul", "ol", "pre", "table", "dl")  # what an item holds besides its own text
+ITEM_NAME_CHARS = 60      # an item this short over a nested list names it ("DVDs", "Borrowing rules:")
 CONTENTS_ITEMS = 3        # a list of this many in-page links or more is a table of contents
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 # ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
@@ -102,6 +104,17 @@ def _contents_list(listing: Tag) -> bool:
                     and inner.get_text(strip=True) == link.get_text(strip=True)):
                 return False
     return True
+
+
+def _item_name(listing: Tag) -> str:
+    """The text of the list item a nested list is in, when it is a name (short, not a sentence), else ""."""
+    parent = listing.parent
+    if not isinstance(parent, Tag) or parent.name != "li":
+        return ""
+    own = " ".join(c.get_text(" ") if isinstance(c, Tag) else str(c) for c in parent.children
+                   if not (isinstance(c, Tag) and (c.name in NESTED or c.find(["ul", "ol"]))))
+    text = clean_inline(own)
+    return text if 0 < len(text) <= ITEM_NAME_CHARS and text[-1] not in ".!?;," else ""
 
 
 def _names_first(page_title: str, first: str) -> bool:
@@ -191,9 +204,18 @@ class _Walker:
         elif name == "p" and not tag.find(BLOCKS - {"hr"}):
             self.paragraph(tag)
         elif name in ("ul", "ol", "menu"):
+            # a list inside an item that only names it ("DVDs" over "Loan period is 7 days."): its items are in a
+            # section of that name, as a DocBook table is under its caption, so the name is in their citation and
+            # in their sentences' vectors ("What is the loan period for DVDs?" quoted the books' 21 days)
+            owner = _item_name(tag)
+            if owner:
+                self.builder.open_term(owner)
             for item in tag.find_all("li", recursive=False):
                 self.item(item)
             self.other_children(tag, "li")
+            self.flush()
+            if owner:
+                self.builder.close_term()
         elif name == "li":
             self.item(tag)
         elif name == "dl":

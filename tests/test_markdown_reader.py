@@ -60,3 +60,15 @@ def test_a_list_of_links_into_the_page_is_a_table_of_contents_and_goes() -> None
     assert ("item", "pyenv which") not in found and ("item", "pyenv local") not in found
     assert ("paragraph", "Displays the full path to the executable.") in found
     assert ("item", "the wiki") in found and ("item", "pyenv root, which prints the root") in found
+
+
+def test_a_nested_list_is_in_a_section_named_by_the_item_above_it() -> None:
+    # "What is the loan period for DVDs?" quoted the books' "Loan period is 21 days.": nothing tied 7 days to DVDs
+    text = ("## Borrowing\n\n- Books\n  - Loan period is 21 days.\n- DVDs\n  - Loan period is 7 days.\n"
+            "- Return items at the front desk, where staff check them in.\n  - Opening hours apply.\n\nAfter.\n")
+    assert [(b.text, b.path) for b in read_bytes("library.md", text.encode()).blocks] == [
+        ("Borrowing", ("Borrowing",)), ("Books", ("Borrowing",)), ("Loan period is 21 days.", ("Borrowing", "Books")),
+        ("DVDs", ("Borrowing",)), ("Loan period is 7 days.", ("Borrowing", "DVDs")),
+        ("Return items at the front desk, where staff check them in.", ("Borrowing",)),
+        ("Opening hours apply.", ("Borrowing",)),  # under a sentence: no name to give
+        ("After.", ("Borrowing",))]

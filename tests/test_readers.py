@@ -625,6 +625,20 @@ def test_docx_bold_lines_without_heading_styles_are_the_title_and_sections(tmp_p
         ("paragraph", "Quorum. Ten members make a quorum.", ("Article II. Meetings",))]
 
 
+def test_docx_nested_list_items_are_in_a_section_named_by_the_item_above(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for text, style in [("Books", "List Bullet"), ("Loan period is 21 days.", "List Bullet 2"),
+                        ("DVDs", "List Bullet"), ("Loan period is 7 days.", "List Bullet 2"), ("After.", None)]:
+        document.add_paragraph(text, style=style)
+    document.save(str(tmp_path / "library.docx"))
+    parsed = read_bytes("library.docx", (tmp_path / "library.docx").read_bytes())
+    assert [(b.text, b.path) for b in parsed.blocks] == [
+        ("Books", ()), ("Loan period is 21 days.", ("Books",)), ("DVDs", ()), ("Loan period is 7 days.", ("DVDs",)),
+        ("After.", ())]
+
+
 def test_a_pdf_or_word_file_under_a_text_name_says_what_it_looks_like(tmp_path: Path) -> None:
     from docx import Document as Word
 
