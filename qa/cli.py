@@ -131,10 +131,11 @@ def run_ask(args: argparse.Namespace, engine: Engine) -> int:
     print(response.answer)
     print()
     for p in response.passages:
-        sentence = p.text[p.highlight.start:p.highlight.end]
-        print(f"[{p.rank}] {p.document.title}, paragraph {p.paragraph} "
+        where = f"paragraph {p.paragraph}" + (f", page {p.page}" if p.page is not None else "")
+        print(f"[{p.rank}] {p.section or p.document.title}, {where} "
               f"(characters {p.start}-{p.end}, relevance {p.score:.2f})")
-        print(f"    {p.text.replace(sentence, '>>' + sentence + '<<', 1)}")
+        start, end = p.highlight.start, p.highlight.end  # the span quoted, not the first text like it
+        print(f"    {p.text[:start]}>>{p.text[start:end]}<<{p.text[end:]}")
     if not response.found and response.passages:
         print("\n(The passages above are the nearest, but none answers the question.)")
     return 0

@@ -31,6 +31,8 @@ def test_ask_prints_the_answer_and_its_sources(index_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "evacuated to hospitals in Belarus" in result.stdout.splitlines()[0] and "[1]" in result.stdout
     assert "[1] How much time has he got left?" in result.stdout and ">>" in result.stdout
+    marked = next(line for line in result.stdout.splitlines() if ">>" in line)
+    assert "hospitals in Belarus" in marked[marked.index(">>"):marked.index("<<")]  # the quoted span is marked
     assert "embedding" not in result.stderr           # the index was reused
 
 
