@@ -24,9 +24,10 @@ from qa.vectors import kind_for
 log = logging.getLogger(__name__)
 
 READERS = f"{READER_VERSION}.{PASSAGES_VERSION}"  # a change to how files are read or split rebuilds the index
-# What the sentence vectors embed (Passage.sentence_indexed); 2: the section path before the sentence. Stored in the
+# What the sentence vectors embed (Passage.sentence_indexed); 2: the section path before the sentence, 3: the path of
+# the sentence's own part of a passage joining sections. Stored in the
 # index's "readers" so that an index of other sentence texts is rebuilt (the cached splits stay valid).
-SENTENCE_TEXTS = 2
+SENTENCE_TEXTS = 3
 INDEXED = f"{READERS}.{SENTENCE_TEXTS}"
 
 

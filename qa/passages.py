@@ -77,8 +77,8 @@ class Passage:
         """What is embedded for the sentence text[start:end]: its section path, then the sentence, as indexed()
         (so a one-sentence passage's sentence shares its vector). Documentation's sentences say little alone
         ("Default is 5."); bench/docsfit's figures with and without the path are in the README."""
-        sentence = self.text[start:end]
-        return f"{self.section}\n\n{sentence}" if self.section else sentence
+        sentence, section = self.text[start:end], self.section_at(start)
+        return f"{section}\n\n{sentence}" if section else sentence
 
 
 def parts_json(passage: Passage) -> str:

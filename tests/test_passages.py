@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import SEEDS
 from qa.answer import Citation
 from qa.documents import read_document
-from qa.passages import CHARS_PER_TOKEN, split_passages, split_sentences
+from qa.passages import CHARS_PER_TOKEN, Passage, split_passages, split_sentences
 
 GUIDE = """# json
 
@@ -282,3 +282,14 @@ def test_the_sections_a_passage_joins_stay_within_the_bytes_a_store_keeps() -> N
         assert len(parts_json(joined).encode()) <= PARTS_BYTES
     assert joined.parts[0] == (0, "T")  # over the budget: what came before is cited under the shared path
     assert joined.section_at(199) == f"T > {name}199" and joined.section_at(0) == "T"
+
+
+def test_a_sentence_is_embedded_with_its_own_sections_path_in_a_passage_joining_sections() -> None:
+    # "What is the loan period for DVDs?" quoted the books' "Loan period is 21 days.": both sentences were embedded
+    # under the path the joined sections share, "Library", and nothing tied 7 days to DVDs
+    text = "Loan period is 21 days.\n\nLoan period is 7 days."
+    passage = Passage("library", 2, 0, len(text), text, section="Library",
+                      parts=((0, "Library > Books"), (25, "Library > DVDs")))
+    assert passage.sentence_indexed(25, len(text)) == "Library > DVDs\n\nLoan period is 7 days."
+    assert passage.sentence_indexed(0, 23) == "Library > Books\n\nLoan period is 21 days."
+    assert passage.indexed().startswith("Library\n\n")  # the passage itself stays under the shared path
