@@ -91,7 +91,7 @@ class _Reader:
                 self.own("")  # the list, if any, has ended
                 self.above = []
             if style.lower() == "title":
-                if self.title is None:
+                if self.title is None or not self.builder.blocks:  # the title shown wins over the file's stored one
                     self.title = text
                 elif text != self.title:
                     self.builder.heading(text, 1)

@@ -224,13 +224,15 @@ class _Walker:
             self.table(tag)
         elif name == "div" and _classes(tag) & FORMAL and (caption := tag.find("p", class_="title")) is not None:
             self.captioned(tag, caption)
+        elif name == "details" and (caption := tag.find("summary", recursive=False)) is not None:
+            self.captioned(tag, caption)  # a collapsed block: its summary names what it hides
         else:
             self.visit(tag)
         self.flush()
 
     def captioned(self, tag: Tag, caption: Tag) -> None:
-        """A DocBook table, example or figure: its title opens a section of its own, closed after it, so each
-        row carries "Table 8.6. Binary Data Types" in its section path."""
+        """A DocBook table, example or figure, or a <details>: its title or summary opens a section of its own,
+        closed after it, so each row carries "Table 8.6. Binary Data Types" in its section path."""
         text = _text(caption)
         caption.decompose()
         if text:

@@ -72,3 +72,10 @@ def test_a_nested_list_is_in_a_section_named_by_the_item_above_it() -> None:
         ("Return items at the front desk, where staff check them in.", ("Borrowing",)),
         ("Opening hours apply.", ("Borrowing",)),  # under a sentence: no name to give
         ("After.", ("Borrowing",))]
+
+
+def test_a_details_blocks_summary_names_what_it_hides() -> None:
+    text = ("# FAQ\n\n<details>\n<summary>How do I reset my password?</summary>\n\n"
+            "Click Forgot password on the login page.\n\n</details>\n\nAfter.\n")
+    assert [(b.text, b.path) for b in read_bytes("faq.md", text.encode()).blocks] == [
+        ("Click Forgot password on the login page.", ("How do I reset my password?",)), ("After.", ())]

@@ -616,6 +616,13 @@ def test_docx_bold_lines_without_heading_styles_are_the_title_and_sections(tmp_p
     document.save(str(tmp_path / "bylaws.docx"))
     parsed = read_bytes("bylaws.docx", (tmp_path / "bylaws.docx").read_bytes())
     assert parsed.title == "Tenants Association Bylaws"
+    shown = docx.Document()
+    shown.core_properties.title = "Template 3"  # the file's stored title, often a template's or an old one
+    shown.add_paragraph("Kettle Guide", style="Title")
+    shown.add_paragraph("Descale monthly.")
+    shown.save(str(tmp_path / "kettle.docx"))
+    kettle = read_bytes("kettle.docx", (tmp_path / "kettle.docx").read_bytes())
+    assert kettle.title == "Kettle Guide" and [b.text for b in kettle.blocks] == ["Descale monthly."]
     assert [(b.kind, b.text, b.path) for b in parsed.blocks] == [
         ("heading", "Article I. Membership", ("Article I. Membership",)),
         ("paragraph", "Anyone renting a unit for 60 days may join.", ("Article I. Membership",)),
