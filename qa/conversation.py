@@ -151,7 +151,9 @@ def standalone_query(question: str, history: list[Turn]) -> str:
 # for the earlier one after the same preposition, which is not borrowed (it searched "... dark beans" and answered
 # the dark roast's row again).
 MIRRORED = re.compile(r"^\s*(?:and|but|what about|how about|and what about)?\s*(for|in|on|with|at|from|during|about|"
-                      r"to|of|by|under|without)\s+\S", re.IGNORECASE)
+                      r"of|by|under|without)\s+(.*)", re.IGNORECASE)  # not "to": "And to unsubscribe?" is a verb
+ARTICLES = frozenset({"a", "an", "the"})
+ORDINAL = re.compile(r"\d*(?:st|nd|rd|th)|first|second|third|last|next|previous|other|same|latest|earlier|later")
 MIRRORED_WORDS = 4   # at most this many words after the earlier preposition, ending its question
 OPTION = re.compile(r"^--?[A-Za-z]")
 
@@ -167,11 +169,21 @@ def replaced(text: str, question: str) -> set[str]:
     dropped: set[str] = set()
     if asked_in(question) not in ([], ["en"]) or asked_in(text) not in ([], ["en"]):
         return dropped  # its function words are English ones
-    if mirror := MIRRORED.match(question):
+    if (mirror := MIRRORED.match(question)) and not any(w in REFERRING for w in asked):  # "of its ...": kept
         preposition = mirror.group(1).lower()
         at = max((i for i, w in enumerate(lower) if w == preposition), default=-1)
-        if at >= 0 and 0 < len(words) - at - 1 <= MIRRORED_WORDS:
-            dropped |= set(lower[at + 1:])
+        phrase: list[str] = []
+        for word in lower[at + 1:] if at >= 0 else []:  # up to the next preposition ("for students at the gym")
+            if word in ARTICLES:
+                continue
+            if word in FUNCTION_WORDS:
+                break
+            phrase.append(word)
+        own = [w for w in TOKEN.findall(mirror.group(2).lower()) if w not in FUNCTION_WORDS]
+        if len(own) == 1 and ORDINAL.fullmatch(own[0]) and phrase:
+            phrase = phrase[:-1]  # "And in the second?" after "... in the first year?": the year stays
+        if 0 < len(phrase) <= MIRRORED_WORDS:
+            dropped |= set(phrase)
     if any(OPTION.match(w) for w in asked):
         dropped |= {w for w in lower if OPTION.match(w) and w not in asked}
     for i, word in enumerate(lower[1:], 1):

@@ -16,12 +16,14 @@ NAMESPACES = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibil
 # A paragraph's text is every w:t in it: runs, links, tracked insertions (w:ins), fields and inline content controls
 # (python-docx's Paragraph.text reads runs and links only: "The monthly rent is , due ..." lost its inserted "950
 # euros"). Deleted text is w:delText, not w:t; a text box's copy for old readers (mc:Fallback) is skipped.
-TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback)] | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
+                   " | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)  # a move's old place: no text
 RUNS = etree.XPath(".//w:r[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
 BOLD = etree.XPath("./w:rPr/w:b", namespaces=NAMESPACES)
 BOLD_HEADING_CHARS = 100
 ITEM_NAME_CHARS = 60   # an item this short, not a sentence, over a nested list names it (as in qa.html_reader)
-PARAGRAPHS = etree.XPath("./w:p", namespaces=NAMESPACES)
+# a cell's or footnote's paragraphs, also inside a content control or a table in the cell (not a text box's)
+PARAGRAPHS = etree.XPath(".//w:p[not(ancestor::w:p)]", namespaces=NAMESPACES)
 FOOTNOTE_REFERENCES = etree.XPath(".//w:footnoteReference/@w:id", namespaces=NAMESPACES)
 FOOTNOTES = etree.XPath("./w:footnote[not(@w:type) or @w:type='normal']", namespaces=NAMESPACES)
 
@@ -35,8 +37,11 @@ def read_docx(data: bytes) -> Parsed:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise Unreadable(f"the Word file could not be read ({exc}): save it again as .docx") from exc
     title = clean_inline(document.core_properties.title or "") or None
+    body = document.element.body
+    if body is None:
+        raise Unreadable("the Word file has no body to read: save it again as .docx")
     reader = _Reader(document, title)
-    reader.body(document.element.body)
+    reader.body(body)
     return reader.builder.parsed(reader.title)
 
 
@@ -49,6 +54,8 @@ class _Reader:
         self.title = title
         self.builder = Builder()
         self.notes = _footnotes(document)
+        self.stored = title is not None          # the title is the file's stored one, not one shown in it
+        self.bold = False                       # the title is a bold line (no title style, nothing stored)
         self.above: list[tuple[int, str]] = []  # the list items above the one being read: (level, text)
         self.owner = ""                         # the item whose name the open section has
 
@@ -91,8 +98,10 @@ class _Reader:
                 self.own("")  # the list, if any, has ended
                 self.above = []
             if style.lower() == "title":
-                if self.title is None or not self.builder.blocks:  # the title shown wins over the file's stored one
-                    self.title = text
+                if self.title is None or (self.stored or self.bold) and not self.builder.blocks:
+                    if self.bold and self.title:  # "CONFIDENTIAL" in bold over the title shown: kept as text
+                        self.builder.add("paragraph", self.title)
+                    self.title, self.stored, self.bold = text, False, False  # shown wins over stored
                 elif text != self.title:
                     self.builder.heading(text, 1)
             elif heading:
@@ -101,7 +110,7 @@ class _Reader:
                 self.item(text, _level(p, style))
             elif _bold_line(p, text):  # a heading set in bold without a heading style
                 if self.title is None and not self.builder.blocks:
-                    self.title = text
+                    self.title, self.bold = text, True
                 else:
                     self.builder.subheading(text)
             else:

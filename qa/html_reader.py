@@ -97,7 +97,8 @@ def _contents_list(listing: Tag) -> bool:
         rest = "".join(c.get_text() if isinstance(c, Tag) and c.name not in ("ul", "ol", "a") else
                        (str(c) if isinstance(c, NavigableString) else "") for c in item.children)
         if len(links) != 1 or rest.strip():
-            inner = item.find("p", recursive=False)  # a loose list: <li><p><a href="#...">
+            blocks = [c for c in item.children if isinstance(c, Tag) and c.name not in ("ul", "ol")]
+            inner = blocks[0] if len(blocks) == 1 and blocks[0].name == "p" else None  # loose: <li><p><a href="#">
             link = inner.find("a") if isinstance(inner, Tag) else None
             if not (isinstance(inner, Tag) and isinstance(link, Tag) and len(inner.find_all("a")) == 1
                     and str(link.get("href", "")).startswith("#")

@@ -42,6 +42,15 @@ def test_a_follow_up_does_not_borrow_what_it_puts_something_else_in_place_of() -
     assert after("What is the loan period for books?", "And for DVDs?") == "And for DVDs? loan period"
     assert after("What did Russia do in 2014?", "And in 2015?") == "And in 2015? Russia"
     assert after("Which grind suits a dark roast?", "And a light roast?") == "And a light roast? grind suits"
+    # not a verb's "to", not past the next preposition, not a phrase the follow-up points back at, not the head of an
+    # ordinal's phrase (a review's cases)
+    assert after("How do I subscribe to the newsletter?", "And to unsubscribe?") == (
+        "And to unsubscribe? subscribe newsletter")
+    assert after("Is there a discount for students at the gym?", "And for seniors?") == "And for seniors? discount gym"
+    assert after("Who is the CEO of Acme Corp?", "And of its parent company?") == (
+        "And of its parent company? CEO Acme Corp")
+    assert after("How many days off do staff get in the first year?", "And in the second?") == (
+        "And in the second? days staff get year")
     # a phrase after the preposition that is more than its question's end is kept, and other languages' too
     assert after("In welchem Jahr wurde Nikola Tesla geboren?", "Und in welchem Dorf?") == (
         "Und in welchem Dorf? Jahr Nikola Tesla geboren")

@@ -60,6 +60,8 @@ def test_a_list_of_links_into_the_page_is_a_table_of_contents_and_goes() -> None
     assert ("item", "pyenv which") not in found and ("item", "pyenv local") not in found
     assert ("paragraph", "Displays the full path to the executable.") in found
     assert ("item", "the wiki") in found and ("item", "pyenv root, which prints the root") in found
+    loose = "".join(f"* [cmd{i}](#c{i})\n\n  Cmd{i} deletes the cache.\n\n" for i in range(3))  # a review's case
+    assert ("item", "Cmd1 deletes the cache.") in [(b.kind, b.text) for b in read_bytes("l.md", loose.encode()).blocks]
 
 
 def test_a_nested_list_is_in_a_section_named_by_the_item_above_it() -> None:

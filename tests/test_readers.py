@@ -623,6 +623,13 @@ def test_docx_bold_lines_without_heading_styles_are_the_title_and_sections(tmp_p
     shown.save(str(tmp_path / "kettle.docx"))
     kettle = read_bytes("kettle.docx", (tmp_path / "kettle.docx").read_bytes())
     assert kettle.title == "Kettle Guide" and [b.text for b in kettle.blocks] == ["Descale monthly."]
+    two = docx.Document()  # a second Title paragraph is a heading, not a title put in place of the first
+    two.add_paragraph("Annual Report", style="Title")
+    two.add_paragraph("Riverside Library 2023", style="Title")
+    two.add_paragraph("We lent 50,000 books.")
+    two.save(str(tmp_path / "report.docx"))
+    report = read_bytes("report.docx", (tmp_path / "report.docx").read_bytes())
+    assert report.title == "Annual Report" and report.blocks[0].text == "Riverside Library 2023"
     assert [(b.kind, b.text, b.path) for b in parsed.blocks] == [
         ("heading", "Article I. Membership", ("Article I. Membership",)),
         ("paragraph", "Anyone renting a unit for 60 days may join.", ("Article I. Membership",)),

@@ -70,3 +70,14 @@ def test_an_rfcs_pages_lose_their_running_lines_and_a_sentence_cut_by_a_page_bre
     assert not any("[Page" in b.text or "RFC 9998 " in b.text for b in parsed.blocks)
     assert [b.text for b in parsed.blocks if b.kind == "heading"] == [
         "1. Clock Discipline", "2. Leap Seconds", "3. Security Considerations"]
+
+
+def test_paged_text_keeps_lines_only_alike_and_what_repeats_as_content() -> None:
+    # a review: "Chapter 1"/"Chapter 2" at page tops, a brace closing code on every page and a sentence naming a page
+    # were dropped as running lines; joining the pages one by one took quadratic time
+    chapters = "Chapter 1\n\nIt was a dark night.\n\fChapter 2\n\nThe morning came.\n\fChapter 3\n\nIt ended.\n"
+    assert "Chapter 2" in [b.text for b in read_bytes("c.txt", chapters.encode()).blocks]
+    code = "\f".join(f"function f{i}() {{\n  return {i};\n}}\n" for i in range(6))
+    assert sum(b.text.count("}") for b in read_bytes("f.txt", code.encode()).blocks) == 6
+    wiring = "\f".join(f"Step {i} of the wiring.\nSee Page 3 of 10 for the wiring diagram.\n" for i in range(4))
+    assert "See Page 3 of 10" in " ".join(b.text for b in read_bytes("w.txt", wiring.encode()).blocks)
