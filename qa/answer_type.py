@@ -17,6 +17,19 @@ TIME = re.compile(
     r"centur(y|ies)|decades?|era)\b",
     re.IGNORECASE,
 )
+# How often or how long, also an answer to "when": a manual's "Empty the drip tray daily", "every 3 months", "within
+# 14 days" (a manual's "When should the drip tray be emptied?" was read as lacking a time and declined)
+TIMING = re.compile(
+    r"\b(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually|"
+    r"every (other |\d+ |few |two |three |six )?(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|"
+    r"mornings?|evenings?|time|use)|(within|after|per|each) (\d+ |a |an |one |two |three |six )?"
+    r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?))\b",
+    re.IGNORECASE,
+)
+WHEN = re.compile(f"{TIME.pattern}|{TIMING.pattern}", re.IGNORECASE)
+# a place, or in technical documents where a file or page is: "/etc/rolo/rolo.conf", "~/.config", "C:\\Tools",
+# "https://..." ("Where is the configuration file installed?" was read as lacking a place and declined)
+PATH = r"(?<![\w/])(~?/[\w.@+-]+){2,}|\b[A-Z]:\\|\bhttps?://\S+|~/[\w.-]+"
 # a count: a number word, or digits that do not go on a name ("T-72", "F-16", "x86", "MP3" name things, count none:
 # "How many tanks did Belarus deliver?" was answered 0.68 with "... delivered T-72 tanks ..."; no figure of the seed,
 # dev, docsfit or the SQuAD train sample changed)
@@ -24,6 +37,7 @@ QUANTITY = re.compile(rf"((?<![A-Za-z\d])(?<![A-Za-z]-)\d|%|\$|€|£|\b({_NUMBE
 # a name: a capitalised word that does not open the text (approximate: no tagger ships offline)
 NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w'’-]+")
 DIGITS = re.compile(r"\d")
+PLACE = re.compile(f"{NAME.pattern}|{PATH}")
 
 # The same openers in German, French and Spanish, for questions asked in another language than the documents
 # (e5, `--embedder e5`): the answer is looked for in the documents' own expressions (numbers, years, names).
@@ -37,7 +51,7 @@ _NAME_ABROAD = (r"(wer|qui|qui[eé]n)\b(?!\s+(ist|war|sind|waren|est|[eé]tait|s
 
 EXPECTATIONS = [
     (re.compile(r"^\W*(and |so |but )?(when\b|since when\b|what (year|date|day|month|time)\b|on what (day|date)\b|"
-                rf"in what year\b|at what time\b|{_TIME_ABROAD})", re.IGNORECASE), TIME),
+                rf"in what year\b|at what time\b|{_TIME_ABROAD})", re.IGNORECASE), WHEN),
     (re.compile(r"^\W*(and |so |but )?(how (many|much|old|long|far|big|large|often)\b|"
                 r"what (percentage|percent|number|amount|share|proportion|age|price)\b|"
                 rf"{_QUANTITY_ABROAD})", re.IGNORECASE), QUANTITY),
@@ -50,7 +64,7 @@ EXPECTATIONS = [
                 r"which (person|people|man|woman|company|country|city|team|group)\b|what (is|was) the name\b)",
                 re.IGNORECASE), NAME),
     (re.compile(r"^\W*(and |so |but )?(where\b|in (what|which) (country|city|place|state|region)\b)", re.IGNORECASE),
-     NAME),
+     PLACE),
     (re.compile(rf"^\W*({_NAME_ABROAD})", re.IGNORECASE), NAME),
 ]
 

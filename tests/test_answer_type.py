@@ -53,3 +53,14 @@ def test_german_french_and_spanish_questions_expect_the_same_types() -> None:
     for question in ("Wer ist Franak Viacorka?", "Qui est Sviatlana Tsikhanouskaïa ?", "¿Quién es Franak Viacorka?",
                      "Was hat Belarus an Russland geliefert?", "Quel est le point d'ébullition de l'oxygène ?"):
         assert expected_type(question) is None, question
+
+
+def test_how_often_answers_when_and_a_path_answers_where() -> None:
+    # a manual's "When should the drip tray be emptied?" and "Where is the configuration file installed?" were read
+    # as lacking the type asked for, and declined
+    assert type_match("When should the drip tray be emptied?", "Empty the drip tray daily.") == 1
+    assert type_match("When are invoices due?", "Invoices are payable within 45 days of receipt.") == 1
+    assert type_match("When should I descale it?", "Descale it every 3 months.") == 1
+    assert type_match("When was it built?", "It took 3 years to build.") == -1  # a duration alone is no when
+    assert type_match("Where is the configuration file installed?", "It goes to /etc/rolo/rolo.conf.") == 1
+    assert type_match("Where is the file?", "It is kept for and/or against.") == -1
