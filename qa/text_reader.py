@@ -125,11 +125,6 @@ def _page_number(line: str) -> bool:
     return match is not None and len((line[:match.start()] + line[match.end():]).split()) <= PAGE_NUMBER_WORDS
 
 
-def _shape(line: str) -> str:
-    """A line with its numbers and spacing evened out: "[Page 3]" and "[Page 4]" recur as one."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "0", line)).strip()
-
-
 def _dedented(text: str) -> str:
     """Text whose body is indented throughout (an RFC's three spaces) with that indent taken off every line, so
     paragraphs are not read as indented code; deeper indents stay relative, shallower lines as they are."""
