@@ -58,6 +58,15 @@ def clean_inline(text: str) -> str:
     return " ".join(text.split())
 
 
+# A list item this short over a nested list, not a sentence, names that list ("DVDs", "Borrowing rules:").
+LIST_NAME_CHARS = 60
+
+
+def list_name(item: str) -> str:
+    """The name an item gives the list nested under it ("DVDs" over "Loan period is 7 days."), "" when it is none."""
+    return item if 0 < len(item) <= LIST_NAME_CHARS and item[-1] not in ".!?;," else ""
+
+
 def label_kind(text: str) -> Kind | None:
     """'label' for a short block like "Note" or "New in version 3.8:", else None."""
     return "label" if len(text) <= 40 and LABEL.match(text.strip()) else None

@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from qa.blocks import Builder, Parsed, Unreadable, clean_inline, row_text
+from qa.blocks import Builder, Parsed, Unreadable, clean_inline, list_name, row_text
 
 HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -21,7 +21,6 @@ TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFr
 RUNS = etree.XPath(".//w:r[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
 BOLD = etree.XPath("./w:rPr/w:b", namespaces=NAMESPACES)
 BOLD_HEADING_CHARS = 100
-ITEM_NAME_CHARS = 60   # an item this short, not a sentence, over a nested list names it (as in qa.html_reader)
 # a cell's or footnote's paragraphs, also inside a content control or a table in the cell (not a text box's)
 PARAGRAPHS = etree.XPath(".//w:p[not(ancestor::w:p)]", namespaces=NAMESPACES)
 FOOTNOTE_REFERENCES = etree.XPath(".//w:footnoteReference/@w:id", namespaces=NAMESPACES)
@@ -72,7 +71,7 @@ class _Reader:
         while self.above and self.above[-1][0] >= level:
             self.above.pop()
         parent = self.above[-1][1] if self.above else ""
-        self.own(parent if len(parent) <= ITEM_NAME_CHARS and parent[-1:] not in tuple(".!?;,") else "")
+        self.own(list_name(parent))
         self.builder.add("item", text)
         self.above.append((level, text))
 
@@ -94,7 +93,8 @@ class _Reader:
             named = Paragraph(p, self.document._body).style if p.pPr is not None else None  # none: Normal
             style = (named.name if named is not None else "") or ""
             heading = HEADING_STYLE.match(style)
-            if not (style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None):
+            listed = style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None
+            if not listed:
                 self.own("")  # the list, if any, has ended
                 self.above = []
             if style.lower() == "title":
@@ -106,7 +106,7 @@ class _Reader:
                     self.builder.heading(text, 1)
             elif heading:
                 self.builder.heading(text, int(heading.group(1)))
-            elif style.lower().startswith("list") or p.pPr is not None and p.pPr.numPr is not None:
+            elif listed:
                 self.item(text, _level(p, style))
             elif _bold_line(p, text):  # a heading set in bold without a heading style
                 if self.title is None and not self.builder.blocks:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from qa.blocks import Builder, Parsed, Unreadable, clean_inline, label_kind, row_text, term_name
+from qa.blocks import Builder, Parsed, Unreadable, clean_inline, label_kind, list_name, row_text, term_name
 
 # Page furniture: navigation, headers and footers, sidebars (generic, Sphinx, DocBook, MkDocs-like themes).
 FURNITURE_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
@@ -40,7 +40,6 @@ SECTION_TERM_CHARS = 80
 # paths of all the ones before it).
 ENTRY_NAMES = 4
 NESTED = ("ul", "ol", "pre", "table", "dl")  # what an item holds besides its own text
-ITEM_NAME_CHARS = 60      # an item this short over a nested list names it ("DVDs", "Borrowing rules:")
 CONTENTS_ITEMS = 3        # a list of this many in-page links or more is a table of contents
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 # ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
@@ -114,8 +113,7 @@ def _item_name(listing: Tag) -> str:
         return ""
     own = " ".join(c.get_text(" ") if isinstance(c, Tag) else str(c) for c in parent.children
                    if not (isinstance(c, Tag) and (c.name in NESTED or c.find(["ul", "ol"]))))
-    text = clean_inline(own)
-    return text if 0 < len(text) <= ITEM_NAME_CHARS and text[-1] not in ".!?;," else ""
+    return list_name(clean_inline(own))
 
 
 def _names_first(page_title: str, first: str) -> bool:
