@@ -115,9 +115,7 @@ class _Reader:
                     self.builder.subheading(text)
             else:
                 self.builder.add("paragraph", text)
-        for ref in FOOTNOTE_REFERENCES(p):
-            if note := self.notes.get(str(ref)):
-                self.builder.add("paragraph", note)
+        self.notes_of(p)
 
     def table(self, tbl: Any) -> None:
         """Rows as 'Header: value; ...', the first row being the header; a first row of one cell across the table
@@ -128,16 +126,27 @@ class _Reader:
         self.above = []
         table = Table(tbl, self.document._body)
         rows = [[_text(cell._tc) for cell in row.cells] for row in table.rows]
+        elements = [row._tr for row in table.rows]
         if len(rows) > 2 and len(rows[0]) > 1 and len(set(rows[0])) == 1 and len(set(rows[1])) > 1:
             if rows[0][0]:
                 self.builder.add("paragraph", rows[0][0])
-            rows = rows[1:]
+            self.notes_of(elements[0])
+            rows, elements = rows[1:], elements[1:]
         if not rows:
             return
         header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
-        for values in body:
+        if header:
+            self.notes_of(elements[0])
+        for values, element in zip(body, elements[len(rows) - len(body):], strict=True):
             if any(values):
                 self.builder.add("row", row_text(header, values))
+            self.notes_of(element)
+
+    def notes_of(self, element: Any) -> None:
+        """The footnotes `element` (a paragraph, a table row) cites, each as a paragraph, in the order cited."""
+        for ref in FOOTNOTE_REFERENCES(element):
+            if note := self.notes.get(str(ref)):
+                self.builder.add("paragraph", note)
 
 
 def _level(p: Any, style: str) -> int:

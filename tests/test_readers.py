@@ -574,10 +574,14 @@ def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_ar
     for cell, text in zip(table.rows[1].cells + table.rows[2].cells, ["Branch", "Hours", "Harbour", "12-19"],
                           strict=True):
         cell.text = text
+    hours = table.cell(2, 1).paragraphs[0]  # a footnote cited in a cell is read after its row
+    hours.add_run().element.append(OxmlElement("w:footnoteReference"))
+    hours.runs[-1].element[-1].set(qn("w:id"), "2")
     document.save(str(tmp_path / "lease.docx"))
     notes = ('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
              '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
              '<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve"> Rent rises to 990 euros in May.</w:t></w:r>'
+             '</w:p></w:footnote><w:footnote w:id="2"><w:p><w:r><w:t>Closed on public holidays.</w:t></w:r>'
              '</w:p></w:footnote></w:footnotes>')
     with zipfile.ZipFile(tmp_path / "lease.docx") as source, \
             zipfile.ZipFile(tmp_path / "noted.docx", "w") as target:
@@ -598,7 +602,8 @@ def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_ar
                       ("paragraph", "Rent rises to 990 euros in May."),
                       ("paragraph", "Invoices are payable within 45 days."),
                       ("paragraph", "Table 1. Opening hours"),
-                      ("row", "Branch: Harbour; Hours: 12-19")]
+                      ("row", "Branch: Harbour; Hours: 12-19"),
+                      ("paragraph", "Closed on public holidays.")]
 
 
 def test_docx_bold_lines_without_heading_styles_are_the_title_and_sections(tmp_path: Path) -> None:
