@@ -12,6 +12,20 @@ UNDERLINE = re.compile(r"([=\-~^*#+])\1{2,}")
 # "1.  Introduction", "4.2. Leap seconds" (RFCs, reports): a short one-line block under a section number
 NUMBERED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,70}[^\s.,;:])")  # not "12 March"
 NUMBERED_WORDS = 9
+SUBSECTION_WORDS = 14  # under a number with a dot inside ("4.1. I keep getting the error 506 Cannot talk to daemon")
+# a numbered heading that asks ("2.4. Must I specify servers by IP address if DNS is not available on chronyd start?")
+NUMBERED_QUESTION = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,200}\?)")
+QUESTION_WORDS = 30
+# "Table of Contents" over a list of numbered entries ("  o 2. Configuration issues", "      ? 2.1. What is ..."):
+# dropped with its list (a contents list ranked above the section it lists, and each entry is a heading again below)
+CONTENTS = re.compile(r"(?:table of )?contents:?", re.IGNORECASE)
+CONTENTS_ENTRY = re.compile(r"(?:[-*o?•·]\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?|chapter \d+\.?|appendix [A-Z]\.?)\s+\S",
+                            re.IGNORECASE)
+# "Q: Why is ...?" / "A: Screen always ...": a FAQ in text; the question is a heading its answer travels with
+QUESTION = re.compile(r"Q(?:uestion)?[:.][ \t]+(\S[^\n]*(?:\n[^\n]+)*)")
+OUTDENTED = "\x01"  # marks a line set left of an indented body (_dedented): "Abstract", "Chapter 2. apt-get"
+ORG_HEADING = re.compile(r"(\*{1,6})[ \t]+(\S.*)")
+HEADING_CHARS = 80   # an outdented line this long or shorter, with no sentence end, is a heading
 CENTRED = 10     # a title line indented at least this much, alone, is set in the middle of the page
 PAGE_NUMBER = re.compile(r"\[Page \d+\]|^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|\bPage \d+ of \d+\b", re.IGNORECASE)
 COLUMNS = re.compile(r"\S {3,}(?=\S)")  # a gap between columns ("Network Working Group      J. Doe")
@@ -24,11 +38,11 @@ def read_text(text: str) -> Parsed:
     """Plain text: the headline (a '#' heading, an underlined first line, or a short first line followed by a blank
     line) is the title; underlined lines and short numbered lines ("2.  Leap Seconds") between paragraphs are
     headings; blank-line separated blocks are paragraphs, kept verbatim (an indented body, as an RFC's, dedented)."""
-    text = _dedented(_without_page_furniture(text))
+    text = _dedented(_without_page_furniture(text.replace("\xa0", " ")))  # "4.2.4.\xa0The Kept Back list"
     title = None
     # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line
     match = re.match(r"\s*(#{1,6}[ \t]+)?([^\n]+)(\n|$)", text)
-    headline = match.group(2).rstrip(" \t") if match else ""
+    headline = match.group(2).rstrip(" \t").replace(OUTDENTED, "") if match else ""
     if match and headline:
         rest = text[match.end():]
         underline = re.match(r"[ \t]*([^\n]*)(\n|$)", rest)
@@ -49,9 +63,13 @@ def read_text(text: str) -> Parsed:
                 break
     builder = Builder()
     levels: dict[str, int] = {}  # underline characters by first use: the first one marks level 1
-    numbered = [_numbered(chunk) for chunk in chunks]
+    chunks = _without_contents(chunks)
+    numbered = [_numbered(chunk.lstrip(OUTDENTED)) for chunk in chunks]
     for i, chunk in enumerate(chunks):
+        outdented = chunk.startswith(OUTDENTED)
+        chunk = chunk.replace(OUTDENTED, "")
         lines = chunk.split("\n")
+        question = QUESTION.fullmatch(chunk.strip())
         if len(lines) >= 2 and _underlines(lines[1], lines[0]):
             builder.heading(lines[0].strip(), levels.setdefault(lines[1].strip()[0], len(levels) + 1))
             chunk = "\n".join(lines[2:])
@@ -60,6 +78,15 @@ def read_text(text: str) -> Parsed:
         elif numbered[i] and numbered[i] not in (*numbered[max(i - 1, 0):i], *numbered[i + 1:i + 2]):
             builder.heading(chunk.strip(), numbered[i])  # numbered lines of one level one after another: a list
             continue
+        elif outdented and "\n" not in chunk and _heading_line(chunk):
+            stars = ORG_HEADING.fullmatch(chunk.strip())  # "** Socket directory": an Org-mode heading of level 2
+            builder.heading(stars.group(2) if stars else chunk.strip(), len(stars.group(1)) if stars else 1)
+            continue
+        elif question:
+            builder.subheading(question.group(1))
+            continue
+        elif re.match(r"A(?:nswer)?[:.][ \t]", chunk):  # the answer to the question just above
+            chunk = re.sub(r"^A(?:nswer)?[:.][ \t]+", "", chunk)
         chunk = chunk if chunk[:1].isspace() and "\n" in chunk else chunk.strip()
         builder.blocks.append(Block(label_kind(chunk) or "paragraph", chunk, 0, builder.path()))
     return builder.parsed(title)
@@ -72,15 +99,50 @@ def _underlines(line: str, heading: str) -> bool:
         return False
     line, heading = line.strip(), heading.strip()
     return (bool(UNDERLINE.fullmatch(line)) and 0 < len(heading) <= 100 and len(line) >= len(heading) / 2
-            and not UNDERLINE.fullmatch(heading))
+            and not UNDERLINE.fullmatch(heading) and not COLUMNS.search(heading))  # not a table's header row
 
 
 def _numbered(chunk: str) -> int:
-    """The level of a numbered heading ("4.2. Leap seconds" -> 2), 0 if the block is none."""
-    match = NUMBERED.fullmatch(chunk.strip())
-    if "\n" in chunk.strip() or not match or len(match.group(2).split()) > NUMBERED_WORDS:
+    """The level of a numbered heading ("4.2. Leap seconds" -> 2), 0 if the block is none; a FAQ's question may be
+    longer and wrap onto a second line ("2.4. Must I specify servers by IP address if DNS is not available on\n
+    chronyd start?")."""
+    lines = chunk.strip().split("\n")
+    asks = chunk.rstrip().endswith("?")
+    match = NUMBERED_QUESTION.fullmatch(" ".join(line.strip() for line in lines)) if asks else \
+        NUMBERED.fullmatch(chunk.strip())
+    if match is None or len(lines) > (2 if asks else 1):
         return 0
-    return match.group(1).rstrip(".").count(".") + 1
+    level = match.group(1).rstrip(".").count(".") + 1
+    if len(match.group(2).split()) > (QUESTION_WORDS if asks else SUBSECTION_WORDS if level > 1 else NUMBERED_WORDS):
+        return 0
+    return level
+
+
+def _heading_line(line: str) -> bool:
+    """Whether a line set left of an indented body is a heading: short, words, no sentence end, no columns."""
+    line = line.strip()
+    return (0 < len(line) <= HEADING_CHARS and line[-1] not in ".,;:" and re.search(r"[^\W\d_]{2}", line) is not None
+            and not COLUMNS.search(line) and len(line.split()) <= NUMBERED_WORDS + 1)
+
+
+def _without_contents(chunks: list[str]) -> list[str]:
+    """The chunks without a table of contents: a "Contents" line and the list of numbered entries under it."""
+    kept: list[str] = []
+    after = 0  # chunks since a "Contents" line, while they are entries (0: none)
+    for chunk in chunks:
+        plain = chunk.replace(OUTDENTED, "").strip()
+        if CONTENTS.fullmatch(plain):
+            after = 1
+            continue
+        lines = [line.strip() for line in plain.split("\n") if line.strip()]
+        entries = sum(bool(CONTENTS_ENTRY.match(line)) for line in lines) >= 0.6 * len(lines)  # (a wrapped entry)
+        # the list, in one chunk or several; a first entry alone is a one-entry list, a later one the first heading
+        if after and lines and entries and (after == 1 or len(lines) >= 2):
+            after += 1
+            continue
+        after = 0
+        kept.append(chunk)
+    return kept
 
 
 def _without_page_furniture(text: str) -> str:
@@ -135,4 +197,9 @@ def _dedented(text: str) -> str:
     indent, count = indents.most_common(1)[0]
     if indent == 0 or indent > 8 or count < 0.6 * sum(indents.values()):
         return text
-    return "\n".join(line[min(indent, len(line) - len(line.lstrip(" "))):] for line in text.split("\n"))
+
+    def dedented(line: str) -> str:
+        own = len(line) - len(line.lstrip(" "))
+        return OUTDENTED + line if own < indent and line.strip() else line[min(indent, own):]
+
+    return "\n".join(map(dedented, text.split("\n")))

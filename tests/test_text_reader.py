@@ -81,3 +81,65 @@ def test_paged_text_keeps_lines_only_alike_and_what_repeats_as_content() -> None
     assert sum(b.text.count("}") for b in read_bytes("f.txt", code.encode()).blocks) == 6
     wiring = "\f".join(f"Step {i} of the wiring.\nSee Page 3 of 10 for the wiring diagram.\n" for i in range(4))
     assert "See Page 3 of 10" in " ".join(b.text for b in read_bytes("w.txt", wiring.encode()).blocks)
+
+
+def test_a_dumped_manual_headings_left_of_its_indented_body_and_its_contents_list_dropped() -> None:
+    # APT's guide as Debian ships it (a browser's text dump): headings at the margin, the body indented, "4.2.4.\xa0"
+    # numbers with no-break spaces; only its first heading was found and every contents list was a passage
+    text = ("                 Spool Guide\n\n"
+            "Table of Contents\n\n1. General\n    1.1. Anatomy\n2. Status\n\n"
+            "Chapter\xa01.\xa0General\n\nTable of Contents\n\n1.1.\xa0Anatomy\n\n"
+            "    The spool has two parts, a queue and a writer. Both run as the spool user.\n\n"
+            "1.1.\xa0Anatomy\n\n"
+            "    A queue holds at most 500 jobs. The writer takes them in order of arrival.\n\n"
+            "Chapter\xa02.\xa0Status\n\n"
+            "    The status line shows how many jobs wait and how long the oldest has waited.\n")
+    assert blocks(text) == [
+        ("heading", "Chapter 1. General", ("Chapter 1. General",)),
+        ("paragraph", "The spool has two parts, a queue and a writer. Both run as the spool user.",
+         ("Chapter 1. General",)),
+        ("heading", "1.1. Anatomy", ("Chapter 1. General", "1.1. Anatomy")),
+        ("paragraph", "A queue holds at most 500 jobs. The writer takes them in order of arrival.",
+         ("Chapter 1. General", "1.1. Anatomy")),
+        ("heading", "Chapter 2. Status", ("Chapter 2. Status",)),
+        ("paragraph", "The status line shows how many jobs wait and how long the oldest has waited.",
+         ("Chapter 2. Status",))]
+
+
+def test_a_faqs_questions_are_headings_numbered_wrapped_or_after_q() -> None:
+    # chrony's FAQ: "2.4. Must I ... on chronyd\nstart?" and ten-word questions were paragraphs; screen's FAQ: each
+    # "Q:" and its "A:" were passages apart, and the question was quoted as the answer
+    numbered = ("Clock FAQ\n\n2. Configuration issues\n\n"
+                "2.4. Must I specify servers by IP address if DNS is not available on the\nfirst start?\n\n"
+                "No, the daemon keeps trying to resolve the names.\n\n"
+                "4.1. I keep getting the error 506 Cannot talk to daemon\n\nAllow the client in the config.\n")
+    assert [b for b in blocks(numbered) if b[0] == "heading"] == [
+        ("heading", "2. Configuration issues", ("2. Configuration issues",)),
+        ("heading", "2.4. Must I specify servers by IP address if DNS is not available on the first start?",
+         ("2. Configuration issues",
+          "2.4. Must I specify servers by IP address if DNS is not available on the first start?")),
+        ("heading", "4.1. I keep getting the error 506 Cannot talk to daemon",
+         ("2. Configuration issues", "4.1. I keep getting the error 506 Cannot talk to daemon"))]
+    faq = ("Pager FAQ\n\nQ:   Why does the pager beep when\n     I press the escape key?\n\n"
+           "A:   The escape key starts a command; press it\n     twice to cancel.\n\n"
+           "Q:   Can I change the colours?\n\nA:   Yes, with the colour command.\n")
+    assert blocks(faq) == [
+        ("heading", "Why does the pager beep when I press the escape key?",
+         ("Why does the pager beep when I press the escape key?",)),
+        ("paragraph", "The escape key starts a command; press it\n     twice to cancel.",
+         ("Why does the pager beep when I press the escape key?",)),
+        ("heading", "Can I change the colours?", ("Can I change the colours?",)),
+        ("paragraph", "Yes, with the colour command.", ("Can I change the colours?",))]
+
+
+def test_org_mode_headings_and_a_tables_underlined_header_row() -> None:
+    # GnuPG's README: "* INTRODUCTION", "** Socket directory" over a body indented by two; chrony's "Name/IP address
+    # Stratum Poll" over "=====" was a heading that every later section nested under
+    org = ("  The Privacy Tool\n\n* INTRODUCTION\n\n  The tool signs and encrypts files for you.\n\n"
+           "** Socket directory\n\n  Sockets live under /run/user by default, in a private folder.\n")
+    assert [b for b in blocks(org) if b[0] == "heading"] == [
+        ("heading", "INTRODUCTION", ("INTRODUCTION",)),
+        ("heading", "Socket directory", ("INTRODUCTION", "Socket directory"))]
+    table = ("Sources\n\nRun the command:\n\nName/IP address     Stratum Poll\n"
+             "================================\nntp1.example.org      2    6\n")
+    assert [b[0] for b in blocks(table)] == ["paragraph", "paragraph"]

@@ -2,7 +2,7 @@
 its own document, inside one piece of text.
 
     python bench/small/build_corpus.py          # once: the corpus from Debian packages
-    python bench/small/check_questions.py [--corpus DIR] [--questions FILE]
+    python bench/small/check_questions.py [--set small|smallfit] [--corpus DIR] [--questions FILE]
 
 A record names its document (`corpus`: a sub-folder of the corpus); an answerable one has 1-4 evidence phrases of
 3-12 words, a follow-up two turns or more, an unanswerable one no evidence. A phrase is matched as qa.evaluate
@@ -26,8 +26,7 @@ if str(ROOT) not in sys.path:
 from qa.evaluate import normalise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-QUESTIONS = HERE / "questions.jsonl"
-DEFAULT_CORPUS = Path.home() / ".cache" / "qa-bench" / "small" / "corpus"
+SETS = ("small", "smallfit")  # each: bench/<set>/questions.jsonl over ~/.cache/qa-bench/<set>/corpus
 KINDS = ("lookup", "howto", "paraphrase", "followup", "short", "unanswerable")
 MIN_WORDS, MAX_WORDS = 3, 12
 
@@ -98,12 +97,14 @@ def check(rows: list[dict], texts: dict[str, list[str]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the folder build_corpus.py made")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--set", choices=SETS, default="small")
+    parser.add_argument("--corpus", type=Path, help="the folder build_corpus.py made (default: the set's)")
+    parser.add_argument("--questions", type=Path, help="default bench/<set>/questions.jsonl")
     args = parser.parse_args(argv)
-    corpus = args.corpus.expanduser()
+    corpus = (args.corpus or Path.home() / ".cache" / "qa-bench" / args.set / "corpus").expanduser()
+    args.questions = args.questions or HERE.parent / args.set / "questions.jsonl"
     if not corpus.is_dir():
-        print(f"error: no corpus in {corpus}: run `python bench/small/build_corpus.py --out {corpus}` first",
+        print(f"error: no corpus in {corpus}: run `python bench/{args.set}/build_corpus.py --out {corpus}` first",
               file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]

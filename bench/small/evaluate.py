@@ -1,7 +1,10 @@
 """Score the product on small single documents (bench/small/questions.jsonl): each document indexed alone.
 
     python bench/small/build_corpus.py             # once: the corpus from Debian packages
-    PYTHONPATH=/work/wt/s31 python bench/small/evaluate.py [--corpus DIR] [--cache DIR] [--fresh] [--only NAME]
+    python bench/small/evaluate.py [--set small|smallfit] [--corpus DIR] [--cache DIR] [--fresh] [--only NAME]
+
+--set smallfit scores the fit set instead (bench/smallfit: other documents, which the answer models may be fitted
+on); --set small (the default) is held out.
 
 A user who indexes ONE small document (a FAQ, a README, a manual) should have its plain questions answered and the
 near-topic ones it does not answer declined. Each sub-folder of the corpus is one such document: the product
@@ -35,8 +38,7 @@ from qa.evaluate import AskFunction, Case, evaluate  # noqa: E402
 log = logging.getLogger("bench.small.evaluate")
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CACHE = Path.home() / ".cache" / "qa-bench" / "small"
-QUESTIONS = HERE / "questions.jsonl"
+SETS = ("small", "smallfit")  # each: bench/<set>/questions.jsonl, its corpus and indexes in ~/.cache/qa-bench/<set>
 TOP_K = 3
 ANSWERABLE = ("answered", "answer_hit", "hit@1", f"hit@{TOP_K}")  # shares of the answerable questions
 
@@ -107,13 +109,17 @@ def table(results: dict[str, dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CACHE / "corpus",
-                        help="the folder bench/small/build_corpus.py made: one sub-folder a document")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the indexes live")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--set", choices=SETS, default="small", help="which questions (and default folders)")
+    parser.add_argument("--corpus", type=Path, help="the folder bench/<set>/build_corpus.py made: one sub-folder a "
+                        "document (default ~/.cache/qa-bench/<set>/corpus)")
+    parser.add_argument("--cache", type=Path, help="where the indexes live (default ~/.cache/qa-bench/<set>)")
+    parser.add_argument("--questions", type=Path, help="default bench/<set>/questions.jsonl")
     parser.add_argument("--fresh", action="store_true", help="delete the product's indexes first")
     parser.add_argument("--only", metavar="NAME", help="score this document (sub-folder) only")
     args = parser.parse_args(argv)
+    args.cache = args.cache or Path.home() / ".cache" / "qa-bench" / args.set
+    args.corpus = args.corpus or args.cache / "corpus"
+    args.questions = args.questions or HERE.parent / args.set / "questions.jsonl"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s"):
@@ -122,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     names = [args.only] if args.only else sorted(cases)
     missing = [name for name in names if name not in cases or not (corpus / name).is_dir()]
     if missing:
-        log.error("no questions or no sub-folder of %s for %s (build it: python bench/small/build_corpus.py)",
-                  corpus, ", ".join(missing))
+        log.error("no questions or no sub-folder of %s for %s (build it: python bench/%s/build_corpus.py)",
+                  corpus, ", ".join(missing), args.set)
         return 2
     indexes = args.cache.expanduser() / f"index-{source_hash()}"
     results: dict[str, dict] = {}

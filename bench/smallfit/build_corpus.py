@@ -2,6 +2,8 @@
 
     apt-get install -y chrony ufw dnsmasq-base lynx-common mutt vim-runtime fail2ban htop groff gnupg
     python bench/smallfit/build_corpus.py [--out ~/.cache/qa-bench/smallfit/corpus]
+    python bench/small/check_questions.py --set smallfit   # the questions' evidence against it
+    python bench/small/evaluate.py --set smallfit          # the product's figures on it
 
 One sub-folder per document, because each is indexed alone, as a user's single small document (3-50 KB of text;
 none written by this project; no package of bench/docs, bench/docsfit or the held-out bench/small set):
