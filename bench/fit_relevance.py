@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import pickle
 import random
@@ -46,7 +47,7 @@ from qa.adapter import Adapter
 from qa.adapter import load as load_adapter
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
-from qa.evaluate import load_cases, normalise
+from qa.evaluate import Case, load_cases, normalise
 from qa.indexing import sync
 from qa.relevance import (
     DENSE_FEATURES,
@@ -216,8 +217,8 @@ def cached(args: argparse.Namespace, name: str, make: Callable[[], list[Sample]]
 
 
 def collect_docs(args: argparse.Namespace) -> list[Sample]:
-    """The documentation fit set (--docs-questions over --docs-corpus, read as the product reads it): a passage
-    answers when it holds an evidence phrase, a sentence likewise; follow-ups searched with the conversation's query."""
+    """The documentation fit set (--docs-questions over --docs-corpus) and the small-document one (--small-questions,
+    each record's `corpus` a sub-folder of --small-corpus indexed alone), read as the product reads them."""
     if not args.docs_questions.exists() or not args.docs_corpus.exists():
         log.warning("no documentation fit set (%s, %s): SQuAD only", args.docs_questions, args.docs_corpus)
         return []
@@ -228,15 +229,32 @@ def collect_docs(args: argparse.Namespace) -> list[Sample]:
         shutil.copytree(seeded[0], root, ignore=shutil.ignore_patterns("writer.lock"))
     index = sync(args.docs_corpus, root, embedder, 256)
     log.info("documentation corpus: %d passages", len(index))
+    samples = read_cases(args, load_cases(args.docs_questions), index, embedder, 1000)
+    if not args.small_questions.exists() or not args.small_corpus.exists():
+        log.warning("no small-document fit set (%s, %s)", args.small_questions, args.small_corpus)
+        return samples
+    rows = [json.loads(line) for line in args.small_questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = load_cases(args.small_questions)  # in the same order as rows
+    for name in dict.fromkeys(str(row["corpus"]) for row in rows):
+        index = sync(args.small_corpus / name, args.cache / f"small-index-{embedder.backend}" / name, embedder, 256)
+        mine = [case for case, row in zip(cases, rows, strict=True) if row["corpus"] == name]
+        samples += read_cases(args, mine, index, embedder, 1000 + len(samples))
+    return samples
+
+
+def read_cases(args: argparse.Namespace, cases: list[Case], index: Index, embedder: Embedder,
+               first: int) -> list[Sample]:
+    """Each case's shortlist: a passage answers when it holds an evidence phrase, a sentence likewise; follow-ups
+    searched with the conversation's query; groups numbered from `first`, in order."""
     samples = []
-    for number, case in enumerate(tqdm(load_cases(args.docs_questions), desc="documentation questions")):
+    for number, case in enumerate(tqdm(cases, desc="documentation questions"), start=first):
         history = [Turn("user", t) for t in case.turns[:-1]]
         described = shortlist(index, embedder, standalone_query(case.turns[-1], history), case.turns[-1],
                               adapter_of(args))
         evidence = [normalise(e) for e in case.evidence]
         sentence_text = [normalise(described.passages[o].text[s:e])
                          for o, (s, e) in zip(described.owner, described.spans, strict=True)]
-        samples.append(Sample("docs" if evidence else "docs-none", 1000 + number, described,
+        samples.append(Sample("docs" if evidence else "docs-none", number, described,
                               np.array([any(e in t for e in evidence) for t in sentence_text], dtype=float),
                               np.array([any(e in normalise(p.text) for e in evidence) for p in described.passages],
                                        dtype=float)))
@@ -330,6 +348,10 @@ def main() -> None:
     parser.add_argument("--docs-questions", type=Path, default=Path(__file__).resolve().parent / "docsfit" /
                         "questions.jsonl", help="the documentation fit set (eval format)")
     parser.add_argument("--docs-corpus", type=Path, default=Path.home() / ".cache" / "qa-bench" / "docsfit" / "corpus")
+    parser.add_argument("--small-questions", type=Path, default=Path(__file__).resolve().parent / "smallfit" /
+                        "questions.jsonl", help="the small-document fit set (eval format, a `corpus` per record)")
+    parser.add_argument("--small-corpus", type=Path,
+                        default=Path.home() / ".cache" / "qa-bench" / "smallfit" / "corpus")
     parser.add_argument("--docs-weight", type=float, default=10.0,
                         help="weight of a documentation question's rows (SQuAD's: 1)")
     parser.add_argument("--without", nargs="*", default=[], choices=SENTENCE_FEATURES, metavar="FEATURE",
@@ -344,7 +366,8 @@ def main() -> None:
 
     squad = cached(args, "samples", lambda: collect(args))
     docs = cached(args, "docs-samples", lambda: collect_docs(args), args.docs_questions.read_bytes()
-                  if args.docs_questions.exists() else b"", str(args.docs_corpus))
+                  if args.docs_questions.exists() else b"", str(args.docs_corpus),
+                  args.small_questions.read_bytes() if args.small_questions.exists() else b"", str(args.small_corpus))
     samples = squad + docs
     fit = [s for s in samples if s.group % 4 != 3]
     test = [s for s in samples if s.group % 4 == 3]

@@ -66,6 +66,9 @@ def read_html(markup: str) -> Parsed:
     for listing in soup.find_all(["ul", "ol"]):
         if not listing.decomposed and _contents_list(listing):
             listing.decompose()
+    for element in soup.find_all(["p", *HEADINGS]):
+        if not element.decomposed and _only_links_within(element):
+            element.decompose()
     root = soup.find("article") or soup.find("main") or soup.select_one("[role=main]") or soup.body or soup
     headlines = root.find_all("h1") if isinstance(root, Tag) else []
     # one <h1> is the page's headline; several are its numbered sections ("1. Overview", "2. Compiling ..."), and
@@ -104,6 +107,21 @@ def _contents_list(listing: Tag) -> bool:
                     and inner.get_text(strip=True) == link.get_text(strip=True)):
                 return False
     return True
+
+
+def _only_links_within(element: Tag) -> bool:
+    """A heading or paragraph that is nothing but links to other places in the page: a table of contents set as
+    headings over paragraphs of links (nano's FAQ: <h3><a href="#1">1. General</a></h3>, then "<a href="#1.1">1.1.
+    What is GNU nano?</a><br>..."; its contents ranked second and third, shown at 0.88). A heading's link to itself
+    (a permalink around its own text) does not count."""
+    links = [a for a in element.find_all("a") if len(str(a.get("href", ""))) > 1 and str(a["href"]).startswith("#")]
+    if not links:
+        return False
+    own = {str(tag.get("id") or tag.get("name")) for tag in [element, *element.find_all(True)]
+           if tag.get("id") or tag.get("name")}
+    if any(str(a["href"])[1:] in own for a in links):
+        return False
+    return "".join(element.get_text().split()) == "".join("".join(a.get_text() for a in links).split())
 
 
 def _item_name(listing: Tag) -> str:

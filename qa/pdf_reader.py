@@ -24,6 +24,8 @@ PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.I
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
+ENTRY_FILLER = re.compile(r"[\d\s.]+")  # what is left of contents lines split apart: ". . .", "6 6 7 7 8", "1.1"
+CONTENTS_SHARE = 0.3  # a page of contents: this share of its blocks are leaders or such filler
 RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 # A running header or footer with numbers that change has at most RUNNING_LINES lines of at most this many characters:
 # the longest of the 393 dropped from the 6 PDFs of bench/docs and bench/docsfit has 29 characters, each one line.
@@ -291,11 +293,18 @@ def _add_rows(builder: Builder, table: _Table, page: int, header: list[str], at_
 
 
 def _without_contents(blocks: list[Block]) -> list[Block]:
-    """Without a "Contents" / "Table of Contents" heading and the entries under it (up to the next heading)."""
+    """Without a "Contents" / "Table of Contents" heading and the entries under it: up to the next heading, or, where
+    the entries are set out in dot leaders and page numbers (A Brief History of Debian: 60 blocks of ". . ." and
+    "6 6 7 7 8", its entries read as headings), up to the next heading on a page that is not so set out."""
+    per_page: dict[int | None, list[bool]] = {}
+    for block in blocks:
+        filler = LEADERS.search(block.text) or ENTRY_FILLER.fullmatch(block.text)
+        per_page.setdefault(block.page, []).append(bool(filler))
+    leaders = {page: sum(marks) >= CONTENTS_SHARE * len(marks) for page, marks in per_page.items()}
     kept: list[Block] = []
     skipping = False
     for block in blocks:
-        if block.kind == "heading":
+        if block.kind == "heading" and not (skipping and leaders[block.page]):
             skipping = bool(CONTENTS.match(block.text))
         if not skipping:
             kept.append(block)

@@ -112,6 +112,19 @@ def test_table_titles_open_a_section_rows_keep_their_header_and_contents_lists_a
     assert "Table of Contents" not in text and "Hex Format" not in text and "Table 8.6" not in text
 
 
+def test_a_contents_set_as_headings_over_paragraphs_of_links_goes_but_a_headings_permalink_stays() -> None:
+    # nano's FAQ: its contents (headings and paragraphs of in-page links) ranked second and third, shown at 0.88
+    page = ("<html><body><h1>Editor FAQ</h1><h3><a href='#1'>1. General</a></h3>"
+            "<blockquote><p><a href='#1.1'>1.1. What is it?</a><br><a href='#1.2'>1.2. Who wrote it?</a></p>"
+            "</blockquote><h2><a name='1'></a>1. General</h2><h3><a name='1.1'></a>1.1. What is it?</h3>"
+            "<p>A small editor. See <a href='#1.2'>who wrote it</a>.</p>"
+            "<h3 id='1.2'><a href='#1.2'>1.2. Who wrote it?</a></h3><p>Chris wrote it in 1999.</p></body></html>")
+    blocks = [(b.kind, b.text) for b in read_bytes("faq.html", page.encode()).blocks]
+    assert blocks == [("heading", "1. General"), ("heading", "1.1. What is it?"),
+                      ("paragraph", "A small editor. See who wrote it."), ("heading", "1.2. Who wrote it?"),
+                      ("paragraph", "Chris wrote it in 1999.")]
+
+
 def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
     page = ("<html><head><title>JSON Functions And Operators</title></head><body>"
             "<h1><span>1. </span>Overview</h1><p>SQLite stores JSON as ordinary text.</p>"
@@ -431,6 +444,46 @@ def test_a_monospaced_table_going_on_at_the_top_of_the_next_page_keeps_its_heade
                     "Name: CACHE; Value: 16; Meaning: Watch cache files",
                     "Name: SCAN; Value: 128; Meaning: Watch scans",
                     "Name: MEMORY; Value: 512; Meaning: Monitor memory usage"]
+
+
+def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_path: Path) -> None:
+    # A Brief History of Debian: its contents page gave 60 blocks of ". . ." and "6 6 7 7 8", under entries read as
+    # headings (which ended the contents' skipping), and ranked for questions about what they list
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=22)
+    pdf.cell(0, 12, "Spool Handbook")
+    pdf.ln(16)
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "Contents")
+    pdf.ln(12)
+    for chapter, entries in (("1 Introduction", ("1.1 Getting started", "1.2 Queues")), ("2 Status", ())):
+        pdf.set_font("Helvetica", size=14)
+        pdf.cell(0, 8, chapter)
+        pdf.ln(9)
+        pdf.set_font("Helvetica", size=11)
+        for number, entry in enumerate(entries, 3):
+            pdf.set_x(15)
+            pdf.cell(40, 6, entry)
+            for x in range(70, 180, 6):
+                pdf.set_x(x)
+                pdf.cell(3, 6, ".")
+            pdf.set_x(185)
+            pdf.cell(10, 6, str(number))
+            pdf.ln(7)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.cell(0, 8, "1 Introduction")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The spool keeps print jobs in a queue until the printer is ready for them.")
+    pdf.output(str(tmp_path / "handbook.pdf"))
+    parsed = read_bytes("handbook.pdf", (tmp_path / "handbook.pdf").read_bytes())
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("heading", "1 Introduction"),
+        ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them.")]
 
 
 def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) -> None:
