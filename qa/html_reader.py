@@ -341,10 +341,11 @@ class _Walker:
         header: list[str] = []
         first = cells[0]
         columns = max(len(c) for c in cells)
-        if columns > 1 and (rows[0].find_parent("thead") is not None or all(c.name == "th" for c in first)):
+        if len(cells) > 1 and columns > 1 and (rows[0].find_parent("thead") is not None
+                                               or all(c.name == "th" for c in first)):
             header = [_text(c) for c in first]
-            cells = cells[1:]
-        elif rows[0].find_parent("thead") is not None:
+            cells = cells[1:]  # (a header alone is the table's only row: Fail2Ban's "logo | Since v0.10 ... IPv6")
+        elif len(cells) > 1 and rows[0].find_parent("thead") is not None:
             cells = cells[1:]  # a one-column table's header names the column, not each row
         for row in cells:
             values = [_text(c) for c in row]

@@ -81,3 +81,11 @@ def test_a_details_blocks_summary_names_what_it_hides() -> None:
             "Click Forgot password on the login page.\n\n</details>\n\nAfter.\n")
     assert [(b.text, b.path) for b in read_bytes("faq.md", text.encode()).blocks] == [
         ("Click Forgot password on the login page.", ("How do I reset my password?",)), ("After.", ())]
+
+
+def test_a_table_of_a_header_row_alone_is_read_as_that_row() -> None:
+    # Fail2Ban's README: "<img .../> | Since v0.10 fail2ban supports the matching of IPv6 addresses." over "---|---"
+    # was dropped whole (a header names the rows below it, and there were none)
+    text = "# Ban\n\nIntro line.\n\n<img src='logo.svg'/> | Since v0.10 it matches IPv6 addresses.\n------|------\n"
+    assert [(b.kind, b.text) for b in read_bytes("README.md", text.encode()).blocks][-1] == (
+        "row", "Since v0.10 it matches IPv6 addresses.")
