@@ -26,6 +26,7 @@ CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
 ENTRY_FILLER = re.compile(r"[\d\s.]+")  # what is left of contents lines split apart: ". . .", "6 6 7 7 8", "1.1"
 CONTENTS_SHARE = 0.3  # a page of contents: this share of its blocks are leaders or such filler
+ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 # A running header or footer with numbers that change has at most RUNNING_LINES lines of at most this many characters:
 # the longest of the 393 dropped from the 6 PDFs of bench/docs and bench/docsfit has 29 characters, each one line.
@@ -47,6 +48,7 @@ class _Line:
     x1: float
     y0: float = 0.0  # the baseline's height above the page's bottom, in points
     bold: bool = False  # set in a bold font
+    italic: bool = False  # set in an italic (oblique) font
 
 
 @dataclass(frozen=True)
@@ -301,11 +303,16 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
         filler = LEADERS.search(block.text) or ENTRY_FILLER.fullmatch(block.text)
         per_page.setdefault(block.page, []).append(bool(filler))
     leaders = {page: sum(marks) >= CONTENTS_SHARE * len(marks) for page, marks in per_page.items()}
+    ahead = Counter(" ".join(block.text.split()) for block in blocks if block.kind == "heading")
     kept: list[Block] = []
     skipping = False
     for block in blocks:
-        if block.kind == "heading" and not (skipping and leaders[block.page]):
-            skipping = bool(CONTENTS.match(block.text))
+        if block.kind == "heading":
+            text = " ".join(block.text.split())
+            ahead[text] -= 1
+            # an entry read as a heading ("3.1. Creating links" in italics) is a heading again further on
+            if not (skipping and (leaders[block.page] or ahead[text] > 0)):
+                skipping = bool(CONTENTS.match(block.text))
         if not skipping:
             kept.append(block)
     return kept
@@ -375,7 +382,8 @@ def _boxes(page: object, number: int) -> list[_Box]:
             mono = (sum(_is_mono(c.fontname) for c in chars) >= 0.9 * len(chars)
                     and not BULLET.match(text.strip() + " "))
             bold = sum("bold" in c.fontname.lower() for c in chars) > len(chars) / 2
-            lines.append(_Line(text, size, mono, line.x0, line.x1, line.y0, bold))
+            italic = sum(bool(ITALIC.search(c.fontname)) for c in chars) > len(chars) / 2
+            lines.append(_Line(text, size, mono, line.x0, line.x1, line.y0, bold, italic))
         if lines:
             found.append(_Box(number, tuple(lines), 1 - element.y1 / height, 1 - element.y0 / height, height))
     return found
@@ -445,11 +453,16 @@ def _rejoined(boxes: list[_Box]) -> list[_Box]:
 def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None) -> None:
     """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items; a box of
     one short bold line at the body's size is a heading one level under the smallest sized heading."""
-    only = box.lines[0]
-    if (len(box.lines) == 1 and only.bold and not only.mono and _kind(only, body) == "text"
-            and len(only.text.strip()) <= 80 and not re.search(r"[.,;]$", only.text.strip())):
-        builder.heading(only.text, len(heading_sizes) + 1, page=box.page)
-        return
+    first = box.lines[0]
+    if _set_apart(first, body) and (len(box.lines) == 1 or not box.lines[1].bold and first.text.strip()[-1] != ":"):
+        # a box of one such line, or one opening a box whose next line is plain ("1. Introduction" in bold over its
+        # first paragraph, groff's mom): numbered ones nest by their number ("3.1." under "3.")
+        number = NUMBERED.match(first.text.strip())
+        depth = number.group(0).strip().rstrip(".").count(".") + 1 if number else 1
+        builder.heading(first.text, len(heading_sizes) + depth, page=box.page)
+        if len(box.lines) == 1:
+            return
+        box = replace(box, lines=box.lines[1:])
     groups: list[list[_Line]] = []
     for line in box.lines:
         if groups and _kind(groups[-1][0], body) == _kind(line, body):
@@ -492,6 +505,14 @@ def _heading(builder: Builder, text: str, level: int, page: int | None) -> None:
         broken = re.search(r"\w-$", last.text) and text[:1].islower()  # "the system in-" / "staller?"
         text = f"{last.text[:-1]}{text}" if broken else f"{last.text} {text}"
     builder.heading(text, level, page=page)
+
+
+def _set_apart(line: _Line, body: float) -> bool:
+    """A short line at about the body's size that is a heading by its face: bold, or italic and numbered ("3.1.
+    Creating destination points at headings"), not a sentence."""
+    text = line.text.strip()
+    return (not line.mono and _kind(line, body) == "text" and len(text) <= 80 and not re.search(r"[.,;]$", text)
+            and (line.bold or line.italic and NUMBERED.match(text) is not None))
 
 
 def _kind(line: _Line, body: float) -> str:

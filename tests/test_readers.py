@@ -486,6 +486,39 @@ def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_pa
         ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them.")]
 
 
+def test_pdf_bold_or_italic_numbered_headings_at_the_body_size_are_headings(tmp_path: Path) -> None:
+    # groff's "Producing PDFs with groff and mom": "1. Introduction" in bold, a little larger than the text, opened
+    # the box of its first paragraph ("1. Introduction PDF documents are ..."), and "3.1. ..." in italics was text
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=20)
+    pdf.cell(0, 12, "Spool Handbook")
+    pdf.ln(20)
+    pdf.set_font("Helvetica", "B", size=11.5)
+    pdf.cell(0, 5, "1. Introduction")
+    pdf.ln(5)
+    pdf.set_font("Helvetica", size=10.5)
+    pdf.multi_cell(0, 5, "The spool keeps print jobs in a queue until the printer is ready for them, in the order "
+                         "of their arrival, and tells each user when a job of theirs is done.")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "I", size=10.8)
+    pdf.cell(0, 5, "1.1. Limits")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", size=10.5)
+    pdf.multi_cell(0, 5, "A queue holds at most 500 jobs; further ones are refused until it has room again.")
+    pdf.output(str(tmp_path / "spool.pdf"))
+    parsed = read_bytes("spool.pdf", (tmp_path / "spool.pdf").read_bytes())
+    assert [(b.kind, b.text, b.path) for b in parsed.blocks] == [
+        ("heading", "1. Introduction", ("1. Introduction",)),
+        ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them, in the order of "
+                      "their arrival, and tells each user when a job of theirs is done.", ("1. Introduction",)),
+        ("heading", "1.1. Limits", ("1. Introduction", "1.1. Limits")),
+        ("paragraph", "A queue holds at most 500 jobs; further ones are refused until it has room again.",
+         ("1. Introduction", "1.1. Limits"))]
+
+
 def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) -> None:
     from conftest import write_pdf
 
