@@ -24,6 +24,8 @@ CONTENTS_ENTRY = re.compile(r"(?:[-*o?•·]\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?|cha
 # "Q: Why is ...?" / "A: Screen always ...": a FAQ in text; the question is a heading its answer travels with
 QUESTION = re.compile(r"Q(?:uestion)?[:.][ \t]+(\S[^\n]*(?:\n[^\n]+)*)")
 OUTDENTED = "\x01"  # marks a line set left of an indented body (_dedented): "Abstract", "Chapter 2. apt-get"
+# a word hyphenated at a line's end in prose ("compati-\n     ble", screen's FAQ): joined, as the PDF reader does
+HYPHENATED = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])")
 ORG_HEADING = re.compile(r"(\*{1,6})[ \t]+(\S.*)")
 HEADING_CHARS = 80   # an outdented line this long or shorter, with no sentence end, is a heading
 CENTRED = 10     # a title line indented at least this much, alone, is set in the middle of the page
@@ -87,7 +89,7 @@ def read_text(text: str) -> Parsed:
             continue
         elif re.match(r"A(?:nswer)?[:.][ \t]", chunk):  # the answer to the question just above
             chunk = re.sub(r"^A(?:nswer)?[:.][ \t]+", "", chunk)
-        chunk = chunk if chunk[:1].isspace() and "\n" in chunk else chunk.strip()
+        chunk = chunk if chunk[:1].isspace() and "\n" in chunk else HYPHENATED.sub("", chunk.strip())
         builder.blocks.append(Block(label_kind(chunk) or "paragraph", chunk, 0, builder.path()))
     return builder.parsed(title)
 

@@ -121,7 +121,7 @@ def test_a_faqs_questions_are_headings_numbered_wrapped_or_after_q() -> None:
         ("heading", "4.1. I keep getting the error 506 Cannot talk to daemon",
          ("2. Configuration issues", "4.1. I keep getting the error 506 Cannot talk to daemon"))]
     faq = ("Pager FAQ\n\nQ:   Why does the pager beep when\n     I press the escape key?\n\n"
-           "A:   The escape key starts a command; press it\n     twice to cancel.\n\n"
+           "A:   The escape key starts a com-\n     mand; press it\n     twice to cancel.\n\n"
            "Q:   Can I change the colours?\n\nA:   Yes, with the colour command.\n")
     assert blocks(faq) == [
         ("heading", "Why does the pager beep when I press the escape key?",
