@@ -60,11 +60,17 @@ def clean_inline(text: str) -> str:
 
 # A list item this short over a nested list, not a sentence, names that list ("DVDs", "Borrowing rules:").
 LIST_NAME_CHARS = 60
+NAMED_ITEM = re.compile(r"((?:\S+ ?){1,4}?) ?: ")  # "--enable-hwloc: ...", "Loan period : ...": up to four words
 
 
 def list_name(item: str) -> str:
-    """The name an item gives the list nested under it ("DVDs" over "Loan period is 7 days."), "" when it is none."""
-    return item if 0 < len(item) <= LIST_NAME_CHARS and item[-1] not in ".!?;," else ""
+    """The name an item gives the list nested under it ("DVDs" over "Loan period is 7 days."), "" when it is none;
+    an item that opens with a name and a colon gives that name ("--enable-affinity: enable sched_setaffinity(2) ...
+    conflicts with hwloc" over "default: check", htop's build options)."""
+    if 0 < len(item) <= LIST_NAME_CHARS and item[-1] not in ".!?;,":
+        return item
+    named = NAMED_ITEM.match(item)
+    return named.group(1).strip() if named else ""
 
 
 def label_kind(text: str) -> Kind | None:

@@ -74,6 +74,10 @@ def test_a_nested_list_is_in_a_section_named_by_the_item_above_it() -> None:
         ("Return items at the front desk, where staff check them in.", ("Borrowing",)),
         ("Opening hours apply.", ("Borrowing",)),  # under a sentence: no name to give
         ("After.", ("Borrowing",))]
+    # htop's build options: a long item opening with its name and a colon names what is nested under it
+    options = ("- `--enable-affinity`: enable sched_setaffinity(2) and sched_getaffinity(2) for affinity support; "
+               "conflicts with hwloc\n  - default: *check*\n")
+    assert [b.path for b in read_bytes("README.md", options.encode()).blocks][-1] == ("--enable-affinity",)
 
 
 def test_a_details_blocks_summary_names_what_it_hides() -> None:
