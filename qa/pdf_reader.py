@@ -313,8 +313,9 @@ def _without_contents(blocks: list[Block]) -> list[Block]:
             # an entry read as a heading ("3.1. Creating links" in italics) is a heading again further on
             if not (skipping and (leaders[block.page] or ahead[text] > 0)):
                 skipping = bool(CONTENTS.match(block.text))
-        if not skipping:
-            kept.append(block)
+        if not skipping:  # a heading under the contents' level had it in its path ("Contents > Abstract")
+            path = tuple(h for h in block.path if not CONTENTS.match(h))
+            kept.append(block if path == block.path else replace(block, path=path))
     return kept
 
 
@@ -498,6 +499,9 @@ def _heading(builder: Builder, text: str, level: int, page: int | None) -> None:
     joins it, instead of becoming a heading that the next sections nest under; also after a full stop ("5.14 I have
     a wireless network card which doesn't work with Linux." / "What should I do?"): a numbered heading with nothing
     under it, then one of its size without a number, is one heading set on two lines."""
+    if not re.search(r"[^\W\d_]", text):  # no word: a number set large ("2", "6" on a revision table), no section
+        builder.add("paragraph", text, page=page)
+        return
     last = builder.blocks[-1] if builder.blocks else None
     if (last is not None and last.kind == "heading" and last.level == level and last.page == page
             and NUMBERED.match(last.text) and not NUMBERED.match(text) and len(last.text) + len(text) < 200):
@@ -512,6 +516,7 @@ def _set_apart(line: _Line, body: float) -> bool:
     Creating destination points at headings"), not a sentence."""
     text = line.text.strip()
     return (not line.mono and _kind(line, body) == "text" and len(text) <= 80 and not re.search(r"[.,;]$", text)
+            and re.search(r"[^\W\d_]", text) is not None
             and (line.bold or line.italic and NUMBERED.match(text) is not None))
 
 

@@ -497,6 +497,8 @@ def test_pdf_bold_or_italic_numbered_headings_at_the_body_size_are_headings(tmp_
     pdf.cell(0, 12, "Spool Handbook")
     pdf.ln(20)
     pdf.set_font("Helvetica", "B", size=11.5)
+    pdf.cell(0, 5, "1 1 1")  # numbers alone in bold (a revision table's) name no section
+    pdf.ln(12)
     pdf.cell(0, 5, "1. Introduction")
     pdf.ln(5)
     pdf.set_font("Helvetica", size=10.5)
@@ -511,6 +513,7 @@ def test_pdf_bold_or_italic_numbered_headings_at_the_body_size_are_headings(tmp_
     pdf.output(str(tmp_path / "spool.pdf"))
     parsed = read_bytes("spool.pdf", (tmp_path / "spool.pdf").read_bytes())
     assert [(b.kind, b.text, b.path) for b in parsed.blocks] == [
+        ("paragraph", "1 1 1", ()),
         ("heading", "1. Introduction", ("1. Introduction",)),
         ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them, in the order of "
                       "their arrival, and tells each user when a job of theirs is done.", ("1. Introduction",)),
