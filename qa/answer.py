@@ -54,9 +54,26 @@ class Answer:
 
 
 def quote(citation: Citation) -> str:
-    """The highlighted sentence of a cited passage."""
+    """The highlighted sentence of a cited passage, as one line when it is prose wrapped in the source (unwrapped)."""
     start, end = citation.highlight
-    return citation.passage.text[start:end]
+    return unwrapped(citation.passage.text[start:end])
+
+
+# A plain-text file's prose is wrapped at ~72 characters, its continuation lines sometimes indented (screen's FAQ):
+# quoted verbatim, a reply read "so the\nsystem time is reasonably close to the true time" (chrony's FAQ). Lines
+# this long or longer, but the last, that open no list item, prompt or comment are one line of prose; shorter ones
+# (code, a list, an address) keep their breaks.
+WRAPPED = 40
+OPENS_BLOCK = re.compile(r"(?:[-*+•]|\d{1,2}[.)]|>>>|\$|#|//)\s")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with its line breaks and runs of spaces made single spaces when it is wrapped prose, else as it is."""
+    lines = [line.strip() for line in text.strip().split("\n")]
+    if len(lines) < 2 or any(len(line) < WRAPPED for line in lines[:-1]) or not lines[-1] \
+            or any(OPENS_BLOCK.match(line) for line in lines[1:]) or text[:1].isspace():
+        return text
+    return " ".join(" ".join(lines).split())
 
 
 def same_words(one: str, other: str) -> bool:

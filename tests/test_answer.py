@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose
+from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose, unwrapped
 from qa.passages import Passage
 
 TEXT = "The pear trees were planted in 1931. The cider press stands in the barn."
@@ -35,3 +35,20 @@ def test_the_same_sentence_is_not_quoted_twice_and_not_found_quotes_nothing() ->
     assert compose("q", [first, citation(2, copy, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
     declined = compose("q", [first], False, 0.25)
     assert declined.answer == NOT_FOUND and not declined.found and declined.passages == [first]
+
+
+@pytest.mark.unit
+def test_prose_wrapped_in_a_text_file_is_quoted_as_one_line_code_and_lists_keep_their_breaks() -> None:
+    # chrony's FAQ, quoted verbatim: "... so the\nsystem time is reasonably close to the true time when ..."
+    wrapped = ("In order to keep the real-time clock close to the true time, so the\n"
+               "     system time is   reasonably close to the true time at boot.")
+    assert unwrapped(wrapped) == ("In order to keep the real-time clock close to the true time, so the system time is "
+                                  "reasonably close to the true time at boot.")
+    code = "./autogen.sh && ./configure && make\nmake install"
+    listed = "Install these packages for C development from your package manager:\n- gcc\n- make"
+    indented = "    x = compute(the_first_argument, the_second_argument)\n    print(x)"
+    assert [unwrapped(t) for t in (code, listed, indented)] == [code, listed, indented]
+    text = wrapped + " Done."
+    reply = compose("q", [Citation(1, 0.9, Passage("d", 1, 0, len(text), text), "FAQ", (0, len(wrapped)), 0.9, 0.9)],
+                    True, 0.25)
+    assert reply.answer.startswith("In order to keep the real-time clock close to the true time, so the system time")
