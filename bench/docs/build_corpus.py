@@ -71,6 +71,16 @@ def require(path: Path, package: str) -> Path:
     return path
 
 
+def installed(documents: tuple[tuple[str, Path, str], ...], install: str) -> list[Source]:
+    """The sources of (package, the file as installed, its path in the corpus) triples; MissingPackage, saying the
+    command `install`, when a package's file is not there."""
+    for package, path, _ in documents:
+        if not path.exists():
+            raise MissingPackage(f"{path} is missing: the package {package} is not installed. Run as root:\n"
+                                 f"    {install}")
+    return [Source(package, path, target) for package, path, target in documents]
+
+
 def postgres_sources() -> list[Source]:
     """The chosen parts of the PostgreSQL manual, by their own tables of contents."""
     from bs4 import BeautifulSoup

@@ -20,21 +20,15 @@ bench/docs/build_corpus.py (byte-for-byte copies in sorted order, stale files re
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-_spec = importlib.util.spec_from_file_location(
-    "bench_docs_build_corpus", Path(__file__).resolve().parents[1] / "docs" / "build_corpus.py")
-assert _spec is not None and _spec.loader is not None
-docs = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = docs
-_spec.loader.exec_module(docs)
-if TYPE_CHECKING:  # the module is loaded from its file above; mypy reads it as bench.docs.build_corpus
-    from bench.docs.build_corpus import MissingPackage, Source
-else:
-    Source, MissingPackage = docs.Source, docs.MissingPackage
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from bench.docs import build_corpus as docs  # noqa: E402
+from bench.docs.build_corpus import Source  # noqa: E402
 
 DEFAULT_OUT = Path.home() / ".cache" / "qa-bench" / "small" / "corpus"
 PACKAGES = ("nano", "apt-doc", "sudo", "unattended-upgrades", "screen", "openssh-client", "needrestart",
@@ -57,15 +51,9 @@ DOCUMENTS = (
 MANAGED = tuple(target.split("/")[0] for _, _, target in DOCUMENTS)
 
 
-def require(path: Path, package: str) -> Path:
-    if not path.exists():
-        raise MissingPackage(f"{path} is missing: the package {package} is not installed. Run as root:\n    {INSTALL}")
-    return path
-
-
 def sources() -> list[Source]:
     """Every file of the corpus, one a document, in order."""
-    return [Source(package, require(path, package), target) for package, path, target in DOCUMENTS]
+    return docs.installed(DOCUMENTS, INSTALL)
 
 
 def build(out: Path) -> list[tuple[Source, int, bool]]:

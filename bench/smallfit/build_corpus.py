@@ -23,18 +23,15 @@ files of these sub-folders removed, unchanged files left alone (so an index over
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from typing import Any
 
-_spec = importlib.util.spec_from_file_location(
-    "bench_docs_build_corpus", Path(__file__).resolve().parents[1] / "docs" / "build_corpus.py")
-assert _spec is not None and _spec.loader is not None
-docs = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = docs
-_spec.loader.exec_module(docs)
-Source, MissingPackage = docs.Source, docs.MissingPackage
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from bench.docs import build_corpus as docs  # noqa: E402
+from bench.docs.build_corpus import Source  # noqa: E402
 
 DEFAULT_OUT = Path.home() / ".cache" / "qa-bench" / "smallfit" / "corpus"
 PACKAGES = ("chrony", "ufw", "dnsmasq-base", "lynx-common", "mutt", "vim-runtime", "fail2ban", "htop", "groff",
@@ -42,32 +39,30 @@ PACKAGES = ("chrony", "ufw", "dnsmasq-base", "lynx-common", "mutt", "vim-runtime
 INSTALL = "apt-get install -y " + " ".join(PACKAGES)
 
 DOC = Path("/usr/share/doc")
-DOCUMENTS = sorted((
-    Source("chrony", DOC / "chrony/FAQ.gz", "chrony/FAQ.txt"),
-    Source("ufw", DOC / "ufw/README.gz", "ufw/README.txt"),
-    Source("dnsmasq-base", DOC / "dnsmasq-base/setup.html", "dnsmasq/setup.html"),
-    Source("lynx-common", DOC / "lynx-common/lynx_help/lynx_url_support.html.gz", "lynx/lynx_url_support.html"),
-    Source("mutt", DOC / "mutt/html/mimesupport.html", "mutt/mimesupport.html"),
-    Source("vim-runtime", Path("/usr/share/vim/vim90/doc/usr_05.txt"), "vim/usr_05.txt"),
-    Source("fail2ban", DOC / "fail2ban/README.md.gz", "fail2ban/README.md"),
-    Source("htop", DOC / "htop/README.gz", "htop/README.md"),
-    Source("groff", DOC / "groff-base/examples/mom/mom-pdf.pdf.gz", "groff/mom-pdf.pdf"),
-    Source("gnupg", DOC / "gnupg/README.gz", "gnupg/README.txt"),
-), key=lambda source: source.target)
-MANAGED = tuple(source.target.split("/")[0] for source in DOCUMENTS)
+# (package, the file as installed, its path in the corpus: <document>/<file>), sorted by document
+DOCUMENTS = (
+    ("chrony", DOC / "chrony/FAQ.gz", "chrony/FAQ.txt"),
+    ("dnsmasq-base", DOC / "dnsmasq-base/setup.html", "dnsmasq/setup.html"),
+    ("fail2ban", DOC / "fail2ban/README.md.gz", "fail2ban/README.md"),
+    ("gnupg", DOC / "gnupg/README.gz", "gnupg/README.txt"),
+    ("groff", DOC / "groff-base/examples/mom/mom-pdf.pdf.gz", "groff/mom-pdf.pdf"),
+    ("htop", DOC / "htop/README.gz", "htop/README.md"),
+    ("lynx-common", DOC / "lynx-common/lynx_help/lynx_url_support.html.gz", "lynx/lynx_url_support.html"),
+    ("mutt", DOC / "mutt/html/mimesupport.html", "mutt/mimesupport.html"),
+    ("ufw", DOC / "ufw/README.gz", "ufw/README.txt"),
+    ("vim-runtime", Path("/usr/share/vim/vim90/doc/usr_05.txt"), "vim/usr_05.txt"),
+)
+MANAGED = tuple(target.split("/")[0] for _, _, target in DOCUMENTS)
 
 
-def require(path: Path, package: str) -> Path:
-    if not path.exists():
-        raise MissingPackage(f"{path} is missing: the package {package} is not installed. Run as root:\n    {INSTALL}")
-    return path
+def sources() -> list[Source]:
+    """Every file of the corpus, one a document, in order."""
+    return docs.installed(DOCUMENTS, INSTALL)
 
 
-def build(out: Path) -> list[tuple[Any, int, bool]]:  # bench/docs/build_corpus.py's Source
+def build(out: Path) -> list[tuple[Source, int, bool]]:
     """Write the corpus into `out`; returns (source, size, changed) for each file, in order."""
-    for source in DOCUMENTS:
-        require(source.path, source.package)
-    return docs.write(out, list(DOCUMENTS), MANAGED)
+    return docs.write(out, sources(), MANAGED)
 
 
 def main(argv: list[str] | None = None) -> int:
