@@ -1,7 +1,7 @@
 """Check bench/small/questions.jsonl against its corpus: every record well formed, every evidence phrase really in
 its own document, inside one piece of text.
 
-    python bench/small/build_corpus.py          # once: the corpus from Debian packages
+    python bench/small/build_corpus.py [--set smallfit]   # once: the corpus from Debian packages
     python bench/small/check_questions.py [--set small|smallfit] [--corpus DIR] [--questions FILE]
 
 A record names its document (`corpus`: a sub-folder of the corpus); an answerable one has 1-4 evidence phrases of
@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = (args.corpus or Path.home() / ".cache" / "qa-bench" / args.set / "corpus").expanduser()
     args.questions = args.questions or HERE.parent / args.set / "questions.jsonl"
     if not corpus.is_dir():
-        print(f"error: no corpus in {corpus}: run `python bench/{args.set}/build_corpus.py --out {corpus}` first",
-              file=sys.stderr)
+        print(f"error: no corpus in {corpus}: run "
+              f"`python bench/small/build_corpus.py --set {args.set} --out {corpus}` first", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     problems = check(rows, documents(corpus))

@@ -1,6 +1,6 @@
 """Score the product on small single documents (bench/small/questions.jsonl): each document indexed alone.
 
-    python bench/small/build_corpus.py             # once: the corpus from Debian packages
+    python bench/small/build_corpus.py [--set smallfit]   # once: the corpus from Debian packages
     python bench/small/evaluate.py [--set small|smallfit] [--corpus DIR] [--cache DIR] [--fresh] [--only NAME]
 
 --set smallfit scores the fit set instead (bench/smallfit: other documents, which the answer models may be fitted
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [args.only] if args.only else sorted(cases)
     missing = [name for name in names if name not in cases or not (corpus / name).is_dir()]
     if missing:
-        log.error("no questions or no sub-folder of %s for %s (build it: python bench/%s/build_corpus.py)",
+        log.error("no questions or no sub-folder of %s for %s (build it: python bench/small/build_corpus.py --set %s)",
                   corpus, ", ".join(missing), args.set)
         return 2
     indexes = args.cache.expanduser() / f"index-{source_hash()}"
