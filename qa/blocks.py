@@ -60,7 +60,9 @@ def clean_inline(text: str) -> str:
 
 # A list item this short over a nested list, not a sentence, names that list ("DVDs", "Borrowing rules:").
 LIST_NAME_CHARS = 60
-NAMED_ITEM = re.compile(r"((?:\S+ ?){1,4}?) ?: ")  # "--enable-hwloc: ...", "Loan period : ...": up to four words
+# "--enable-hwloc: ...", "Loan period : ...": up to four words, each without a colon (one way to split a line: a
+# pattern that could split a word in several ways took minutes over a long line without spaces)
+NAMED_ITEM = re.compile(r"([^\s:]+(?: [^\s:]+){0,3}) ?: ")
 
 
 def list_name(item: str) -> str:

@@ -1,6 +1,7 @@
 """Markdown as structure: front matter, HTML written in the Markdown, tags that are only text."""
 from __future__ import annotations
 
+from qa.blocks import list_name
 from qa.readers import read_bytes
 
 
@@ -78,6 +79,8 @@ def test_a_nested_list_is_in_a_section_named_by_the_item_above_it() -> None:
     options = ("- `--enable-affinity`: enable sched_setaffinity(2) and sched_getaffinity(2) for affinity support; "
                "conflicts with hwloc\n  - default: *check*\n")
     assert [b.path for b in read_bytes("README.md", options.encode()).blocks][-1] == ("--enable-affinity",)
+    # one way to split the name into words: a pattern with several took minutes over a long line without spaces
+    assert list_name("x" * 5000) == "" and list_name("a b c d e: " + "y" * 80) == ""
 
 
 def test_a_details_blocks_summary_names_what_it_hides() -> None:
