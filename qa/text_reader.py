@@ -15,7 +15,7 @@ NUMBERED_WORDS = 9
 SUBSECTION_WORDS = 14  # under a number with a dot inside ("4.1. I keep getting the error 506 Cannot talk to daemon")
 # a numbered heading that asks ("2.4. Must I specify servers by IP address if DNS is not available on chronyd start?")
 NUMBERED_QUESTION = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,200}\?)")
-QUESTION_WORDS = 30
+NUMBERED_QUESTION_WORDS = 30
 # "Table of Contents" over a list of numbered entries ("  o 2. Configuration issues", "      ? 2.1. What is ..."):
 # dropped with its list (a contents list ranked above the section it lists, and each entry is a heading again below)
 CONTENTS = re.compile(r"(?:table of )?contents:?", re.IGNORECASE)
@@ -66,7 +66,7 @@ def read_text(text: str) -> Parsed:
     builder = Builder()
     levels: dict[str, int] = {}  # underline characters by first use: the first one marks level 1
     chunks = _without_contents(chunks)
-    numbered = [_numbered(chunk.lstrip(OUTDENTED)) for chunk in chunks]
+    numbered = [_numbered(chunk.replace(OUTDENTED, "")) for chunk in chunks]
     for i, chunk in enumerate(chunks):
         outdented = chunk.startswith(OUTDENTED)
         chunk = chunk.replace(OUTDENTED, "")
@@ -115,9 +115,8 @@ def _numbered(chunk: str) -> int:
     if match is None or len(lines) > (2 if asks else 1):
         return 0
     level = match.group(1).rstrip(".").count(".") + 1
-    if len(match.group(2).split()) > (QUESTION_WORDS if asks else SUBSECTION_WORDS if level > 1 else NUMBERED_WORDS):
-        return 0
-    return level
+    most = NUMBERED_QUESTION_WORDS if asks else SUBSECTION_WORDS if level > 1 else NUMBERED_WORDS
+    return level if len(match.group(2).split()) <= most else 0
 
 
 def _heading_line(line: str) -> bool:
