@@ -17,8 +17,14 @@ FURNITURE_CLASSES = frozenset({
     "nav", "navbar", "menu", "sidebar", "cookie", "ad", "skip-link", "breadcrumb", "breadcrumbs", "related",
     "sphinxsidebar", "sphinxsidebarwrapper", "footer", "header", "headerlink", "toctree-wrapper", "navheader",
     "navfooter", "toc", "list-of-tables", "list-of-figures", "list-of-examples", "indexterm", "searchbox",
-    "edit-this-page", "copybutton"})
-FURNITURE_IDS = frozenset({"searchbox"})
+    "edit-this-page", "copybutton", "toplang", "bottomlang"})  # Apache httpd's "Available Languages: en | fr"
+# whole ids only: a section's id may well be "footer-options" or "header-files"; "quickview" is Apache httpd's box of
+# a page's topics, directives and bug links
+LOOSE_NAME_WORDS = 6  # a loose item's first paragraph this short names the item ("--disable-setuid", "oneline")
+TABLE_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "th", "td"})
+FURNITURE_IDS = frozenset({"searchbox", "page-header", "page-footer", "footer", "quickview"})
+# Between the links of a breadcrumb trail or a menu ("Apache > HTTP Server > Documentation", "Modules | FAQ").
+TRAIL_SEPARATORS = re.compile(r"^[\s>›»/|·•]*$")
 # A block that is nothing but navigation words ("Prev Up Home Next", "« previous | next »").
 NAV_ONLY = re.compile(r"^(?:\s|[|·•»«<>←→↑\[\]()]|prev(?:ious)?|next|up|home|index|modules|top|"
                       r"table of contents|contents|back to top|skip to (?:main )?content)+$", re.IGNORECASE)
@@ -77,6 +83,9 @@ def read_html(markup: str) -> Parsed:
             tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    for tag in soup.find_all(["div", "p"]):
+        if not tag.decomposed and _link_trail(tag):
+            tag.decompose()
     for listing in soup.find_all(["ul", "ol"]):
         if not listing.decomposed and _contents_list(listing):
             listing.decompose()
@@ -104,9 +113,50 @@ def read_html(markup: str) -> Parsed:
 def _furniture_tag(tag: Tag) -> bool:
     """A tag that is the site's, by role ("navigation", ...), aria-hidden, a furniture class or id; a docutils
     contents box (class "contents topic")."""
+    if tag.name in TABLE_PARTS:
+        return False  # Apache's header rows are <tr class="header">: a table's header, not the page's
     classes = tag.get("class") or []
     return (tag.get("role") in FURNITURE_ROLES or tag.get("aria-hidden") == "true" or tag.get("id") in FURNITURE_IDS
             or not FURNITURE_CLASSES.isdisjoint(classes) or ("contents" in classes and "topic" in classes))
+
+
+def _caption(formal: Tag) -> Tag | None:
+    """The title of a table, example or figure box: DocBook's <p class="title">, or a heading opening the box
+    (Apache's <div class="example"><h3>Example:</h3><pre>...): a heading there names the box, it opens no section
+    for the prose after it (66 such headings in 9 pages of Apache's manual owned what followed them)."""
+    title = formal.find("p", class_="title")
+    if title is not None:
+        return title
+    first = next((c for c in formal.children if isinstance(c, Tag)), None)
+    return first if first is not None and first.name in HEADINGS else None
+
+
+def _loose_name(li: Tag) -> str:
+    """The name a loose list item opens with: its first child a <p> that list_name takes as a name, followed by more
+    blocks, no text outside them; "" otherwise."""
+    tags = [c for c in li.children if isinstance(c, Tag)]
+    if len(tags) < 2 or tags[0].name != "p" or any(not isinstance(c, Tag) and str(c).strip() for c in li.children):
+        return ""
+    name = list_name(_text(tags[0]))
+    # a line introducing what follows ("It is followed by one or more extended header lines:", git's diff format)
+    # is no name
+    return name if len(name.split()) <= LOOSE_NAME_WORDS and not name.endswith(":") else ""
+
+
+def _after_first_tag(li: Tag) -> list[Tag | NavigableString]:
+    tags = [c for c in li.children if isinstance(c, Tag)]
+    children = list(li.children)
+    return children[children.index(tags[0]) + 1:]
+
+
+def _link_trail(tag: Tag) -> bool:
+    """A block of two or more links and nothing between them but separators: a breadcrumb trail ("Apache > HTTP
+    Server > Documentation > Version 2.4 > Modules", on every page of Apache's manual) or a menu."""
+    links = tag.find_all("a")
+    if len(links) < 2 or tag.find(["pre", "table", "ul", "ol", "dl", *HEADINGS]) is not None:
+        return False
+    between = "".join(str(text) for text in tag.find_all(string=True) if text.find_parent("a") is None)
+    return bool(TRAIL_SEPARATORS.match(between)) and any(a.get_text(strip=True) for a in links)
 
 
 def _contents_list(listing: Tag) -> bool:
@@ -261,7 +311,7 @@ class _Walker:
             self.definitions(tag)
         elif name == "table":
             self.table(tag)
-        elif name == "div" and _classes(tag) & FORMAL and (caption := tag.find("p", class_="title")) is not None:
+        elif name == "div" and _classes(tag) & FORMAL and (caption := _caption(tag)) is not None:
             self.captioned(tag, caption)
         elif name == "details" and (caption := tag.find("summary", recursive=False)) is not None:
             self.captioned(tag, caption)  # a collapsed block: its summary names what it hides
@@ -287,7 +337,21 @@ class _Walker:
             self.builder.add("paragraph", text)
 
     def item(self, li: Tag) -> None:
-        """A list item: its text is an item; paragraphs inside it are items too, nested lists and code follow."""
+        """A list item: its text is an item; paragraphs inside it are items too, nested lists and code follow. A
+        loose item whose first paragraph is only a name ("--disable-setuid", then "By default, man will be installed
+        ...": man-db's README in Markdown) is a term the rest describes, as a dt and its dd."""
+        name = _loose_name(li)
+        if name:
+            self.builder.open_term(name)
+            self.builder.add("term", name)
+            for child in _after_first_tag(li):
+                if isinstance(child, Tag):
+                    self.element(child)
+                else:
+                    self.inline.append(str(child))
+            self.flush()
+            self.builder.close_term()
+            return
         before = len(self.builder.blocks)
         self.visit(li)
         self.flush()
@@ -351,6 +415,11 @@ class _Walker:
         cells is a layout table and read through."""
         rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
         cells = [[c for c in r.find_all(["th", "td"], recursive=False)] for r in rows]
+        if rows and all(c.name == "th" for c in cells[0]) and len(cells[0]) > 1 and not table.find(
+                ["pre", "ul", "ol", "dl", *HEADINGS]):
+            for inner in table.find_all("table"):  # a table in a cell of a data table is that cell's value
+                inner.replace_with(" " + "; ".join(" — ".join(_text(c) for c in r.find_all(["th", "td"]))
+                                                   for r in inner.find_all("tr")) + " ")
         if not rows or table.find(["pre", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"]):
             self.visit(table)
             return

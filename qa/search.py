@@ -386,8 +386,11 @@ def paired(described: Described, first: int, second: int) -> bool:
     low, high = sorted((first, second))
     if low < 0 or high >= len(described.spans) or high - low != 1 or described.owner[low] != described.owner[high]:
         return False
+    text = described.passages[int(described.owner[high])].text
     start, end = described.spans[high]
-    return bool(CONTINUES.match(described.passages[int(described.owner[high])].text[start:end]))
+    # a table row ("Compatibility: | certid available in 2.4.42 and later.") is not what a sentence after it points
+    # back to: Apache's "This directive ..." after the directive's table was quoted with the row before it
+    return bool(CONTINUES.match(text[start:end])) and " | " not in text[slice(*described.spans[low])]
 
 
 def dense_matrix(matrix: np.ndarray) -> np.ndarray:

@@ -33,6 +33,10 @@ PAGE_NUMBER = re.compile(r"\[Page \d+\]|^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|\bPage
 COLUMNS = re.compile(r"\S {3,}(?=\S)")  # a gap between columns ("Network Working Group      J. Doe")
 RUNNING_CHARS = 100  # a running header or footer is at most this long
 PAGE_NUMBER_WORDS = 4  # words beside a page number in a footer ("Doe  Informational  [Page 3]"); more: a sentence
+# A manual formatted for a terminal (groff's grotty): colour and bold codes ("\x1b[1mman-db\x1b[0m", 1,042 in man-db's
+# manual, in its title and every citation) and overstrike ("N\bN" bold, "_\bx" underlined) are not text.
+TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+OVERSTRUCK = re.compile(r"[^\n]\x08")
 PAGE_LINES = 3   # the lines at each end of a page where running headers and footers are looked for
 
 
@@ -40,6 +44,7 @@ def read_text(text: str) -> Parsed:
     """Plain text: the headline (a '#' heading, an underlined first line, or a short first line followed by a blank
     line) is the title; underlined lines and short numbered lines ("2.  Leap Seconds") between paragraphs are
     headings; blank-line separated blocks are paragraphs, kept verbatim (an indented body, as an RFC's, dedented)."""
+    text = TERMINAL_CODES.sub("", OVERSTRUCK.sub("", text))  # grotty's bold and underline: man-db's manual
     text = _dedented(_without_page_furniture(text.replace("\xa0", " ")))  # "4.2.4.\xa0The Kept Back list"
     title = None
     # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line

@@ -134,6 +134,48 @@ def test_a_pages_date_line_is_furniture_but_a_sentence_about_modification_stays(
     assert blocks == [("paragraph", "The WAL file is last modified on every commit.")]  # the one <h1> is the title
 
 
+def test_apaches_furniture_goes_its_example_titles_name_the_example_and_a_table_in_a_cell_is_its_value() -> None:
+    # Apache httpd's manual: a page header, a breadcrumb trail, "Available Languages", a box of the page's topics and
+    # a footer on every page; <tr class="header"> rows (class "header" was furniture); an example's <h3> owned the
+    # prose after the example; a table in one cell made the whole table a layout table, read as paragraphs
+    page = ("<html><body><div id='page-header'><p class='apache'>Apache HTTP Server Version 2.4</p></div>"
+            "<div id='path'><a href='/'>Apache</a> &gt; <a href='/d'>Documentation</a> &gt; <a href='m'>Modules</a>"
+            "</div><div id='page-content'><h1>Module mod_log</h1><div class='toplang'><p><span>Available Languages:"
+            " </span><a href='en'>en</a> | <a href='fr'>fr</a></p></div><div id='quickview'><h3>Topics</h3>"
+            "<ul><li><a href='#f'>Formats</a></li></ul><h3>Bugfix checklist</h3><ul><li><a href='x'>Known issues</a>"
+            "</li></ul></div><h2 id='f'>Formats</h2><div class='example'><h3>Example:</h3><pre>LogFormat %h</pre>"
+            "</div><p>The format string is logged as is.</p><table class='bordered'><tr class='header'>"
+            "<th>Format String</th><th>Description</th></tr><tr><td>%%</td><td>The percent sign.</td></tr>"
+            "<tr><td>%t</td><td>The time; tokens:<table><tr><td>sec</td><td>seconds since the Epoch</td></tr>"
+            "</table></td></tr></table></div><div id='footer'><p class='apache'>Copyright 2026 The Apache Software"
+            " Foundation.</p></div></body></html>")
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("mod_log.html", page.encode()).blocks]
+    assert blocks == [
+        ("heading", "Formats", ("Formats",)),
+        ("code", "LogFormat %h", ("Formats", "Example:")),
+        ("paragraph", "The format string is logged as is.", ("Formats",)),
+        ("row", "Format String: %%; Description: The percent sign.", ("Formats",)),
+        ("row", "Format String: %t; Description: The time; tokens: sec — seconds since the Epoch", ("Formats",))]
+
+
+def test_a_loose_list_item_opening_with_a_name_is_a_term_its_paragraphs_describe() -> None:
+    # man-db's README: "- --disable-setuid" then a paragraph under it were two items; the name was quoted alone
+    text = ("# man-db\n\n## Build\n\n- --disable-setuid\n\n  By default, man is installed setuid.\n\n"
+            "- --enable-cache\n\n  Caches are kept.\n")
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("README.md", text.encode()).blocks]
+    assert ("term", "--disable-setuid", ("Build", "--disable-setuid")) in blocks
+    assert ("paragraph", "By default, man is installed setuid.", ("Build", "--disable-setuid")) in blocks
+    assert ("paragraph", "Caches are kept.", ("Build", "--enable-cache")) in blocks
+
+
+def test_a_manual_formatted_for_a_terminal_loses_its_bold_and_underline_codes() -> None:
+    text = ("\x1b[1mman-db - the manual pager suite\x1b[0m\n\nThe \x1b[4mcache\x1b[24m is kept in "
+            "/var/cache/man by m\x08ma\x08an\x08ndb.\n")
+    parsed = read_bytes("man-db.txt", text.encode())
+    assert parsed.title == "man-db - the manual pager suite"
+    assert [b.text for b in parsed.blocks] == ["The cache is kept in /var/cache/man by mandb."]
+
+
 def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
     page = ("<html><head><title>JSON Functions And Operators</title></head><body>"
             "<h1><span>1. </span>Overview</h1><p>SQLite stores JSON as ordinary text.</p>"

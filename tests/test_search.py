@@ -154,6 +154,10 @@ def test_a_sentence_pointing_back_is_paired_with_the_one_before_it_in_its_own_pa
                           np.zeros(3, dtype=int), np.zeros((3, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
     assert paired(connected, 0, 1) and not paired(connected, 1, 2)  # "If it ..." points back, "If the table" not
     assert not paired(connected, -1, 0) and not paired(connected, 2, 3)  # no sentence outside the passage
+    row = "Compatibility: | certid available in 2.4.42 and later.\n\nThis directive sets the certificate file."
+    after_row = Described(np.arange(1), [Passage("d", 1, 0, len(row), row)], [(0, 54), (56, len(row))],
+                          np.zeros(2, dtype=int), np.zeros((2, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
+    assert not paired(after_row, 0, 1)  # "This directive ..." does not point back to a table row
     colon = "Backups matter. They are made like this:\n\n$ backup now\n\nDone."
     introduced = Described(np.arange(1), [Passage("d", 1, 0, len(colon), colon)], split_sentences(colon),
                            np.zeros(4, dtype=int), np.zeros((4, 1)), np.zeros((1, 1)), np.zeros(1), np.zeros(1))
