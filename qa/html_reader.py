@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
 from qa.blocks import Builder, Parsed, Unreadable, clean_inline, label_kind, list_name, row_text, term_name
 
@@ -21,6 +21,7 @@ FURNITURE_CLASSES = frozenset({
 # whole ids only: a section's id may well be "footer-options" or "header-files"; "quickview" is Apache httpd's box of
 # a page's topics, directives and bug links
 LOOSE_NAME_WORDS = 6  # a loose item's first paragraph this short names the item ("--disable-setuid", "oneline")
+ROOTS = frozenset({"html", "body", "main", "article"})  # what holds the page is never furniture, whatever its class
 TABLE_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "th", "td"})
 FURNITURE_IDS = frozenset({"searchbox", "page-header", "page-footer", "footer", "quickview"})
 # Between the links of a breadcrumb trail or a menu ("Apache > HTTP Server > Documentation", "Modules | FAQ").
@@ -75,8 +76,8 @@ def read_html(markup: str) -> Parsed:
     for tag in soup.find_all(_furniture_tag):
         tag.decompose()
     for tag in soup.find_all(class_=_furniture_class):
-        if tag.decomposed:
-            continue
+        if tag.decomposed or tag.name in ROOTS:
+            continue  # Apache's <body class="no-sidebar">: the whole page went, leaving its doctype as the text
         if tag.name == "a" and tag.find_parent(list(HEADINGS)) is not None:
             tag.unwrap()  # docutils' <a class="toc-backref"> holds a heading's own text (Python's FAQs: 264 headings)
         else:
@@ -113,9 +114,9 @@ def read_html(markup: str) -> Parsed:
 def _furniture_tag(tag: Tag) -> bool:
     """A tag that is the site's, by role ("navigation", ...), aria-hidden, a furniture class or id; a docutils
     contents box (class "contents topic")."""
-    if tag.name in TABLE_PARTS:
+    if tag.name in TABLE_PARTS or tag.name in ROOTS:
         return False  # Apache's header rows are <tr class="header">: a table's header, not the page's
-    classes = tag.get("class") or []
+    classes = _classes(tag)
     return (tag.get("role") in FURNITURE_ROLES or tag.get("aria-hidden") == "true" or tag.get("id") in FURNITURE_IDS
             or not FURNITURE_CLASSES.isdisjoint(classes) or ("contents" in classes and "topic" in classes))
 
@@ -143,7 +144,7 @@ def _loose_name(li: Tag) -> str:
     return name if len(name.split()) <= LOOSE_NAME_WORDS and not name.endswith(":") else ""
 
 
-def _after_first_tag(li: Tag) -> list[Tag | NavigableString]:
+def _after_first_tag(li: Tag) -> list[PageElement]:
     tags = [c for c in li.children if isinstance(c, Tag)]
     children = list(li.children)
     return children[children.index(tags[0]) + 1:]
@@ -267,6 +268,8 @@ class _Walker:
 
     def visit(self, node: Tag) -> None:
         for child in node.children:
+            if isinstance(child, (Doctype, Declaration, ProcessingInstruction)):
+                continue  # markup about the page ("html SYSTEM \"about:legacy-compat\""), not its text
             if isinstance(child, NavigableString):
                 self.inline.append(str(child))
             elif isinstance(child, Tag):

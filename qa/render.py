@@ -115,7 +115,7 @@ def reply_html(response: AskResponse, question: str, threshold: float,
         return (f"<p class='answer'>{linked_answer(response.answer, reply)}</p>"
                 f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"
                 f"{searched}{SOURCES}{sources}</div>")
-    nearest = (f"<details class='nearest'><summary>The nearest passages (none was judged to answer it; open them to check)</summary>"
+    nearest = (f"<details class='nearest'><summary>The nearest passages (judged not to answer it)</summary>"
                f"{sources}</details>" if sources else "")
     return f"<p class='not-found'>{html.escape(response.answer)}</p>{searched}{SOURCES}{nearest}</div>"
 

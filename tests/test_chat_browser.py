@@ -261,7 +261,7 @@ def test_an_unanswerable_question_says_so_then_a_new_conversation(open_chat) -> 
     assert reply.locator(".not-found").inner_text() == "The documents don't answer this question."
     assert reply.locator(".answer").count() == 0
     nearest = reply.locator("details.nearest")
-    assert "none was judged to answer" in nearest.locator("> summary").inner_text()
+    assert "judged not to answer" in nearest.locator("> summary").inner_text()
     assert not nearest.locator(".source").first.is_visible()  # folded away until asked for
     assert nearest.locator(".source").count() == nearest.locator(".source.weak").count() > 0
     assert nearest.locator("mark").count() == 0  # nothing answers: no answer colours

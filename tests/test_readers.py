@@ -140,7 +140,9 @@ def test_apaches_furniture_goes_its_example_titles_name_the_example_and_a_table_
     # Apache httpd's manual: a page header, a breadcrumb trail, "Available Languages", a box of the page's topics and
     # a footer on every page; <tr class="header"> rows (class "header" was furniture); an example's <h3> owned the
     # prose after the example; a table in one cell made the whole table a layout table, read as paragraphs
-    page = ("<html><body><div id='page-header'><p class='apache'>Apache HTTP Server Version 2.4</p></div>"
+    # and its glossary's <body class="no-sidebar"> went whole as furniture, leaving the doctype as the page's text
+    page = ("<!DOCTYPE html SYSTEM \"about:legacy-compat\"><html><body class='no-sidebar'><div id='page-header'>"
+            "<p class='apache'>Apache HTTP Server Version 2.4</p></div>"
             "<div id='path'><a href='/'>Apache</a> &gt; <a href='/d'>Documentation</a> &gt; <a href='m'>Modules</a>"
             "</div><div id='page-content'><h1>Module mod_log</h1><div class='toplang'><p><span>Available Languages:"
             " </span><a href='en'>en</a> | <a href='fr'>fr</a></p></div><div id='quickview'><h3>Topics</h3>"

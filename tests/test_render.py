@@ -132,7 +132,7 @@ def test_a_follow_up_shows_what_was_searched() -> None:
 def test_not_found_says_so_plainly_and_folds_the_nearest_passages_away() -> None:
     reply = reply_html(response(False), "q?", 0.5, lambda _: DOCUMENT)
     assert reply.startswith("<p class='not-found'>The documents don&#x27;t answer this question.</p>")
-    assert "<details class='nearest'><summary>The nearest passages (none was judged to answer it; open them to check)" in reply
+    assert "<details class='nearest'><summary>The nearest passages (judged not to answer it)" in reply
     assert reply.count("class='source weak'") == 3 and "copy-answer" not in reply
     empty = AskResponse(answer="There are no documents yet: add some.", found=False, query="q", passages=[])
     assert reply_html(empty, "q", 0.5, lambda _: "") == (
