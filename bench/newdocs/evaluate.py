@@ -1,0 +1,49 @@
+"""Score the product (and the plain recipe) on bench/newdocs/questions.jsonl, by bench/docs/evaluate.py.
+
+    python bench/newdocs/build_corpus.py            # once: the corpus from Debian packages
+    OMP_NUM_THREADS=1 python bench/newdocs/evaluate.py [--no-recipe] [--fresh] [--show] [--url http://127.0.0.1:7860]
+
+The corpus is a new user's mixed set (Apache manual pages, Debian Policy as PDF, LittleCMS PDFs, systemd, zstd,
+man-db and procps docs in Markdown and plain text). It is NOT held out: its questions were written while the
+readers were being fixed on these files, so a figure here says how the product does on documents choices were
+made on. The arguments are bench/docs/evaluate.py's; only the defaults (questions, corpus, cache) point at this
+set. After the table, answer-hit (an evidence phrase in the quoted sentence of passage [1] of a found reply) is
+printed for each system from the results file.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_docs_evaluate", Path(__file__).resolve().parents[1] / "docs" / "evaluate.py")
+assert _spec is not None and _spec.loader is not None
+docs = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = docs
+_spec.loader.exec_module(docs)
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CACHE = Path.home() / ".cache" / "qa-bench" / "newdocs"
+QUESTIONS = HERE / "questions.jsonl"
+
+
+def arguments(argv: list[str]) -> list[str]:
+    """bench/docs/evaluate.py's arguments with this set's defaults first (the caller's own win)."""
+    return docs.set_arguments(argv, QUESTIONS, DEFAULT_CACHE)
+
+
+def cache_of(argv: list[str]) -> Path:
+    """The --cache folder the run used (the last one given)."""
+    return docs.cache_of(argv, DEFAULT_CACHE)
+
+
+answer_hits = docs.answer_hits
+
+
+def main(argv: list[str] | None = None) -> int:
+    return docs.run_set(list(sys.argv[1:] if argv is None else argv), QUESTIONS, DEFAULT_CACHE)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
