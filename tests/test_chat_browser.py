@@ -277,9 +277,12 @@ def test_an_unanswerable_question_says_so_then_a_new_conversation(open_chat) -> 
 def test_html_is_shown_as_text_and_the_answer_can_be_copied(open_chat) -> None:
     chat = open_chat()
     chat.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    reply = chat.ask("<b>Who</b> is <i>Sviatlana Tsikhanouskaya</i>?")
+    # markup in a question costs it relevance ("<b>Who</b> is <i>...</i>?" was declined on an AVX2 machine without
+    # VNNI, at 0.242 against the 0.25 bar): this one is answered at 0.55 there
+    question = "Who is <b>Sviatlana Tsikhanouskaya</b>, the <i>opposition leader</i>?"
+    reply = chat.ask(question)
     asked = chat.page.locator("#chat [data-testid=user]").last
-    assert asked.inner_text().strip() == "<b>Who</b> is <i>Sviatlana Tsikhanouskaya</i>?"
+    assert asked.inner_text().strip() == question
     assert asked.locator("b, i").count() == 0
     reply.get_by_role("button", name="Copy answer").click()
     reply.get_by_role("button", name="Copied").wait_for()
