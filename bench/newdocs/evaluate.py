@@ -28,19 +28,6 @@ DEFAULT_CACHE = Path.home() / ".cache" / "qa-bench" / "newdocs"
 QUESTIONS = HERE / "questions.jsonl"
 
 
-def arguments(argv: list[str]) -> list[str]:
-    """bench/docs/evaluate.py's arguments with this set's defaults first (the caller's own win)."""
-    return docs.set_arguments(argv, QUESTIONS, DEFAULT_CACHE)
-
-
-def cache_of(argv: list[str]) -> Path:
-    """The --cache folder the run used (the last one given)."""
-    return docs.cache_of(argv, DEFAULT_CACHE)
-
-
-answer_hits = docs.answer_hits
-
-
 def main(argv: list[str] | None = None) -> int:
     return docs.run_set(list(sys.argv[1:] if argv is None else argv), QUESTIONS, DEFAULT_CACHE)
 
