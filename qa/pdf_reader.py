@@ -26,6 +26,11 @@ CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
 ENTRY_FILLER = re.compile(r"[\d\s.]+")  # what is left of contents lines split apart: ". . .", "6 6 7 7 8", "1.1"
 CONTENTS_SHARE = 0.3  # a page of contents: this share of its blocks are leaders or such filler
+DOTS = re.compile(r"(\.\s){2,}|\.{4,}|^[.\s]+$")  # dot leaders, whole or in part (". . .", "Archive areas . .", ".")
+DOTTED_LINES = 5
+# The 25 pages of contents and indexes in dot leaders in the 12 bench PDFs have 89-98% such lines; a chapter's own
+# short contents over its first sections (bzip2's manual) 34%, a title page over the contents (crc-doc) 48%.
+DOTTED_SHARE = 0.8
 ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 RULE = re.compile(r"[-=_\s]+")  # a line of dashes under a table's header
 # A running header or footer with numbers that change has at most RUNNING_LINES lines of at most this many characters:
@@ -36,6 +41,7 @@ MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, f
 MONO_HEADER = re.compile(r"[A-Z][a-z]+(?: [A-Za-z][a-z]+)?")  # a header cell of a monospaced table: "Default value"
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
+COVER_CHARACTERS = 400  # a title page's text: title, subtitle, authors, date, publisher (Debian Policy's: 98)
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
 
 
@@ -104,7 +110,8 @@ def read_pdf(data: bytes) -> Parsed:
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, OSError,
             AssertionError, IndexError, RecursionError) as exc:
         raise Unreadable(f"the PDF could not be read ({type(exc).__name__}: {exc})") from exc
-    boxes = [box for number, page in enumerate(pages, 1) for box in _boxes(page, number)]
+    boxes = _numbers_joined([box for number, page in enumerate(pages, 1) for box in _boxes(page, number)])
+    dotted = {number for number, page in enumerate(pages, 1) if _dotted(page)}
     if not title:  # the first page's largest line, before running headers go (the title is often one of them)
         title = _first_page_title(boxes)
     boxes = _rejoined(_drop_running(boxes, len(pages)))
@@ -113,6 +120,8 @@ def read_pdf(data: bytes) -> Parsed:
     heading_sizes = sorted({round(line.size, 1) for box in boxes for line in box.lines
                             if line.size > body * HEADING_RATIO}, reverse=True)
     builder = Builder()
+    cover = _cover(boxes, body) if len(pages) > 1 else set()
+    depths: dict[int, int] = {}  # each heading size's last numbered heading's depth (_heading)
     bullet = False
     tables = _tables(boxes)
     header: list[str] = []   # the last table's header: a table that goes on at the top of the next page keeps it
@@ -124,6 +133,10 @@ def read_pdf(data: bytes) -> Parsed:
             elif table:  # the table's first box: all its rows; its other boxes are skipped
                 header = _add_rows(builder, table, box.page, header, box is _first_on_page(boxes, box))
             continue
+        if id(box) in cover:  # a title page's lines say what the document is, they head no section
+            if clean_inline(box.text) != clean_inline(title or ""):
+                builder.add("paragraph", _joined(box.lines), page=box.page)
+            continue
         if BULLET.match(box.text + " ") and len(box.text.strip()) == 1:
             bullet = True  # a bullet set apart from its text: the next box is a list item
             continue
@@ -131,8 +144,8 @@ def read_pdf(data: bytes) -> Parsed:
             builder.add("item", _joined(box.lines), page=box.page)
             bullet = False
             continue
-        _add_box(builder, box, body, heading_sizes, title)
-    builder.blocks = _continued(_without_contents(builder.blocks))
+        _add_box(builder, box, body, heading_sizes, title, depths)
+    builder.blocks = _dense_levels(_continued(_without_contents(builder.blocks, dotted)))
     return builder.parsed(clean_inline(title) if title else None, paged=True)
 
 
@@ -294,28 +307,44 @@ def _add_rows(builder: Builder, table: _Table, page: int, header: list[str], at_
     return header
 
 
-def _without_contents(blocks: list[Block]) -> list[Block]:
+def _without_contents(blocks: list[Block], dotted: set[int]) -> list[Block]:
     """Without a "Contents" / "Table of Contents" heading and the entries under it: up to the next heading, or, where
     the entries are set out in dot leaders and page numbers (A Brief History of Debian: 60 blocks of ". . ." and
-    "6 6 7 7 8", its entries read as headings), up to the next heading on a page that is not so set out."""
+    "6 6 7 7 8", its entries read as headings), up to the first block on a page after them that is not so set out
+    (`dotted`: pages whose lines are; Debian Policy's seven pages of contents left "23 License" and "Index" as
+    headings over its abstract)."""
     per_page: dict[int | None, list[bool]] = {}
     for block in blocks:
         filler = LEADERS.search(block.text) or ENTRY_FILLER.fullmatch(block.text)
         per_page.setdefault(block.page, []).append(bool(filler))
-    leaders = {page: sum(marks) >= CONTENTS_SHARE * len(marks) for page, marks in per_page.items()}
+    leaders = {page: page in dotted or sum(marks) >= CONTENTS_SHARE * len(marks) for page, marks in per_page.items()}
     ahead = Counter(" ".join(block.text.split()) for block in blocks if block.kind == "heading")
     kept: list[Block] = []
     skipping = False
+    after_leaders = False  # skipping has passed a page set out in leaders: the first page that is not ends it
+    gone: set[tuple[str, ...]] = set()  # the paths of headings skipped
     for block in blocks:
+        if skipping and leaders[block.page]:
+            after_leaders = True
+        elif skipping and after_leaders:
+            skipping = after_leaders = False
         if block.kind == "heading":
             text = " ".join(block.text.split())
             ahead[text] -= 1
             # an entry read as a heading ("3.1. Creating links" in italics) is a heading again further on
             if not (skipping and (leaders[block.page] or ahead[text] > 0)):
                 skipping = bool(CONTENTS.match(block.text))
-        if not skipping:  # a heading under the contents' level had it in its path ("Contents > Abstract")
-            path = tuple(h for h in block.path if not CONTENTS.match(h))
-            kept.append(block if path == block.path else replace(block, path=path))
+                after_leaders = skipping and leaders[block.page]
+        if skipping:
+            if block.kind == "heading":
+                gone.add(block.path)
+            continue
+        if block.kind == "heading":
+            gone.discard(block.path)  # a heading kept: its path names it now
+        # a heading under the contents' level had it in its path ("Contents > Abstract"), the text after the
+        # contents pages those of the entries skipped ("23 License > Index")
+        path = tuple(h for i, h in enumerate(block.path) if not CONTENTS.match(h) and block.path[:i + 1] not in gone)
+        kept.append(block if path == block.path else replace(block, path=path))
     return kept
 
 
@@ -348,6 +377,18 @@ def _first_page_title(boxes: list[_Box]) -> str | None:
     while end + 1 < len(box.lines) and abs(box.lines[end + 1].size - largest.size) < TITLE_SIZE_TOLERANCE:
         end += 1
     return _joined(box.lines[start:end + 1])
+
+
+def _cover(boxes: list[_Box], body: float) -> set[int]:
+    """The boxes of a title page: the first page when it holds a few short lines, no paragraph and no contents
+    (Debian Policy's "Release 4.6.2.0", "The Debian Policy Mailing List" and "Dec 17, 2022", set large or bold, were
+    headings that every section's path began with)."""
+    first = [box for box in boxes if box.page == 1]
+    paragraph = any(sum(_kind(line, body) == "text" and not line.bold for line in box.lines) >= 3 for box in first)
+    contents = any(CONTENTS.match(clean_inline(line.text)) for box in first for line in box.lines)
+    if not first or paragraph or contents or sum(len(box.text) for box in first) > COVER_CHARACTERS:
+        return set()
+    return {id(box) for box in first}
 
 
 def _metadata_title(data: bytes) -> str | None:
@@ -390,14 +431,32 @@ def _boxes(page: object, number: int) -> list[_Box]:
     return found
 
 
+def _dotted(page: object) -> bool:
+    """A page of contents or of an index set out in dot leaders: at least DOTTED_LINES lines with leaders, and leaders
+    or bare numbers in DOTTED_SHARE of its lines (Sphinx sets an entry, its dots and its page number as separate
+    lines: "2.2 Archive areas . .", ". . .", "7")."""
+    from pdfminer.layout import LTTextBox, LTTextLine
+
+    lines = [text for box in page if isinstance(box, LTTextBox)  # type: ignore[attr-defined]
+             for line in box if isinstance(line, LTTextLine) if (text := line.get_text().strip())]
+    leaders = sum(bool(DOTS.search(text)) for text in lines)
+    filler = sum(bool(DOTS.search(text) or ENTRY_FILLER.fullmatch(text)) for text in lines)
+    return leaders >= DOTTED_LINES and filler >= DOTTED_SHARE * len(lines)
+
+
 def _is_mono(font: str) -> bool:
     return bool(re.search(r"mono|nimbusmon|courier|typewriter|consol|cmtt|sfmtt", font, re.IGNORECASE))
 
 
-# A book's running header in capitals names the chapter or section the page is in, numbered: "CHAPTER 7. BASICS OF
-# THE DEBIAN PACKAGE …", "7.12. HOW DO I PUT A PACKAGE ON HOLD?" (the Debian FAQ). Each title is on a few pages only,
-# so such headers repeat as their shape: the number's form, whatever the title.
+# A book's running header names the chapter or section the page is in, numbered: "CHAPTER 7. BASICS OF THE DEBIAN
+# PACKAGE …", "7.12. HOW DO I PUT A PACKAGE ON HOLD?" (the Debian FAQ), or Sphinx's footers "Chapter 1. About this
+# manual" and "1.4. Related documents" (Debian Policy: 300 of them were read as headings), texinfo's "Chapter 7:
+# Reference" (nettle), ReportLab's "Chapter 1 Introduction". Each title is on a few pages only, so such headers
+# repeat as their shape: the number's form, whatever the title. In capitals any number form counts; in mixed case
+# only "Chapter 1" and a section number ending in a full stop ("1.4."), which Sphinx's own headings ("1.4 Related
+# documents") don't open with.
 CAPITALS_HEADER = re.compile(r"^((?:CHAPTER|APPENDIX|PART|SECTION) [\dA-Z]+\.?|\d+(?:\.\d+)+\.?) [^a-z]*[A-Z][^a-z]*$")
+SECTION_HEADER = re.compile(r"^((?:Chapter|Appendix|Part|Section) [\dA-Z]+[.:]?|\d+(?:\.\d+)+\.) [A-Z]")
 
 
 def _running_key(box: _Box) -> str:
@@ -411,6 +470,8 @@ def _running_key(box: _Box) -> str:
     short = len(box.lines) <= RUNNING_LINES and all(len(line.text.strip()) <= RUNNING_CHARACTERS for line in box.lines)
     if short and (shouted := CAPITALS_HEADER.match(clean_inline(box.text))):
         return "^" + re.sub(r"\d+", "#", shouted.group(1).lower())
+    if short and (named := SECTION_HEADER.match(box.text.strip())):
+        return "~" + re.sub(r"\d+", "#", named.group(1).lower())
     if short and not re.search(r"[^\d\s][.!?]$", text):
         return "#" + re.sub(r"\d+", "#", text)
     return "=" + text
@@ -425,14 +486,44 @@ def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
     exact = Counter(text for _, text in {(b.page, clean_inline(b.text)) for b in boxes if id(b) in in_margin})
     sizes = [line.size for b in boxes for line in b.lines for _ in range(len(line.text))]
     body = statistics.median(sizes) if sizes else 0.0
+    # in mixed case, a large one is the chapter's heading whatever repeats: ReportLab's running header "Chapter 2
+    # Graphics and Text with pdfgen" is set small over the chapter's pages, the heading that opens it large
     for b in boxes:
-        if (id(b) in in_margin and keys[id(b)].startswith("^") and exact[clean_inline(b.text)] < 2
-                and max(line.size for line in b.lines) > body * HEADING_RATIO):
+        large = max(line.size for line in b.lines) > body * HEADING_RATIO
+        if (id(b) in in_margin and large and (keys[id(b)].startswith("~")
+                                              or keys[id(b)].startswith("^") and exact[clean_inline(b.text)] < 2)):
             keys[id(b)] = "=" + clean_inline(b.text).lower()
     seen = Counter(key for _, key in {(b.page, keys[id(b)]) for b in boxes if id(b) in in_margin})
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.3 * pages}
-    return [b for b in boxes if not (id(b) in in_margin and (keys[id(b)] in repeated
-                                                              or PAGE_NUMBER.match(clean_inline(b.text))))]
+    # a header naming the page's section by its heading's words, not numbered (LittleCMS's "Introduction", "Special
+    # profile types": 129 left in the text of its two PDFs): set small at the page's very edge on two pages or more,
+    # large where the section opens (a label "Example:" near the foot of pages, under a heading "Example:", stays)
+    headings = {clean_inline(line.text).lower() for b in boxes for line in b.lines if line.size > body * HEADING_RATIO}
+    named = {key for key, n in seen.items() if n >= 2 and key[1:] in headings}
+    return [b for b in boxes if not (id(b) in in_margin and (
+        keys[id(b)] in repeated or PAGE_NUMBER.match(clean_inline(b.text))
+        or keys[id(b)] in named and (b.bottom <= MARGIN or b.top >= 1 - MARGIN)
+        and max(line.size for line in b.lines) <= body * HEADING_RATIO))]
+
+
+def _numbers_joined(boxes: list[_Box]) -> list[_Box]:
+    """A section number that layout analysis set in a box of its own joined to the words beside it on its baseline
+    ("3.1" + "Incremental CRC computation", 13 points apart in crc-doc: the heading had lost its number)."""
+    joined: dict[int, _Box] = {}
+    gone: set[int] = set()
+    for number in boxes:
+        if len(number.lines) != 1 or not SECTION_NUMBER.fullmatch(number.lines[0].text.strip()):
+            continue
+        n = number.lines[0]
+        for box in boxes:
+            first = box.lines[0]
+            if (box.page == number.page and box is not number and id(box) not in gone and abs(first.y0 - n.y0) < 1
+                    and 0 < first.x0 - n.x1 < 2 * n.size and abs(first.size - n.size) < 0.5):
+                line = replace(first, text=f"{n.text.strip()} {first.text.strip()}", x0=n.x0)
+                joined[id(box)] = replace(joined.get(id(box), box), lines=(line, *box.lines[1:]))
+                gone.add(id(number))
+                break
+    return [joined.get(id(b), b) for b in boxes if id(b) not in gone]
 
 
 def _rejoined(boxes: list[_Box]) -> list[_Box]:
@@ -451,16 +542,15 @@ def _rejoined(boxes: list[_Box]) -> list[_Box]:
     return joined
 
 
-def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None) -> None:
+def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None,
+             depths: dict[int, int]) -> None:
     """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items; a box of
     one short bold line at the body's size is a heading one level under the smallest sized heading."""
     first = box.lines[0]
     if _set_apart(first, body) and (len(box.lines) == 1 or not box.lines[1].bold and first.text.strip()[-1] != ":"):
         # a box of one such line, or one opening a box whose next line is plain ("1. Introduction" in bold over its
         # first paragraph, groff's mom): numbered ones nest by their number ("3.1." under "3.")
-        number = NUMBERED.match(first.text.strip())
-        depth = number.group(0).strip().rstrip(".").count(".") + 1 if number else 1
-        builder.heading(first.text, len(heading_sizes) + depth, page=box.page)
+        _heading(builder, clean_inline(first.text), len(heading_sizes) + 1, box.page, depths, sized=False)
         if len(box.lines) == 1:
             return
         box = replace(box, lines=box.lines[1:])
@@ -479,8 +569,7 @@ def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float
             if title and clean_inline(text) == clean_inline(title) and box.page == 1:
                 continue  # the title itself
             size = round(max(line.size for line in lines), 1)
-            level = heading_sizes.index(size) + 1 if size in heading_sizes else 1
-            _heading(builder, text, level, box.page)
+            _heading(builder, text, heading_sizes.index(size) + 1 if size in heading_sizes else 1, box.page, depths)
         else:
             for paragraph in _paragraphs(lines):
                 if BULLET.match(paragraph):
@@ -489,26 +578,59 @@ def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float
                     builder.add("paragraph", paragraph, page=box.page)
 
 
-# A numbered heading ("1.6 How does ...", "Chapter 3", "A.2"): its wrapped second line is not numbered.
-NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.\d+(?:\.\d+)*|chapter \d+|appendix [A-Z])\s", re.IGNORECASE)
+def _heading(builder: Builder, text: str, rank: int, page: int | None, depths: dict[int, int],
+             sized: bool = True) -> None:
+    """Add a heading of the `rank`-th size (1: the largest; the sizes' count + 1: bold at the body's size), nested by
+    its number within its size: level rank * 10 + depth, made 1, 2, ... at the end (_dense_levels). "1.1 Scope"
+    nests under Sphinx's chapter heading "CHAPTER ONE. ABOUT THIS MANUAL" set at its size (Debian Policy), "3.1."
+    under "3."; a chapter's heading ("Chapter 3", "Appendix A. ...") has depth 1, an unnumbered one the depth of the
+    last numbered one of its size (`depths`), else 9: crc-doc's "3.1" stands apart from "Incremental CRC
+    computation", which must not hold "3.2" and "3.3".
 
-
-def _heading(builder: Builder, text: str, level: int, page: int | None) -> None:
-    """Add a sized heading; the second line of a numbered heading that wrapped into a box of its own ("1.6 How does
-    the Debian project fit in or compare with the Free" / "Software Foundation's GNU project?", the Debian FAQ)
-    joins it, instead of becoming a heading that the next sections nest under; also after a full stop ("5.14 I have
-    a wireless network card which doesn't work with Linux." / "What should I do?"): a numbered heading with nothing
-    under it, then one of its size without a number, is one heading set on two lines."""
+    The second line of a numbered heading that wrapped into a box of its own ("1.6 How does the Debian project fit
+    in or compare with the Free" / "Software Foundation's GNU project?", the Debian FAQ) joins it, instead of
+    becoming a heading that the next sections nest under; also after a full stop ("5.14 I have a wireless network
+    card which doesn't work with Linux." / "What should I do?"): a numbered heading with nothing under it, then one
+    of its size without a number, is one heading set on two lines (not when set apart only by a bold face: groff
+    mom's "7. Comparison ..." has a subheading "-Tps /-mpdfmark" next). Sphinx's chapter opener, "CHAPTER" / "ONE" /
+    "ABOUT THIS MANUAL" on three lines, is one heading "CHAPTER ONE. ABOUT THIS MANUAL"."""
+    last = builder.blocks[-1] if builder.blocks else None
     if not re.search(r"[^\W\d_]", text):  # no word: a number set large ("2", "6" on a revision table), no section
         builder.add("paragraph", text, page=page)
         return
-    last = builder.blocks[-1] if builder.blocks else None
-    if (last is not None and last.kind == "heading" and last.level == level and last.page == page
-            and NUMBERED.match(last.text) and not NUMBERED.match(text) and len(last.text) + len(text) < 200):
-        builder.blocks.pop()
-        broken = re.search(r"\w-$", last.text) and text[:1].islower()  # "the system in-" / "staller?"
-        text = f"{last.text[:-1]}{text}" if broken else f"{last.text} {text}"
-    builder.heading(text, level, page=page)
+    if last is not None and last.kind == "heading" and last.page == page and len(last.text) + len(text) < 200:
+        if CHAPTER_WORD.match(last.text) and " " not in text and len(text) <= 15:
+            builder.blocks.pop()
+            text = f"{last.text} {text}"
+        elif CHAPTER_NAMED.match(last.text) and not NUMBERED.match(text):
+            builder.blocks.pop()
+            text, rank = f"{last.text}. {text}", min(rank, last.level // 10)
+        elif sized and last.level // 10 == rank and NUMBERED.match(last.text) and not NUMBERED.match(text):
+            builder.blocks.pop()
+            broken = re.search(r"\w-$", last.text) and text[:1].islower()  # "the system in-" / "staller?"
+            text = f"{last.text[:-1]}{text}" if broken else f"{last.text} {text}"
+    number = NUMBERED.match(text)
+    if CHAPTER_HEADING.match(text):
+        depth = depths[rank] = 1
+    elif number:
+        depth = depths[rank] = number.group(0).strip().rstrip(".").count(".") + 1
+    else:
+        depth = depths.get(rank, 9)
+    builder.heading(text, rank * 10 + depth, page=page)
+
+
+# A numbered heading ("1.6 How does ...", "Chapter 3", "A.2"): its wrapped second line is not numbered.
+NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.\d+(?:\.\d+)*|chapter \d+|appendix [A-Z])\s", re.IGNORECASE)
+CHAPTER_WORD = re.compile(r"^(chapter|appendix|part)$", re.IGNORECASE)  # Sphinx: "CHAPTER" over "ONE"
+CHAPTER_NAMED = re.compile(r"^(chapter|appendix|part) [^\W_]+$", re.IGNORECASE)  # "CHAPTER ONE" over its title
+CHAPTER_HEADING = re.compile(r"^(chapter|appendix|part) [^\W_]+\b", re.IGNORECASE)
+SECTION_NUMBER = re.compile(r"\d+(\.\d+)+\.?|\d+\.")  # "3.1", "3.": a number without its section's words
+
+
+def _dense_levels(blocks: list[Block]) -> list[Block]:
+    """Heading levels 1, 2, ... in the order of _heading's rank * 10 + depth; paths are already set."""
+    dense = {level: i for i, level in enumerate(sorted({b.level for b in blocks if b.kind == "heading"}), 1)}
+    return [replace(b, level=dense[b.level]) if b.kind == "heading" else b for b in blocks]
 
 
 def _set_apart(line: _Line, body: float) -> bool:

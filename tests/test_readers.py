@@ -663,6 +663,100 @@ def test_pdf_capital_running_headers_go_and_a_wrapped_numbered_heading_is_one(tm
     assert chapters == ["CHAPTER 2. THE FERRIES", "CHAPTER 3. THE ISLAND", "CHAPTER 4. THE LIGHTHOUSE"]  # 1: the title
 
 
+def write_sphinx_manual(path: Path) -> Path:
+    """A manual laid out as Sphinx's LaTeX builder sets one (Debian Policy): a title page, contents in dot leaders
+    ending in bold entries without leaders, an abstract, "CHAPTER" / "ONE" / "ABOUT THIS MANUAL" opening each
+    chapter at the size of its sections, footers "Chapter 1. About this manual" and "1.1. Scope" in bold."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_title("Spool Manual")
+    pdf.add_page()  # the title page
+    for size, y, text in ((24, 40, "Spool Manual"), (17, 52, "Release 2.1"), (17, 90, "The Spool Team"),
+                          (12, 200, "Dec 17, 2022")):
+        pdf.set_font("Helvetica", "B", size=size)
+        pdf.set_xy(60, y)
+        pdf.cell(0, 10, text)
+    pdf.add_page()  # the contents
+    pdf.set_font("Helvetica", "B", size=14)
+    pdf.set_xy(10, 30)
+    pdf.cell(0, 8, "CONTENTS")
+    pdf.set_font("Helvetica", size=10)
+    for row in range(13):
+        pdf.set_xy(15, 45 + 7 * row)
+        pdf.cell(40, 6, f"{1 + row // 7}.{row % 7 + 1} Entry {row}")
+        for x in range(70, 180, 6):
+            pdf.set_x(x)
+            pdf.cell(3, 6, ".")
+        pdf.set_x(185)
+        pdf.cell(10, 6, str(3 + row))
+    pdf.set_font("Helvetica", "B", size=10)
+    for row, entry in enumerate(("3 License", "Index")):
+        pdf.set_xy(10, 150 + 7 * row)
+        pdf.cell(40, 6, entry)
+    pdf.add_page()  # the abstract
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(10, 30)
+    pdf.multi_cell(0, 5, "This manual describes the spool, version 2.1, released on 2022-12-17.")
+    body = "The spool keeps print jobs in a queue until the printer is ready, and sends them in order. " * 4
+    footers = ["Chapter 1. About this manual", "1.1. Scope", "Chapter 1. About this manual", "1.1. Scope",
+               "Chapter 2. Queues", "2.1. Holding jobs", "Chapter 2. Queues"]
+    for page, footer in enumerate(footers):
+        pdf.add_page()
+        y = 30
+        if page in (0, 4):
+            for size, text in ((10, "CHAPTER"), (14.3, "ONE" if page == 0 else "TWO"),
+                               (14.3, "ABOUT THIS MANUAL" if page == 0 else "QUEUES"),
+                               (14.3, "1.1 Scope" if page == 0 else "2.1 Holding jobs")):
+                pdf.set_font("Helvetica", "B", size=size)
+                pdf.set_xy(10, y)
+                pdf.cell(0, 8, text)
+                y += 14
+        if page == 1:
+            pdf.set_font("Helvetica", "B", size=12)
+            pdf.set_xy(10, y)
+            pdf.cell(0, 8, "1.1.1 Terms")
+            y += 12
+        pdf.set_font("Helvetica", size=10)
+        pdf.set_xy(10, y)
+        pdf.multi_cell(0, 5, f"Page {page + 4}. {body}")
+        pdf.set_font("Helvetica", "B", size=10)
+        pdf.set_xy(10, 280)
+        pdf.cell(0, 5, footer)
+        pdf.set_xy(190, 280)
+        pdf.cell(0, 5, str(page + 1))
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_laid_out_by_sphinx_reads_chapters_sections_and_no_footers(tmp_path: Path) -> None:
+    # Debian Policy's PDF: every path began "Debian Policy Manual Release 4.6.2.0 > The Debian Policy Mailing List",
+    # the contents' last entries ("23 License", "Index") headed the abstract, "ONE" and "ABOUT THIS MANUAL" were
+    # headings beside "1.1 Scope" instead of over it, and 300 footers were headings inside the chapters
+    parsed = read_bytes("spool.pdf", write_sphinx_manual(tmp_path / "spool.pdf").read_bytes())
+    assert parsed.title == "Spool Manual"
+    blocks = [(b.kind, b.text[:12], b.path) for b in parsed.blocks]
+    chapter1, chapter2 = "CHAPTER ONE. ABOUT THIS MANUAL", "CHAPTER TWO. QUEUES"
+    assert blocks == [
+        ("paragraph", "Release 2.1", ()), ("paragraph", "The Spool Te", ()), ("paragraph", "Dec 17, 2022", ()),
+        ("paragraph", "This manual ", ()),
+        ("heading", chapter1[:12], (chapter1,)),
+        ("heading", "1.1 Scope", (chapter1, "1.1 Scope")),
+        ("paragraph", "Page 4. The ", (chapter1, "1.1 Scope")),
+        ("heading", "1.1.1 Terms", (chapter1, "1.1 Scope", "1.1.1 Terms")),
+        ("paragraph", "Page 5. The ", (chapter1, "1.1 Scope", "1.1.1 Terms")),
+        ("paragraph", "Page 6. The ", (chapter1, "1.1 Scope", "1.1.1 Terms")),
+        ("paragraph", "Page 7. The ", (chapter1, "1.1 Scope", "1.1.1 Terms")),
+        ("heading", chapter2[:12], (chapter2,)),
+        ("heading", "2.1 Holding ", (chapter2, "2.1 Holding jobs")),
+        ("paragraph", "Page 8. The ", (chapter2, "2.1 Holding jobs")),
+        ("paragraph", "Page 9. The ", (chapter2, "2.1 Holding jobs")),
+        ("paragraph", "Page 10. The", (chapter2, "2.1 Holding jobs")),
+    ]
+    assert [b.level for b in parsed.blocks if b.kind == "heading"] == [1, 2, 3, 1, 2]
+
+
 def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     import docx
 
