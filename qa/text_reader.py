@@ -38,6 +38,7 @@ PAGE_NUMBER_WORDS = 4  # words beside a page number in a footer ("Doe  Informati
 TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 OVERSTRUCK = re.compile(r"[^\n]\x08")
 PAGE_LINES = 3   # the lines at each end of a page where running headers and footers are looked for
+PAGE_SPACING = 20  # a page without form feeds has at least this many lines (a printed page: 50-70)
 
 
 def read_text(text: str) -> Parsed:
@@ -45,7 +46,7 @@ def read_text(text: str) -> Parsed:
     line) is the title; underlined lines and short numbered lines ("2.  Leap Seconds") between paragraphs are
     headings; blank-line separated blocks are paragraphs, kept verbatim (an indented body, as an RFC's, dedented)."""
     text = TERMINAL_CODES.sub("", OVERSTRUCK.sub("", text))  # grotty's bold and underline: man-db's manual
-    text = _dedented(_without_page_furniture(text.replace("\xa0", " ")))  # "4.2.4.\xa0The Kept Back list"
+    text = _dedented(_without_page_furniture(_paged(text.replace("\xa0", " "))))  # "4.2.4.\xa0The Kept Back list"
     title = None
     # the first line whole, trailing blanks stripped after: a lazy match backtracked over every blank of a long line
     match = re.match(r"\s*(#{1,6}[ \t]+)?([^\n]+)(\n|$)", text)
@@ -185,6 +186,28 @@ def _without_page_furniture(text: str) -> str:
             kept.append("\n" if bool(last) and last[-1] not in ".:!?" and first[:1].islower() else "\n\n")
         kept.append(page.rstrip() if kept else page)
     return "".join(kept)  # joined once: joining page by page took quadratic time (16,000 pages: 28 s)
+
+
+def _paged(text: str) -> str:
+    """Text paged without form feeds, by a fixed number of lines (nroff's output for a terminal: man-db's manual,
+    66 lines a page), with its pages marked by form feeds: the line that recurs at one spacing, PAGE_SPACING lines
+    or more apart, at least three times, laid out in columns and no sentence ("man-db      v2.11.2      2023-01-08"
+    closed each of its 31 pages and was a paragraph 31 times, cutting sentences over the page breaks)."""
+    if "\f" in text:
+        return text
+    lines = text.split("\n")
+    at: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        plain = " ".join(line.split())
+        if plain and len(plain) <= RUNNING_CHARS and COLUMNS.search(line.strip()) and plain[-1] not in ".!?:;,":
+            at.setdefault(plain, []).append(i)
+    for places in at.values():
+        gaps = {b - a for a, b in zip(places, places[1:], strict=False)}
+        if len(places) >= 3 and len(gaps) == 1 and min(gaps) >= PAGE_SPACING:
+            for i in places:
+                lines[i] = "\f"
+            return "\n".join(lines)
+    return text
 
 
 def _page_number(line: str) -> bool:

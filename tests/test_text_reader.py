@@ -83,6 +83,22 @@ def test_paged_text_keeps_lines_only_alike_and_what_repeats_as_content() -> None
     assert "See Page 3 of 10" in " ".join(b.text for b in read_bytes("w.txt", wiring.encode()).blocks)
 
 
+def test_text_paged_by_line_count_loses_its_running_footer_and_keeps_a_sentence_whole() -> None:
+    # man-db's manual as nroff sets it for a terminal: 66-line pages without form feeds, each closed by
+    # "man-db      v2.11.2      2023-01-08", which was a paragraph 31 times and cut sentences in two
+    footer = "man-db                              v2.11.2                         2023-01-08"
+    bodies = ["The man-db manual\n\n1.  Introduction\n\nThe database cache is kept in /var/cache/man and is",
+              "rebuilt every day by a cron job.\n\nEach section has its own index.", "It ends here."]
+    pages = [body + "\n" * (60 - body.count("\n")) + footer + "\n\n\n" for body in bodies]
+    found = blocks("".join(pages))
+    assert ("paragraph", "The database cache is kept in /var/cache/man and is\nrebuilt every day by a cron job.",
+            ("1. Introduction",)) in found
+    assert not any("v2.11.2" in text for _, text, _ in found)
+    row = "Total       5       units"  # the same line at spacings that differ: content, not a page's footer
+    uneven = "Stock\n\n" + row + "\n" * 25 + row + "\n" * 30 + row + "\n"
+    assert [text for _, text, _ in blocks(uneven)] == [row] * 3
+
+
 def test_a_dumped_manual_headings_left_of_its_indented_body_and_its_contents_list_dropped() -> None:
     # APT's guide as Debian ships it (a browser's text dump): headings at the margin, the body indented, "4.2.4.\xa0"
     # numbers with no-break spaces; only its first heading was found and every contents list was a passage
