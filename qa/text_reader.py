@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from qa.blocks import Block, Builder, Parsed, label_kind
+from qa.blocks import Block, Builder, Parsed, label_kind, row_text
 
 # "Overview\n--------": a heading underlined (reStructuredText, READMEs); the line at least half the heading's length
 UNDERLINE = re.compile(r"([=\-~^*#+])\1{2,}")
@@ -38,6 +38,7 @@ PAGE_NUMBER_WORDS = 4  # words beside a page number in a footer ("Doe  Informati
 TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 OVERSTRUCK = re.compile(r"[^\n]\x08")
 PAGE_LINES = 3   # the lines at each end of a page where running headers and footers are looked for
+GRID_RULE = re.compile(r"[+|][-=+|]*[-=][-=+|]*[+|]")  # "+-----+", "|-----+-----|", "+=====+": a grid table's rule
 PAGE_SPACING = 20  # a page without form feeds has at least this many lines (a printed page: 50-70)
 
 
@@ -95,9 +96,41 @@ def read_text(text: str) -> Parsed:
             continue
         elif re.match(r"A(?:nswer)?[:.][ \t]", chunk):  # the answer to the question just above
             chunk = re.sub(r"^A(?:nswer)?[:.][ \t]+", "", chunk)
+        grid = _grid(chunk)
+        if grid is not None:
+            header, rows = grid
+            for row in rows:
+                builder.add("row", row_text(header, row))
+            continue
         chunk = chunk if chunk[:1].isspace() and "\n" in chunk else HYPHENATED.sub("", chunk.strip())
         builder.blocks.append(Block(label_kind(chunk) or "paragraph", chunk, 0, builder.path()))
     return builder.parsed(title)
+
+
+def _grid(chunk: str) -> tuple[list[str], list[list[str]]] | None:
+    """A table drawn in ASCII ("+-----+-----+", "| Type | Description |", "|-----+-----|") as its header and rows,
+    each cell's lines joined; None for any other block. The debconf specification's table of data types was one
+    paragraph of bars, each description cut into line pieces beside the other column's."""
+    lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+    if len(lines) < 3 or not all(line[0] in "+|" and line[-1] in "+|" and len(line) > 1 for line in lines):
+        return None
+    rows: list[list[list[str]]] = [[]]
+    columns = 0
+    for line in lines:
+        if GRID_RULE.fullmatch(line):
+            if rows[-1]:
+                rows.append([])
+            continue
+        cells = [cell.strip() for cell in line[1:-1].split("|")]
+        if columns and len(cells) != columns:
+            return None
+        columns = len(cells)
+        rows[-1].append(cells)
+    joined = [[" ".join(part for part in column if part) for column in zip(*row, strict=True)] for row in rows if row]
+    if len(joined) < 2 or columns < 2:
+        return None
+    header = joined[0] if all(0 < len(cell) <= 30 for cell in joined[0]) else []
+    return header, joined[1:] if header else joined
 
 
 def _underlines(line: str, heading: str) -> bool:

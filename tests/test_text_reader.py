@@ -99,6 +99,25 @@ def test_text_paged_by_line_count_loses_its_running_footer_and_keeps_a_sentence_
     assert [text for _, text, _ in blocks(uneven)] == [row] * 3
 
 
+def test_a_table_drawn_in_ascii_is_rows_with_their_header() -> None:
+    # the debconf specification's table of data types: a paragraph of bars, each description in line pieces
+    table = ("Types\n\nTable 1. Available data types\n\n"
+             "   +-------------------------------------------+\n"
+             "   | Type        | Description                 |\n"
+             "   |-------------+-----------------------------|\n"
+             "   | string      | Holds any arbitrary string. |\n"
+             "   |-------------+-----------------------------|\n"
+             "   |             | Holds one of a finite       |\n"
+             "   | select      | number of possible values.  |\n"
+             "   +-------------------------------------------+\n\nAfter the table.")
+    assert [(kind, text) for kind, text, _ in blocks(table)][-3:] == [
+        ("row", "Type: string; Description: Holds any arbitrary string."),
+        ("row", "Type: select; Description: Holds one of a finite number of possible values."),
+        ("paragraph", "After the table.")]
+    ragged = "Types\n\n| a | b |\n| c |\n| d | e |"  # bars that are no grid stay text
+    assert [kind for kind, _, _ in blocks(ragged)] == ["paragraph"]
+
+
 def test_a_dumped_manual_headings_left_of_its_indented_body_and_its_contents_list_dropped() -> None:
     # APT's guide as Debian ships it (a browser's text dump): headings at the margin, the body indented, "4.2.4.\xa0"
     # numbers with no-break spaces; only its first heading was found and every contents list was a passage
