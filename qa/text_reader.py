@@ -21,6 +21,7 @@ NUMBERED_QUESTION_WORDS = 30
 CONTENTS = re.compile(r"(?:table of )?contents:?", re.IGNORECASE)
 CONTENTS_ENTRY = re.compile(r"(?:[-*o?•·]\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?|chapter \d+\.?|appendix [A-Z]\.?)\s+\S",
                             re.IGNORECASE)
+ENTRY_MARK = re.compile(r"^[-*o?•·]\s+")  # "  o 1. chrony compared to other programs": the entry without its mark
 # "Q: Why is ...?" / "A: Screen always ...": a FAQ in text; the question is a heading its answer travels with
 QUESTION = re.compile(r"Q(?:uestion)?[:.][ \t]+(\S[^\n]*(?:\n[^\n]+)*)")
 OUTDENTED = "\x01"  # marks a line set left of an indented body (_dedented): "Abstract", "Chapter 2. apt-get"
@@ -167,18 +168,28 @@ def _heading_line(line: str) -> bool:
 
 def _without_contents(chunks: list[str]) -> list[str]:
     """The chunks without a table of contents: a "Contents" line and the list of numbered entries under it."""
+    def entries(chunk: str) -> list[str] | None:
+        lines = [ENTRY_MARK.sub("", " ".join(line.split())) for line in chunk.replace(OUTDENTED, "").split("\n")
+                 if line.strip()]
+        listed = sum(bool(CONTENTS_ENTRY.match(line)) for line in lines) >= 0.6 * len(lines)  # (a wrapped entry)
+        return lines if lines and listed else None
+
     kept: list[str] = []
     after = 0  # chunks since a "Contents" line, while they are entries (0: none)
-    for chunk in chunks:
+    seen: set[str] = set()  # the entries skipped
+    for i, chunk in enumerate(chunks):
         plain = chunk.replace(OUTDENTED, "").strip()
         if CONTENTS.fullmatch(plain):
-            after = 1
+            after, seen = 1, set()
             continue
-        lines = [line.strip() for line in plain.split("\n") if line.strip()]
-        entries = sum(bool(CONTENTS_ENTRY.match(line)) for line in lines) >= 0.6 * len(lines)  # (a wrapped entry)
+        lines = entries(chunk) if after else None
         # the list, in one chunk or several; a first entry alone is a one-entry list, a later one the first heading
-        if after and lines and entries and (after == 1 or len(lines) >= 2):
+        # unless more entries follow it (the debconf specification sets each entry apart) and it is none seen in
+        # the list already (its first heading repeats its first entry)
+        ahead = i + 1 < len(chunks) and entries(chunks[i + 1]) is not None
+        if lines and (after == 1 or len(lines) >= 2 or ahead and lines[0] not in seen):
             after += 1
+            seen.update(lines)
             continue
         after = 0
         kept.append(chunk)

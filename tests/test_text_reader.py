@@ -141,6 +141,16 @@ def test_a_dumped_manual_headings_left_of_its_indented_body_and_its_contents_lis
          ("Chapter 2. Status",))]
 
 
+def test_a_contents_list_with_each_entry_set_apart_goes_up_to_its_first_heading() -> None:
+    # the debconf specification: "2. Configuration Data", "2.1. ...", "3. Templates" of its contents were headings
+    # over nothing, its later entries paragraphs under "3.1. Template information"
+    text = ("Spool protocol\n\nTable of Contents\n\n1. Introduction\n\n2. Queues\n\n     2.1. Holding jobs\n\n"
+            "3. Status\n\n1.\xa0 Introduction\n\nThe spool keeps print jobs.\n\n2.\xa0 Queues\n\nA queue holds jobs.\n")
+    assert [(kind, text) for kind, text, _ in blocks(text)] == [
+        ("heading", "1. Introduction"), ("paragraph", "The spool keeps print jobs."),
+        ("heading", "2. Queues"), ("paragraph", "A queue holds jobs.")]
+
+
 def test_a_faqs_questions_are_headings_numbered_wrapped_or_after_q() -> None:
     # chrony's FAQ: "2.4. Must I ... on chronyd\nstart?" and ten-word questions were paragraphs; screen's FAQ: each
     # "Q:" and its "A:" were passages apart, and the question was quoted as the answer
