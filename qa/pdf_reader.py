@@ -380,13 +380,15 @@ def _first_page_title(boxes: list[_Box]) -> str | None:
 
 
 def _cover(boxes: list[_Box], body: float) -> set[int]:
-    """The boxes of a title page: the first page when it holds a few short lines, no paragraph and no contents
-    (Debian Policy's "Release 4.6.2.0", "The Debian Policy Mailing List" and "Dec 17, 2022", set large or bold, were
-    headings that every section's path began with)."""
+    """The boxes of a title page: the first page when it holds a few short lines, no contents and no sentence in the
+    body's face (Debian Policy's "Release 4.6.2.0", "The Debian Policy Mailing List" and "Dec 17, 2022" were
+    headings that every section's path began with; nettle's author headed its preface); a first page that says
+    something is the document's own text."""
     first = [box for box in boxes if box.page == 1]
-    paragraph = any(sum(_kind(line, body) == "text" and not line.bold for line in box.lines) >= 3 for box in first)
+    plain = any(_kind(line, body) != "heading" and not line.bold and re.search(r"[.!?]$", line.text.strip())
+                for box in first for line in box.lines)  # a sentence in the body's face: the page is text
     contents = any(CONTENTS.match(clean_inline(line.text)) for box in first for line in box.lines)
-    if not first or paragraph or contents or sum(len(box.text) for box in first) > COVER_CHARACTERS:
+    if not first or plain or contents or sum(len(box.text) for box in first) > COVER_CHARACTERS:
         return set()
     return {id(box) for box in first}
 
