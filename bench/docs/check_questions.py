@@ -115,20 +115,31 @@ def documents_with_any(phrase: str, texts: dict[str, list[list[str]]]) -> list[s
     return [name for name, variants in texts.items() if any(wanted in page for v in variants for page in v)]
 
 
+def record_problems(row: dict, kinds: tuple[str, ...] = KINDS, most_evidence: int = 4) -> list[str]:
+    """What is wrong with one record's shape, whatever the corpus: a kind not in `kinds`, an empty turn, a follow-up
+    without an earlier turn, evidence for an unanswerable question or none for another, more than `most_evidence`
+    phrases. Every set's checker starts here (bench/newdocs', bench/small's)."""
+    rid, evidence, kind = row.get("id"), row.get("evidence", []), row.get("kind")
+    problems: list[str] = []
+    if kind not in kinds:
+        problems.append(f"{rid}: kind {kind!r} is not one of {', '.join(kinds)}")
+    if not row.get("turns") or not all(isinstance(t, str) and t.strip() for t in row["turns"]):
+        problems.append(f"{rid}: turns must be non-empty questions")
+    if kind == "followup" and len(row.get("turns", [])) < 2:
+        problems.append(f"{rid}: a follow-up needs an earlier turn")
+    if (kind == "unanswerable") != (not evidence) or len(evidence) > most_evidence:
+        problems.append(f"{rid}: {len(evidence)} evidence phrases for a {kind!r} question (unanswerable questions, "
+                        f"and only they, have none; at most {most_evidence})")
+    return problems
+
+
 def check(rows: list[dict], texts: dict[str, list[list[str]]]) -> list[str]:
     problems: list[str] = []
     ids = Counter(str(row.get("id")) for row in rows)
     problems += [f"id {i} is used {n} times" for i, n in ids.items() if n > 1]
     for row in rows:
-        rid, evidence, kind = row.get("id"), row.get("evidence", []), row.get("kind")
-        if kind not in KINDS:
-            problems.append(f"{rid}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        if not row.get("turns") or not all(isinstance(t, str) and t.strip() for t in row["turns"]):
-            problems.append(f"{rid}: turns must be non-empty questions")
-        if kind == "followup" and len(row.get("turns", [])) < 2:
-            problems.append(f"{rid}: a follow-up needs an earlier turn")
-        if (kind == "unanswerable") != (not evidence):
-            problems.append(f"{rid}: unanswerable questions, and only they, have no evidence")
+        rid, evidence = row.get("id"), row.get("evidence", [])
+        problems += record_problems(row)
         for phrase in evidence:
             words = len(phrase.split())
             if not MIN_WORDS <= words <= MAX_WORDS:

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
 import qa  # noqa: E402
-from bench.docs.check_questions import KINDS  # noqa: E402
+from bench.docs.check_questions import KINDS, record_problems  # noqa: E402
 from qa.evaluate import normalise  # noqa: E402
 from qa.readers import read_bytes  # noqa: E402
 
@@ -103,15 +103,8 @@ def check(rows: list[dict], texts: dict[str, list[str]]) -> list[str]:
     ids = Counter(str(row.get("id")) for row in rows)
     problems += [f"id {i} is used {n} times" for i, n in ids.items() if n > 1]
     for row in rows:
-        rid, evidence, kind = row.get("id"), row.get("evidence", []), row.get("kind")
-        if kind not in KINDS:
-            problems.append(f"{rid}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        if not row.get("turns") or not all(isinstance(t, str) and t.strip() for t in row["turns"]):
-            problems.append(f"{rid}: turns must be non-empty questions")
-        if kind == "followup" and len(row.get("turns", [])) < 2:
-            problems.append(f"{rid}: a follow-up needs an earlier turn")
-        if (kind == "unanswerable") != (not evidence) or len(evidence) > 4:
-            problems.append(f"{rid}: {len(evidence)} evidence phrases for a {kind!r} question")
+        rid, evidence = row.get("id"), row.get("evidence", [])
+        problems += record_problems(row)
         for phrase in evidence:
             words = len(phrase.split())
             if not MIN_WORDS <= words <= MAX_WORDS:

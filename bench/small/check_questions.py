@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
+from bench.docs.check_questions import record_problems  # noqa: E402
 from qa.evaluate import normalise  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -69,21 +70,14 @@ def check(rows: list[dict], texts: dict[str, list[str]]) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     for row in rows:
-        qid, evidence, kind = row.get("id", "?"), row.get("evidence", []), row.get("kind")
+        qid, evidence = row.get("id", "?"), row.get("evidence", [])
         if qid in seen:
             problems.append(f"{qid}: the id is used twice")
         seen.add(qid)
         if row.get("corpus") not in texts:
             problems.append(f"{qid}: corpus {row.get('corpus')!r} is no sub-folder of the corpus")
             continue
-        if kind not in KINDS:
-            problems.append(f"{qid}: kind {kind!r} is none of {', '.join(KINDS)}")
-        if not row.get("turns") or not all(isinstance(t, str) and t.strip() for t in row["turns"]):
-            problems.append(f"{qid}: no question")
-        if kind == "followup" and len(row.get("turns", [])) < 2:
-            problems.append(f"{qid}: a follow-up needs an earlier turn")
-        if (kind == "unanswerable") != (not evidence) or len(evidence) > 4:
-            problems.append(f"{qid}: {len(evidence)} evidence phrases for a {kind!r} question")
+        problems += record_problems(row, KINDS)
         for phrase in evidence:
             words = len(phrase.split())
             if not MIN_WORDS <= words <= MAX_WORDS:
