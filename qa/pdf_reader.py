@@ -513,13 +513,16 @@ def _numbers_joined(boxes: list[_Box]) -> list[_Box]:
     ("3.1" + "Incremental CRC computation", 13 points apart in crc-doc: the heading had lost its number)."""
     joined: dict[int, _Box] = {}
     gone: set[int] = set()
+    pages: dict[int, list[_Box]] = {}
+    for box in boxes:
+        pages.setdefault(box.page, []).append(box)
     for number in boxes:
         if len(number.lines) != 1 or not SECTION_NUMBER.fullmatch(number.lines[0].text.strip()):
             continue
         n = number.lines[0]
-        for box in boxes:
+        for box in pages[number.page]:  # its own page's boxes only: Debian Policy has 271 such numbers
             first = box.lines[0]
-            if (box.page == number.page and box is not number and id(box) not in gone and abs(first.y0 - n.y0) < 1
+            if (box is not number and id(box) not in gone and abs(first.y0 - n.y0) < 1
                     and 0 < first.x0 - n.x1 < 2 * n.size and abs(first.size - n.size) < 0.5):
                 line = replace(first, text=f"{n.text.strip()} {first.text.strip()}", x0=n.x0)
                 joined[id(box)] = replace(joined.get(id(box), box), lines=(line, *box.lines[1:]))
