@@ -24,6 +24,7 @@ class Citation:
     highlight: tuple[int, int]  # the answering sentence (with what it introduces, continues or is continued by)
     answers: float = 0.0       # the passage model's probability alone (qa/relevance.py): what `found` mostly rests on
     sentence_relevance: float = 0.0  # the sentence model's probability that the chosen sentence holds the answer
+    page_labels: tuple[str, ...] = ()  # the document's pages' printed numbers, if it labels them (PDF)
 
     @property
     def section(self) -> str:
@@ -43,6 +44,20 @@ class Citation:
     def page(self) -> int | None:
         """The page of the quote's first line (Passage.page_at), for paged documents (PDF); None otherwise."""
         return self.passage.page_at(self.highlight[0])
+
+    @property
+    def page_label(self) -> str | None:
+        """The page's printed number ("114", "xiv") when the document labels its pages; None otherwise."""
+        page = self.page
+        return self.page_labels[page - 1] if page is not None and 0 < page <= len(self.page_labels) else None
+
+
+def page_words(page: int | None, label: str | None) -> str:
+    """A page as a citation names it: "page 114 (PDF page 124)" where the printed number is not the page's place in
+    the file (a viewer's page box takes either, depending on the viewer), "page 12" where it is, "" for no page."""
+    if page is None:
+        return ""
+    return f"page {page}" if label is None or label == str(page) else f"page {label} (PDF page {page})"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ class Parsed:
     blocks: tuple[Block, ...]           # in reading order; the title (if any) is not among them
     title: str | None = None            # a title the format carries (<h1>/<title>, PDF metadata, docx Title)
     paged: bool = False                 # PDF: the blocks carry page numbers
+    page_labels: tuple[str, ...] = ()   # PDF: each page's printed number ("xiv", "114"), when the file labels its
+                                        # pages otherwise than 1, 2, 3... (() when it does not)
 
 
 def clean_inline(text: str) -> str:
@@ -130,8 +132,8 @@ class Builder:
         if text.strip():
             self.blocks.append(Block(kind, text, 0, self.path(), page))
 
-    def parsed(self, title: str | None, paged: bool = False) -> Parsed:
-        return Parsed(tuple(self.blocks), title, paged)
+    def parsed(self, title: str | None, paged: bool = False, page_labels: tuple[str, ...] = ()) -> Parsed:
+        return Parsed(tuple(self.blocks), title, paged, page_labels)
 
 
 def row_text(header: list[str], values: list[str]) -> str:

@@ -117,6 +117,7 @@ def run_add(args: argparse.Namespace, engine: Engine) -> int:
 def run_ask(args: argparse.Namespace, engine: Engine) -> int:
     from pydantic import ValidationError
 
+    from qa.answer import page_words
     from qa.schema import AskRequest, to_response
 
     try:
@@ -131,7 +132,7 @@ def run_ask(args: argparse.Namespace, engine: Engine) -> int:
     print(response.answer)
     print()
     for p in response.passages:
-        where = f"paragraph {p.paragraph}" + (f", page {p.page}" if p.page is not None else "")
+        where = ", ".join(filter(None, (f"paragraph {p.paragraph}", page_words(p.page, p.page_label))))
         print(f"[{p.rank}] {p.section or p.document.title}, {where} "
               f"(characters {p.start}-{p.end}, relevance {p.score:.2f})")
         start, end = p.highlight.start, p.highlight.end  # the span quoted, not the first text like it

@@ -30,6 +30,7 @@ class Document:
     sha256: str      # content hash of the file's bytes
     blocks: tuple[Block, ...] = ()             # the title first, then the body in reading order
     spans: tuple[tuple[int, int], ...] = ()    # each block's (start, end) in `text`
+    page_labels: tuple[str, ...] = ()          # PDF: each page's printed number, if not 1, 2, 3... (Parsed)
 
     def block_text(self, number: int) -> str:
         """The text of block `number` (1-based: block 1 is the title), as cited as "paragraph N"."""
@@ -38,21 +39,25 @@ class Document:
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "path": self.path, "sha256": self.sha256,
-                "blocks": [[b.kind, b.text, b.level, list(b.path), b.page] for b in self.blocks]}
+                "blocks": [[b.kind, b.text, b.level, list(b.path), b.page] for b in self.blocks],
+                "page_labels": list(self.page_labels)}
 
     @classmethod
     def from_json(cls, data: dict) -> Document:
         blocks = tuple(Block(kind, text, level, tuple(path), page) for kind, text, level, path, page in data["blocks"])
-        return assemble(data["id"], data["title"], data["path"], data["sha256"], blocks)
+        return assemble(data["id"], data["title"], data["path"], data["sha256"], blocks,
+                        tuple(data.get("page_labels", ())))
 
 
-def assemble(doc_id: str, title: str, path: str, sha256: str, blocks: tuple[Block, ...]) -> Document:
+def assemble(doc_id: str, title: str, path: str, sha256: str, blocks: tuple[Block, ...],
+             page_labels: tuple[str, ...] = ()) -> Document:
     """A document whose text is its blocks joined by blank lines, each block's span kept."""
     spans, offset = [], 0
     for block in blocks:
         spans.append((offset, offset + len(block.text)))
         offset += len(block.text) + 2
-    return Document(doc_id, title, "\n\n".join(b.text for b in blocks), path, sha256, blocks, tuple(spans))
+    return Document(doc_id, title, "\n\n".join(b.text for b in blocks), path, sha256, blocks, tuple(spans),
+                    page_labels)
 
 
 # An id is at most this long (a clash adds "-2", ...; qa.schema allows ids of 300 characters): a file deep in
@@ -109,7 +114,7 @@ def parse_document(relative: str, data: bytes) -> Document:
         raise EmptyDocument(f"{relative!r} has only headings or terms, with no text under them to search")
     first_page = body[0].page if parsed.paged else None
     return assemble(document_id(relative), title, relative, hashlib.sha256(data).hexdigest(),
-                    (Block("title", title, 0, (), first_page), *body))
+                    (Block("title", title, 0, (), first_page), *body), parsed.page_labels)
 
 
 def find_documents(folder: Path) -> list[Path]:

@@ -228,7 +228,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
             texts = [p.sentence_indexed(s, e) for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
             vectors = embed([p.indexed() for p in passages] + texts, embedder, vectors_cache)
             store.add_document(doc.id, doc.title, doc.path, doc.sha256, doc.text, passages, sentences,
-                               vectors[:len(passages)], vectors[len(passages):])
+                               vectors[:len(passages)], vectors[len(passages):], doc.page_labels)
             log.info("added %s to the Milvus store (%d passages)", doc.id, len(passages))
     finally:
         cache.close()

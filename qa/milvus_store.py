@@ -8,7 +8,7 @@ One URI reaches a local milvus-lite (a file path, or `milvus-lite server` at htt
   portable `standard` tokenizer into a BM25 Function's sparse vector, and the dense vector;
 - sentences: id, passage_id, doc_id (partition key), position in the passage, span, vector;
 - documents: the document's fields, its text and its words (the vocabulary spelling correction proposes from) cut
-  into chunks (a VARCHAR holds at most 65,535 bytes);
+  into chunks (a VARCHAR holds at most 65,535 bytes), its pages' printed numbers (JSON, in chunk 0);
 - meta: the store's metadata (model, dimension), one JSON row.
 Milvus requires a vector field in every collection: documents and meta carry a 2-float placeholder.
 
@@ -53,6 +53,13 @@ def stable_id(*parts: object) -> int:
 
 def _quote(value: str) -> str:
     return json.dumps(value)  # a double-quoted string literal with escapes, as Milvus's filter syntax reads it
+
+
+def _fields(client: MilvusClient, collection: str) -> set[str]:
+    """The names of a collection's fields (none if there is no such collection)."""
+    if not client.has_collection(collection):
+        return set()
+    return {field["name"] for field in client.describe_collection(collection)["fields"]}
 
 
 def _word_chunks(words: list[str]) -> list[str]:
@@ -122,13 +129,13 @@ class MilvusStore:
     # -- schema --------------------------------------------------------------------------------------------
     def _create(self) -> None:
         client = self._client
-        if client.has_collection(self.passages_name) and "blocks" not in {
-                field["name"] for field in client.describe_collection(self.passages_name)["fields"]}:
+        if client.has_collection(self.passages_name) and not ("blocks" in _fields(client, self.passages_name) and
+                                                               "page_labels" in _fields(client, self.documents_name)):
             # made before passages kept the sections they join (Passage.parts) or where their blocks start
-            # (Passage.blocks): made again, then filled again (qa.indexing.sync_milvus), as a store of another model
-            # or readers is
-            log.info("the Milvus collections %s_* predate Passage.blocks: dropping them to make them again",
-                     self.prefix)
+            # (Passage.blocks), or before documents kept their page labels: made again, then filled again
+            # (qa.indexing.sync_milvus), as a store of another model or readers is
+            log.info("the Milvus collections %s_* predate Passage.blocks or page labels: dropping them to make them "
+                     "again", self.prefix)
             for name in (self.passages_name, self.sentences_name, self.documents_name, self.meta_name):
                 if client.has_collection(name):
                     client.drop_collection(name)
@@ -179,6 +186,7 @@ class MilvusStore:
             schema.add_field("passages", DataType.INT64)
             schema.add_field("text", DataType.VARCHAR, max_length=65535)
             schema.add_field("words", DataType.VARCHAR, max_length=65535)
+            schema.add_field("page_labels", DataType.VARCHAR, max_length=65535)
             schema.add_field("placeholder", DataType.FLOAT_VECTOR, dim=len(PLACEHOLDER))
             params = client.prepare_index_params()
             params.add_index("placeholder", index_type="FLAT", metric_type="L2")
@@ -200,10 +208,16 @@ class MilvusStore:
     # -- writes --------------------------------------------------------------------------------------------
     def add_document(self, doc_id: str, title: str, path: str, sha256: str, text: str, passages: list[Passage],
                      sentences: list[list[tuple[int, int]]], vectors: np.ndarray,
-                     sentence_vectors: np.ndarray) -> None:
+                     sentence_vectors: np.ndarray, page_labels: tuple[str, ...] = ()) -> None:
         """Store one document (replacing any under its id): its passages with their vectors, and each passage's
-        sentence spans with theirs (sentence_vectors: the sentences of all passages, in order)."""
+        sentence spans with theirs (sentence_vectors: the sentences of all passages, in order), and its pages'
+        printed numbers if it labels its pages (qa.documents.Document.page_labels)."""
         self.remove_document(doc_id)
+        labels = json.dumps(list(page_labels))
+        if len(labels.encode()) > 65535:  # some 10,000 pages of short labels: cited by their number alone
+            log.warning("%s labels too many pages to keep their labels (%d): citing page numbers", doc_id,
+                        len(page_labels))
+            labels = "[]"
         chunks = [text[i:i + TEXT_CHUNK] for i in range(0, len(text), TEXT_CHUNK)] or [""]
         words = vocabulary_of(p.indexed() for p in passages)  # what the embedded store's vocabulary holds
         word_chunks = _word_chunks(sorted(words))
@@ -211,7 +225,8 @@ class MilvusStore:
         chunks, word_chunks = chunks + [""] * (count - len(chunks)), word_chunks + [""] * (count - len(word_chunks))
         self._insert(self.documents_name, [
             {"key": f"{doc_id}#{n}", "doc_id": doc_id, "chunk": n, "title": title, "path": path, "sha256": sha256,
-             "passages": len(passages), "text": chunk, "words": word_chunks[n], "placeholder": PLACEHOLDER}
+             "passages": len(passages), "text": chunk, "words": word_chunks[n],
+             "page_labels": labels if n == 0 else "[]", "placeholder": PLACEHOLDER}
             for n, chunk in enumerate(chunks)])
         self._insert(self.passages_name, [
             {"id": stable_id(doc_id, n), "doc_id": doc_id, "paragraph": p.paragraph, "start": p.start, "end": p.end,
@@ -414,6 +429,14 @@ class MilvusStore:
             return {}
         rows = self._document_rows(f"chunk == 0 and doc_id in [{','.join(map(_quote, doc_ids))}]")
         return {r["doc_id"]: r["title"] for r in rows}
+
+    def page_labels(self, doc_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        if not doc_ids:
+            return {}
+        rows = self._call(lambda c: c.query(
+            self.documents_name, filter=f"chunk == 0 and doc_id in [{','.join(map(_quote, doc_ids))}]",
+            limit=MAX_ROWS, output_fields=["doc_id", "page_labels"]))
+        return {r["doc_id"]: tuple(json.loads(r["page_labels"])) for r in rows if r["page_labels"] != "[]"}
 
     def document_text(self, doc_id: str) -> str | None:
         rows = self._call(lambda c: c.query(self.documents_name, filter=f"doc_id == {_quote(doc_id)}",

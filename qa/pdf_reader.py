@@ -43,6 +43,7 @@ HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
 COVER_CHARACTERS = 400  # a title page's text: title, subtitle, authors, date, publisher (Debian Policy's: 98)
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
+MAX_LABEL = 24  # characters of a page label kept ("T-1", "xiv", "A-12"; a label is a prefix and a number)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def read_pdf(data: bytes) -> Parsed:
 
     try:
         pages = list(extract_pages(io.BytesIO(data)))
-        title = _metadata_title(data)
+        title, labels = _catalog(data)
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise Unreadable("the PDF is encrypted: remove the password and upload it again") from exc
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, OSError,
@@ -146,7 +147,8 @@ def read_pdf(data: bytes) -> Parsed:
             continue
         _add_box(builder, box, body, heading_sizes, title, depths)
     builder.blocks = _dense_levels(_continued(_without_contents(builder.blocks, dotted)))
-    return builder.parsed(clean_inline(title) if title else None, paged=True)
+    return builder.parsed(clean_inline(title) if title else None, paged=True,
+                          page_labels=labels if len(labels) == len(pages) else ())
 
 
 @dataclass(frozen=True)
@@ -393,15 +395,28 @@ def _cover(boxes: list[_Box], body: float) -> set[int]:
     return {id(box) for box in first}
 
 
-def _metadata_title(data: bytes) -> str | None:
+def _catalog(data: bytes) -> tuple[str | None, tuple[str, ...]]:
+    """The title in the PDF's metadata, and its pages' printed numbers when it labels them otherwise than 1, 2, 3...
+    (a front matter in roman numerals, a cover unnumbered: Debian Policy's page 124 is printed 114; of the 12 PDFs of
+    the bench corpora 4 label their pages so). Both are optional: a damaged dictionary loses only itself."""
     from pypdf import PdfReader
 
     try:
-        metadata = PdfReader(io.BytesIO(data)).metadata
-    except Exception:  # metadata is optional: a damaged info dictionary only loses the title
-        return None
+        reader = PdfReader(io.BytesIO(data))
+    except Exception:  # pdfminer read the file: pypdf's view of it only adds these two
+        return None, ()
+    try:
+        metadata = reader.metadata
+    except Exception:
+        metadata = None
     title = str(metadata.get("/Title") or "").strip() if metadata else ""
-    return title if title and not JUNK_TITLES.match(title) else None
+    try:
+        labels = tuple(clean_inline(str(label))[:MAX_LABEL] for label in reader.page_labels)
+    except Exception:  # a malformed /PageLabels tree
+        labels = ()
+    if all(label == str(number) for number, label in enumerate(labels, 1)):
+        labels = ()
+    return (title if title and not JUNK_TITLES.match(title) else None), labels
 
 
 def _boxes(page: object, number: int) -> list[_Box]:

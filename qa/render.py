@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 from urllib.parse import quote, urlencode
 
+from qa.answer import page_words
 from qa.schema import AskResponse, PassageOut
 
 SOURCES = "<div class='sources'>"  # where the cited passages start in an assistant message
@@ -73,7 +74,7 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     passage = (marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u") if kind == "relevant"
                else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
-    where = f"{'' if p.page is None else f'page {p.page}, '}paragraph {p.paragraph}"
+    where = ", ".join(filter(None, (page_words(p.page, p.page_label), f"paragraph {p.paragraph}")))
     section = within(p.section, p.document.title)
     return (f"<div class='source {kind}' id='{anchor}' data-source='{anchor}'>"
             f"<div class='source-head'><b>[{p.rank}]</b> {html.escape(p.document.title)} · "

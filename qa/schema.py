@@ -104,7 +104,10 @@ class PassageOut(BaseModel):
     paragraph: int = Field(description="1-based number in the document of the paragraph the highlighted sentence "
                                        "starts in (the title is paragraph 1)")
     page: int | None = Field(default=None, description="1-based page the highlighted sentence starts on, for paged "
-                                                       "documents (PDF)")
+                                                       "documents (PDF): its place in the file")
+    page_label: str | None = Field(default=None, description="that page's printed number (\"114\", \"xiv\"), when "
+                                                             "the PDF labels its pages otherwise than 1, 2, 3...; "
+                                                             "else null")
     start: int = Field(description="character offset of the passage in the document's text")
     end: int
 
@@ -166,6 +169,7 @@ def to_response(answer: Answer) -> AskResponse:
                 section=c.section,
                 paragraph=c.paragraph,
                 page=c.page,
+                page_label=c.page_label,
                 start=c.passage.start,
                 end=c.passage.end,
             )

@@ -25,8 +25,9 @@ from qa.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6  # 4: passages carry their section path; 5: and the paths of the sections they join (parts);
-                    # 6: and where each of their blocks starts, with its paragraph and page (blocks)
+FORMAT_VERSION = 7  # 4: passages carry their section path; 5: and the paths of the sections they join (parts);
+                    # 6: and where each of their blocks starts, with its paragraph and page (blocks);
+                    # 7: documents their pages' printed numbers (page_labels)
 CURRENT = "CURRENT"
 GENERATION = re.compile(r"gen-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 
@@ -194,6 +195,12 @@ class Index:
         marks = ",".join("?" * len(doc_ids))
         return dict(self._query(f"SELECT id, title FROM documents WHERE id IN ({marks})", tuple(doc_ids)))
 
+    def page_labels(self, doc_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        """{id: each page's printed number} of those of the given documents that label their pages."""
+        marks = ",".join("?" * len(doc_ids))
+        return {doc_id: tuple(json.loads(labels)) for doc_id, labels in self._query(
+            f"SELECT id, page_labels FROM documents WHERE id IN ({marks}) AND page_labels != '[]'", tuple(doc_ids))}
+
     def document(self, doc_id: str) -> DocumentInfo | None:
         rows = self._query("SELECT d.id, d.title, d.path, d.sha256, COUNT(p.row) FROM documents d LEFT JOIN "
                            "passages p ON p.doc_id = d.id WHERE d.id = ? GROUP BY d.id", (doc_id,))
@@ -244,11 +251,13 @@ def write_generation(root: Path, meta: dict, documents: list[Document], passages
     for p in passages:
         counts[p.doc_id] += 1
     with sqlite3.connect(tmp / "store.sqlite") as db:
-        db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT)")
+        db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, sha256 TEXT, text TEXT, "
+                   "page_labels TEXT)")
         db.execute("CREATE TABLE passages (row INTEGER PRIMARY KEY, doc_id TEXT, paragraph INTEGER, "
                    "start INTEGER, end INTEGER, text TEXT, page INTEGER, section TEXT, parts TEXT, blocks TEXT)")
-        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-                       [(d.id, d.title, d.path, d.sha256, d.text) for d in documents])
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                       [(d.id, d.title, d.path, d.sha256, d.text, json.dumps(list(d.page_labels)))
+                        for d in documents])
         db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(i, p.doc_id, p.paragraph, p.start, p.end, p.text, p.page, p.section, parts_json(p),
                          blocks_json(p))

@@ -95,6 +95,11 @@ class Store(Protocol):
     def titles(self, doc_ids: set[str]) -> dict[str, str]:
         ...
 
+    def page_labels(self, doc_ids: set[str]) -> dict[str, tuple[str, ...]]:
+        """{id: each page's printed number ("i", "ii", "1"...)} of those of the given documents that label their
+        pages otherwise than 1, 2, 3... (qa.documents.Document.page_labels); the others are left out."""
+        ...
+
     def document_text(self, doc_id: str) -> str | None:
         ...
 

@@ -67,16 +67,19 @@ def small_engine(tmp_path: Path, embedder):
     return Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index", max_upload_mb=0.25), embedder=embedder)
 
 
-def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
-    """A real PDF made here (fpdf2), one string a page."""
+def write_pdf(path: Path, pages: list[str], title: str | None = None,
+              labels: dict[int, str] | None = None) -> Path:
+    """A real PDF made here (fpdf2), one string a page; `labels` numbers its pages from the given ones (0-based) on
+    in a style of their own, as front matter in roman numerals: {0: "r", 1: "D"} labels three pages i, 1, 2."""
     from fpdf import FPDF
 
     pdf = FPDF()
     if title:
         pdf.set_title(title)
     pdf.set_font("Helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
+    for number, text in enumerate(pages):
+        style = (labels or {}).get(number)
+        pdf.add_page(**({"label_style": style, "label_start": 1} if style else {}))
         pdf.multi_cell(0, 8, text)
     pdf.output(str(path))
     return path

@@ -29,6 +29,7 @@ class Doc:
     text: str
     passages: list[Passage]
     sentences: list[list[tuple[int, int]]]
+    page_labels: tuple[str, ...] = ()
 
 
 def make_doc(doc_id: str, title: str, path: str, paragraphs: list[str]) -> Doc:
@@ -80,6 +81,14 @@ class StoreSuite:
         assert store.document_text("orchard") == ORCHARD_DOC.text
         assert store.document("nowhere") is None and store.document_text("nowhere") is None
         assert store.titles({"orchard", "harbour"}) == {"orchard": "The Orchard", "harbour": "The Harbour"}
+        assert store.page_labels({"orchard", "harbour"}) == {}  # neither labels its pages
+
+    def test_keeps_the_page_labels_of_a_document_that_has_them(self, store: Store, harness: Harness) -> None:
+        doc = make_doc("book", "The Book", "book.pdf", ["Its preface.", "Its first chapter."])
+        changed = harness.add(store, Doc(doc.id, doc.title, doc.path, doc.text, doc.passages, doc.sentences,
+                                         ("i", "1")))
+        assert changed.page_labels({"book", "orchard"}) == {"book": ("i", "1")} and changed.page_labels(set()) == {}
+        assert harness.reopen(changed).page_labels({"book"}) == {"book": ("i", "1")}
 
     def test_fetches_passages_in_the_order_asked(self, store: Store) -> None:
         rows = [int(r) for r in store.rows_of(["orchard"])]

@@ -38,7 +38,7 @@ def test_answer_quotes_the_highlighted_sentence_with_its_citation(server) -> Non
         "id": "putins-clock-is-ticking-for-lukashenko",
         "title": "How much time has he got left? Putin’s clock is ticking for Lukashenko in Belarus."}
     assert first["paragraph"] == 15 and SEED_TEXT[first["start"]:first["end"]] == first["text"]
-    assert first["page"] is None
+    assert first["page"] is None and first["page_label"] is None
     assert [p["rank"] for p in reply["passages"]] == [1, 2, 3]
     assert 0 <= reply["passages"][-1]["score"] <= first["score"] <= 1
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SEEDS
+from conftest import SEEDS, write_pdf
 from qa.documents import Document, document_id, find_documents, read_document
 
 
@@ -30,6 +30,11 @@ def test_a_document_survives_its_json_form(tmp_path: Path) -> None:
     (tmp_path / "g.md").write_text("# Guide\n\n## Install\n\nRun `pip`.\n\n```\nx = 1\n```\n", encoding="utf-8")
     doc = read_document(tmp_path / "g.md", tmp_path)
     assert Document.from_json(doc.to_json()) == doc
+    # a PDF's page labels too (the parse cache keeps documents so)
+    book = read_document(write_pdf(tmp_path / "book.pdf", ["The preface of this book, on its first page.",
+                                                            "The first chapter of this book, on page one."],
+                                   labels={0: "r", 1: "D"}), tmp_path)
+    assert book.page_labels == ("i", "1") and Document.from_json(book.to_json()) == book
 
 
 def test_ids_are_url_safe_and_hidden_files_skipped(tmp_path: Path) -> None:

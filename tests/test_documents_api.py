@@ -15,12 +15,13 @@ pytestmark = pytest.mark.slow
 
 
 def make_pdf(path: Path) -> Path:
-    """A real three-page PDF, one topic a page."""
+    """A real three-page PDF, one topic a page, its first page numbered i and the others 1 and 2 (as a book's
+    preface in roman numerals)."""
     return write_pdf(path, [
         "Lighthouse keeping. The lighthouse on Skerry Point was built in 1874 from granite blocks.",
         "The keeper's duties. The keeper trimmed the wicks and wound the clockwork every four hours.",
         "Automation. In 1986 the lighthouse was automated and the last keeper, Agnes Moir, retired to Oban.",
-    ])
+    ], labels={0: "r", 1: "D"})
 
 
 HTML = """<!doctype html><html><head><title>Beekeeping notes</title>
@@ -61,9 +62,13 @@ def test_pdf_is_added_asked_with_its_page_cited_and_removed(fresh: Server, tmp_p
     assert doc["passages"] >= 3 and doc["path"] == "library/lighthouse.pdf"
     reply = ask(fresh, "When was the lighthouse automated?")
     top = reply["passages"][0]
-    assert reply["found"] and top["document"]["id"] == doc["id"] and top["page"] == 3
+    assert reply["found"] and top["document"]["id"] == doc["id"] and (top["page"], top["page_label"]) == (3, "2")
     assert "1986" in top["text"][top["highlight"]["start"]:top["highlight"]["end"]]
-    assert ask(fresh, "What did the keeper wind every four hours?")["passages"][0]["page"] == 2
+    wind = ask(fresh, "What did the keeper wind every four hours?")["passages"][0]
+    assert (wind["page"], wind["page_label"]) == (2, "1")
+    # the seed article is no PDF: neither
+    belarus = ask(fresh, "What did Belarus supply Russia?")["passages"][0]
+    assert (belarus["page"], belarus["page_label"]) == (None, None)
 
     assert httpx.delete(f"{fresh.url}/api/documents/{doc['id']}").status_code == 204
     assert all(p["document"]["id"] != doc["id"] for p in ask(fresh, "When was the lighthouse automated?")["passages"])

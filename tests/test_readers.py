@@ -403,6 +403,17 @@ def test_pdf_paragraphs_without_running_header_page_numbers_or_hyphens(tmp_path:
     assert [b.page for b in parsed.blocks if "Revenue grew" in b.text] == [2]
 
 
+def test_pdf_page_labels_are_kept_where_they_are_not_the_page_numbers(tmp_path: Path) -> None:
+    from conftest import write_pdf
+
+    pages = ["Contents and a preface on the first page.", "The first chapter starts here.", "The second one."]
+    book = read_bytes("book.pdf", write_pdf(tmp_path / "book.pdf", pages, labels={0: "r", 1: "D"}).read_bytes())
+    assert book.page_labels == ("i", "1", "2")
+    numbered = read_bytes("n.pdf", write_pdf(tmp_path / "n.pdf", pages, labels={0: "D"}).read_bytes())
+    plain = read_bytes("report.pdf", write_two_page_pdf(tmp_path / "report.pdf").read_bytes())
+    assert numbered.page_labels == () and plain.page_labels == ()  # 1, 2, 3 labelled or not: the page numbers
+
+
 def test_pdf_body_text_that_opens_every_page_alike_is_kept_while_the_running_header_goes(tmp_path: Path) -> None:
     from fpdf import FPDF
 

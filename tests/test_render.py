@@ -74,6 +74,9 @@ def test_a_source_shows_its_place_span_and_calibrated_score() -> None:
     assert "80% likely to answer" in card and "calibrated" in card
     paged = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(update={"page": 2})]})
     assert "A &amp; B · page 2, paragraph 3" in reply_html(paged, "q?", 0.5, lambda _: DOCUMENT)
+    labelled = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
+        update={"page": 12, "page_label": "x"})]})  # the printed number, and where a viewer finds it in the file
+    assert "A &amp; B · page x (PDF page 12), paragraph 3" in reply_html(labelled, "q?", 0.5, lambda _: DOCUMENT)
     assert "<b>second</b>" not in card and "&lt;b&gt;second&lt;/b&gt;" in card
     sectioned = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
         update={"section": "A & B > Tickets > Prices"})]})

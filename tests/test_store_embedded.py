@@ -29,8 +29,8 @@ class EmbeddedHarness:
         vectors = self.embedder([p.indexed() for p in passages]) if passages else np.zeros((0, self.embedder.dim))
         texts = [p.text[s:e] for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
         sentence_vectors = self.embedder(texts) if texts else np.zeros((0, self.embedder.dim))
-        documents = [Document(d.id, d.title, d.text, d.path, hashlib.sha256(d.text.encode()).hexdigest())
-                     for d in docs]
+        documents = [Document(d.id, d.title, d.text, d.path, hashlib.sha256(d.text.encode()).hexdigest(),
+                              page_labels=d.page_labels) for d in docs]
         folder = write_generation(self.root, {"model": self.embedder.name}, documents, passages,
                                   np.asarray(vectors, dtype=np.float32), sentences,
                                   np.asarray(sentence_vectors, dtype=np.float32))

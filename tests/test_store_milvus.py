@@ -74,7 +74,8 @@ class MilvusHarness:
         vectors = self.embedder([p.indexed() for p in doc.passages])
         texts = [p.text[s:e] for p, spans in zip(doc.passages, doc.sentences, strict=True) for s, e in spans]
         store.add_document(doc.id, doc.title, doc.path, "0" * 64, doc.text, doc.passages, doc.sentences,
-                           np.asarray(vectors, dtype=np.float32), np.asarray(self.embedder(texts), dtype=np.float32))
+                           np.asarray(vectors, dtype=np.float32), np.asarray(self.embedder(texts), dtype=np.float32),
+                           doc.page_labels)
 
     def build(self, docs: list[Doc]) -> Store:
         store = self._open()
@@ -129,6 +130,25 @@ class TestMilvusStore(StoreSuite):
         store = harness.build([ORCHARD_DOC])
         assert [p.text for p in store.passages(store.rows_of(["orchard"]).tolist())] == [
             p.text for p in ORCHARD_DOC.passages]
+
+    def test_collections_made_before_page_labels_are_made_again(self, harness: MilvusHarness) -> None:
+        from pymilvus import DataType, MilvusClient
+
+        harness.build([ORCHARD_DOC])  # today's collections, then the documents one as it was, without page_labels
+        client = MilvusClient(uri=harness.uri)
+        client.drop_collection(f"{harness.prefix}_documents")
+        old = client.create_schema(auto_id=False)
+        old.add_field("key", DataType.VARCHAR, is_primary=True, max_length=600)
+        old.add_field("title", DataType.VARCHAR, max_length=8192)
+        old.add_field("placeholder", DataType.FLOAT_VECTOR, dim=2)
+        params = client.prepare_index_params()
+        params.add_index("placeholder", index_type="FLAT", metric_type="L2")
+        client.create_collection(f"{harness.prefix}_documents", schema=old, index_params=params)
+        client.close()
+        labelled = Doc(*[getattr(ORCHARD_DOC, f) for f in ("id", "title", "path", "text", "passages", "sentences")],
+                       page_labels=("i", "1"))
+        store = harness.build([labelled])
+        assert store.page_labels({"orchard"}) == {"orchard": ("i", "1")} and len(store) == len(ORCHARD_DOC.passages)
 
 
 @pytest.mark.slow
