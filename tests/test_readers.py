@@ -352,6 +352,17 @@ def test_markdown_headings_and_fenced_code() -> None:
     assert not any("#" in b.text for b in parsed.blocks if b.kind != "code")
 
 
+def test_windows_line_ends_are_read_as_newlines_in_code_too() -> None:
+    # git's HTML manual pages end every line with "\r\n": their code blocks kept the "\r"s
+    page = ("<html><body><h1>git stash</h1>\r\n<p>Stash the changes\r\naway.</p>\r\n"
+            "<pre>git stash list\r\ngit stash show</pre>\r\n</body></html>")
+    html = read_bytes("git-stash.html", page.encode())
+    assert [(b.kind, b.text) for b in html.blocks] == [("paragraph", "Stash the changes away."),
+                                                       ("code", "git stash list\ngit stash show")]
+    markdown = read_bytes("stash.md", b"# Stash\r\n\r\nRun:\r\n\r\n```\r\ngit stash list\r\ngit stash show\r\n```\r\n")
+    assert [b.text for b in markdown.blocks] == ["Run:", "git stash list\ngit stash show"]
+
+
 def test_text_headline_is_the_title_and_blocks_are_kept_verbatim() -> None:
     parsed = read_bytes("note.txt", b"The title\n\nFirst line\nwraps here.\n\n    indented()\n    code()\n")
     assert parsed.title == "The title"
