@@ -349,8 +349,8 @@ SNAILS = "Caring for garden snails"
 
 
 def make_pdf(path: Path) -> Path:
-    """A real three-page PDF with a title in its metadata, one topic a page."""
-    return write_pdf(path, PDF_PAGES, title=PDF_TITLE)
+    """A real three-page PDF with a title in its metadata, one topic a page, its pages numbered i, 1, 2 in print."""
+    return write_pdf(path, PDF_PAGES, title=PDF_TITLE, labels={0: "r", 1: "D"})
 
 
 @pytest.fixture(scope="module")
@@ -406,7 +406,7 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
 
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
     assert "Tomas Brandt" in reply.locator(".answer").inner_text()
-    assert f"{PDF_TITLE} · page 3," in reply.locator(".source").first.locator(".source-head").inner_text()
+    assert f"{PDF_TITLE} · page 2 (PDF page 3)," in reply.locator(".source").first.locator(".source-head").inner_text()
 
     # ask only the snail page: the orchard's answer is not found there
     chat.row(SNAILS).locator("input[type=checkbox]").check()
