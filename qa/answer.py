@@ -47,9 +47,10 @@ class Citation:
 
     @property
     def page_label(self) -> str | None:
-        """The page's printed number ("114", "xiv") when the document labels its pages; None otherwise."""
+        """The page's printed number ("114", "xiv") when the document labels its pages; None otherwise (and for a
+        page labelled with nothing, as a cover may be)."""
         page = self.page
-        return self.page_labels[page - 1] if page is not None and 0 < page <= len(self.page_labels) else None
+        return (self.page_labels[page - 1] or None) if page is not None and 0 < page <= len(self.page_labels) else None
 
 
 def page_words(page: int | None, label: str | None) -> str:

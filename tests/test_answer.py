@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose, unwrapped
+from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose, page_words, unwrapped
 from qa.passages import Passage
 
 TEXT = "The pear trees were planted in 1931. The cider press stands in the barn."
@@ -52,3 +52,19 @@ def test_prose_wrapped_in_a_text_file_is_quoted_as_one_line_code_and_lists_keep_
     reply = compose("q", [Citation(1, 0.9, Passage("d", 1, 0, len(text), text), "FAQ", (0, len(wrapped)), 0.9, 0.9)],
                     True, 0.25)
     assert reply.answer.startswith("In order to keep the real-time clock close to the true time, so the system time")
+
+
+def test_a_page_is_cited_by_its_printed_number_and_its_place_in_the_file() -> None:
+    text = "The keeper wound the clock. It ran for four hours."
+    second = text.index("It")
+    # a passage starting on page 2 whose second sentence is on page 3; the file numbers its pages "", i, 1
+    passage = Passage("book", 4, 0, len(text), text, 2, "", (), ((second, 5, 3),))
+    cited = [Citation(1, 0.9, passage, "Book", span, 0.9, 0.9, ("", "i", "1")) for span in ((0, 10), (second, 30))]
+    assert [(c.page, c.page_label) for c in cited] == [(2, "i"), (3, "1")]
+    cover = Citation(1, 0.9, Passage("book", 2, 0, 4, "Book", 1), "Book", (0, 4), 0.9, 0.9, ("", "i", "1"))
+    assert (cover.page, cover.page_label) == (1, None)  # labelled with nothing
+    unlabelled = Citation(1, 0.9, passage, "Book", (0, 10), 0.9, 0.9)
+    assert unlabelled.page_label is None and Citation(1, 0.9, passage, "Book", (0, 10), 0.9, 0.9, ("i",)).page_label \
+        is None  # fewer labels than pages: none for a page beyond them
+    assert [page_words(*where) for where in ((3, "1"), (3, "3"), (3, None), (None, None))] == [
+        "page 1 (PDF page 3)", "page 3", "page 3", ""]
