@@ -6,12 +6,14 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,7 +26,7 @@ from qa.collection import Collection, TooLarge
 from qa.engine import Engine, UnknownDocuments
 from qa.guard import Cap
 from qa.lock import LockBusy
-from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, suffix_of
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, decode, suffix_of
 from qa.render import document_page, missing_page
 from qa.schema import (
     LARGEST_ASK_BODY,
@@ -88,6 +90,35 @@ BAD_BODY: Responses = {400: error(400, "the body is not valid JSON"),
 NOT_FOUND: Responses = {404: error(404, "no document with that id (removed ids stay unknown)")}
 BUSY: Responses = {429: error(429, "too many changes are waiting: try again after Retry-After seconds"),
         503: error(503, "another process is changing the index: try again after Retry-After seconds")}
+
+
+# How an original is served, by its type: shown in the browser, but never as a page of this site that runs scripts
+# (an added HTML file's script could call this API from its origin): HTML comes with a CSP sandbox, which also keeps
+# it from loading anything; a Word file is downloaded. Text is sent as UTF-8, decoded as the readers decode it (a
+# file in Windows-1252 reads as it was indexed); HTML as it is, without a charset, so that its own <meta> holds.
+ORIGINAL_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
+                  ".md": "text/plain; charset=utf-8", ".html": "text/html", ".htm": "text/html",
+                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+def original_response(file: Path) -> Response:
+    """A document's original file, shown inline (a Word file as an attachment), never sniffed as another type."""
+    suffix = suffix_of(file.name)
+    media = ORIGINAL_TYPES.get(suffix, "application/octet-stream")
+    headers = {"Content-Type": media}  # qa.guard adds nosniff to every response
+    if media == "text/html":
+        headers["Content-Security-Policy"] = SANDBOX
+    disposition = "attachment" if suffix == ".docx" else "inline"
+    if media.startswith("text/plain"):
+        try:
+            text = decode(file.read_bytes())
+        except (OSError, ReadError):
+            raise HTTPException(404, f"the file of {file.name!r} can no longer be read") from None
+        name = quote(file.name)
+        headers["Content-Disposition"] = f"inline; filename*=utf-8''{name}"
+        return Response(text.encode("utf-8"), headers=headers)
+    return FileResponse(file, headers=headers, filename=file.name, content_disposition_type=disposition)
 
 
 def is_json(content_type: str) -> bool:
@@ -262,6 +293,18 @@ def create_app(engine: Engine) -> FastAPI:
         if found is None or (text and body is None):
             raise HTTPException(404, f"no document with id {doc_id!r}: GET /api/documents lists the ids")
         return DocumentText(**out(found).model_dump(), text=body) if body is not None else out(found)
+
+    @app.get("/api/documents/{doc_id}/file", summary="The document's original file, as it was added",
+             response_class=FileResponse, responses={**NOT_FOUND, 422: BAD_BODY[422], 200: {"description": (
+                 "the file: a PDF, text and Markdown shown in the browser (a PDF opens at a cited page with "
+                 "#page=N, the passage's `page`), HTML shown with its scripts off, a Word file downloaded"),
+                 "content": {media: {} for media in sorted(set(ORIGINAL_TYPES.values()))}}})
+    def original(doc_id: str) -> Response:
+        file = collection.original(doc_id)
+        if file is None:
+            raise HTTPException(404, f"no document with id {doc_id!r} whose file is still there: "
+                                     "GET /api/documents lists the ids")
+        return original_response(file)
 
     # A page for people (the chat's "Open the document here"), not part of the JSON API: kept out of the schema.
     @app.get("/view/{doc_id}", response_class=HTMLResponse, include_in_schema=False)

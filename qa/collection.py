@@ -155,6 +155,21 @@ class Collection:
         """Changes queued behind the one running."""
         return self._writes.waiting()
 
+    def original(self, doc_id: str) -> Path | None:
+        """The file a live document was read from (an added one's copy in <index>/library/, or the documents
+        folder's file), if it is still there; None for unknown ids and files gone or outside their folder."""
+        found = self.index.document(doc_id)
+        if found is None:
+            return None
+        base = self.root / LIBRARY if found.path.startswith(LIBRARY + "/") else self.settings.docs
+        relative = found.path.removeprefix(LIBRARY + "/") if base == self.root / LIBRARY else found.path
+        try:
+            file = (base / relative).resolve(strict=True)
+        except (OSError, RuntimeError):  # gone, or a loop of links
+            return None
+        # a path the index holds names a file under its folder; a link out of it is not served
+        return file if file.is_file() and file.is_relative_to(base.resolve()) else None
+
     def _add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
         sha = hashlib.sha256(data).hexdigest()
         with index_lock(self.root, self.settings.lock_wait):

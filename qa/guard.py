@@ -325,14 +325,20 @@ def miscounted(body: bytes, name: str, inputs: Inputs, named: bool = False) -> s
 
 
 def secured(send: Send, started: list[bool]) -> Send:
-    """`send` that adds the security headers and drops any CORS allowance; `started` records the response began."""
+    """`send` that adds the security headers and drops any CORS allowance; `started` records the response began.
+    A response's own sandboxing policy (an added HTML file served as it is: qa.api.original_response) is kept
+    instead of the site's, which would let its inline scripts run as this site's."""
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             started.append(True)
-            kept = [(k, v) for k, v in message.get("headers", [])
+            headers = message.get("headers", [])
+            sandboxed = [(k, v) for k, v in headers
+                         if k.lower() == b"content-security-policy" and v.lower().startswith(b"sandbox")]
+            kept = [(k, v) for k, v in headers
                     if not k.lower().startswith(b"access-control-allow-")
-                    and k.lower() not in (b"x-frame-options", b"content-security-policy")]
-            message = {**message, "headers": kept + SECURITY_HEADERS}
+                    and k.lower() not in (b"x-frame-options", b"content-security-policy", b"x-content-type-options")]
+            security = [h for h in SECURITY_HEADERS if not (sandboxed and h[0] == b"content-security-policy")]
+            message = {**message, "headers": kept + sandboxed + security}
         await send(message)
 
     return wrapped

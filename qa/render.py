@@ -48,6 +48,12 @@ def view_url(doc_id: str, start: int, end: int) -> str:
     return f"/view/{quote(doc_id, safe='')}?{urlencode({'start': start, 'end': end})}#cited"
 
 
+def original_url(doc_id: str, page: int) -> str:
+    """A PDF's original file (qa/api.py `/api/documents/{id}/file`) opened at a page of the file (#page counts the
+    file's pages, not their printed numbers)."""
+    return f"/api/documents/{quote(doc_id, safe='')}/file#page={page}"
+
+
 def kind_of(response: AskResponse, p: PassageOut, threshold: float) -> Kind:
     """How a passage stands: quoted in the answer, relevant but not quoted, or below the relevance threshold."""
     if response.found and f"[{p.rank}]" in response.answer:
@@ -74,7 +80,8 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     passage = (marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u") if kind == "relevant"
                else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
-    where = ", ".join(filter(None, (page_words(p.page, p.page_label), f"paragraph {p.paragraph}")))
+    where = html.escape(", ".join(filter(None, (page_words(p.page, p.page_label), f"paragraph {p.paragraph}"))))
+    original = "" if p.page is None else original_url(p.document.id, p.page)
     section = within(p.section, p.document.title)
     return (f"<div class='source {kind}' id='{anchor}' data-source='{anchor}'>"
             f"<div class='source-head'><b>[{p.rank}]</b> {html.escape(p.document.title)} · "
@@ -90,7 +97,10 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             + ("<details class='in-context'><summary><span class='closed'>Show in context</span>"
                "<span class='open'>Hide the context</span></summary></details>" if before or after else "")
             + f"<a class='open-document' href='{html.escape(view_url(p.document.id, p.start, p.end))}' "
-              f"target='_blank'>Open the document here</a></div></div>")
+              f"target='_blank'>Open the document here</a>"
+            + ("" if p.page is None else f"<a class='open-original' href='{html.escape(original)}' "
+               f"target='_blank'>Open the PDF at {html.escape(page_words(p.page, p.page_label))}</a>")
+            + "</div></div>")
 
 
 def linked_answer(answer: str, reply: str) -> str:

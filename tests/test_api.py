@@ -153,6 +153,7 @@ def test_the_openapi_spec_declares_what_the_server_answers(server) -> None:
     expected = {("/api/ask", "post"): {"400", "413", "422"},
                 ("/api/documents", "post"): {"400", "413", "415", "422", "429", "503"},
                 ("/api/documents/{doc_id}", "get"): {"404"},
+                ("/api/documents/{doc_id}/file", "get"): {"404"},
                 ("/api/documents/{doc_id}", "delete"): {"404", "429", "503"}}
     for key, codes in expected.items():
         responses = operations[key]["responses"]

@@ -407,6 +407,11 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
     reply = chat.ask("Who installed the cider press at Hollow Lane?")
     assert "Tomas Brandt" in reply.locator(".answer").inner_text()
     assert f"{PDF_TITLE} · page 2 (PDF page 3)," in reply.locator(".source").first.locator(".source-head").inner_text()
+    original = reply.locator(".source").first.locator("a.open-original")
+    assert original.inner_text() == "Open the PDF at page 2 (PDF page 3)"
+    href = original.get_attribute("href") or ""
+    assert href.endswith("/file#page=3")  # the file, opened at its third page
+    assert httpx.get(f"{own_server.url}{href.split('#')[0]}").content == (tmp_path / "orchard.pdf").read_bytes()
 
     # ask only the snail page: the orchard's answer is not found there
     chat.row(SNAILS).locator("input[type=checkbox]").check()

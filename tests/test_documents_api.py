@@ -70,10 +70,18 @@ def test_pdf_is_added_asked_with_its_page_cited_and_removed(fresh: Server, tmp_p
     belarus = ask(fresh, "What did Belarus supply Russia?")["passages"][0]
     assert (belarus["page"], belarus["page_label"]) == (None, None)
 
+    # its original, as added, for a viewer to open at the cited page (#page=3)
+    original = httpx.get(f"{fresh.url}/api/documents/{doc['id']}/file")
+    assert original.status_code == 200 and original.headers["content-type"] == "application/pdf"
+    assert original.content == (tmp_path / "lighthouse.pdf").read_bytes()
+    assert original.headers["content-disposition"] == 'inline; filename="lighthouse.pdf"'
+
     assert httpx.delete(f"{fresh.url}/api/documents/{doc['id']}").status_code == 204
     assert all(p["document"]["id"] != doc["id"] for p in ask(fresh, "When was the lighthouse automated?")["passages"])
     assert doc["id"] not in [d["id"] for d in state(fresh)[1]]
     assert httpx.delete(f"{fresh.url}/api/documents/{doc['id']}").status_code == 404
+    gone = httpx.get(f"{fresh.url}/api/documents/{doc['id']}/file")
+    assert gone.status_code == 404 and "GET /api/documents lists the ids" in gone.json()["detail"]
 
 
 def test_html_keeps_the_readable_text_only(fresh: Server) -> None:
@@ -86,6 +94,11 @@ def test_html_keeps_the_readable_text_only(fresh: Server) -> None:
     for question in ("nav script text", "Shop our honey jars", "Copyright footer text"):
         texts = " ".join(p["text"] for p in ask(fresh, question)["passages"])
         assert question.lower() not in texts.lower()
+    # the original page is shown as it is, but sandboxed: its scripts never run as this site's
+    original = httpx.get(f"{fresh.url}/api/documents/{doc['id']}/file")
+    assert original.status_code == 200 and original.content == HTML.encode()
+    assert original.headers["content-type"] == "text/html" and original.headers["x-content-type-options"] == "nosniff"
+    assert original.headers["content-security-policy"].startswith("sandbox;")
     httpx.delete(f"{fresh.url}/api/documents/{doc['id']}")
 
 
@@ -95,7 +108,17 @@ def test_non_utf8_text_is_decoded(fresh: Server) -> None:
     assert response.status_code == 201, response.text
     reply = ask(fresh, "When does the café in Zürich serve crème brûlée?")
     assert reply["found"] and "crème brûlée every Thursday" in reply["passages"][0]["text"]
+    original = httpx.get(f"{fresh.url}/api/documents/{response.json()['id']}/file")  # as read: UTF-8 now
+    assert original.headers["content-type"] == "text/plain; charset=utf-8" and original.text == text
     httpx.delete(f"{fresh.url}/api/documents/{response.json()['id']}")
+
+
+def test_a_documents_folder_file_is_served_and_an_unknown_id_is_a_404(fresh: Server) -> None:
+    seed = next(d for d in state(fresh)[1] if d["path"].endswith(".txt"))
+    original = httpx.get(f"{fresh.url}/api/documents/{seed['id']}/file")
+    assert original.status_code == 200 and original.text == (fresh.docs / seed["path"]).read_text(encoding="utf-8")
+    missing = httpx.get(f"{fresh.url}/api/documents/no-such-document/file")
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("no document with id 'no-such-document'")
 
 
 def test_json_documents_and_the_same_content_twice(fresh: Server) -> None:

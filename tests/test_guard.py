@@ -214,6 +214,33 @@ Promise.allSettled([
     assert documents(server) == before
 
 
+def test_in_chromium_an_added_html_file_is_shown_without_running_its_scripts(server: Server) -> None:
+    """Served as it is, an added page's script would run as this site's own and could remove documents."""
+    from playwright.sync_api import sync_playwright
+
+    page_html = (f"<!doctype html><title>Tide tables</title><h1>Tide tables</h1><p>High water at the pier is at "
+                 f"six in the morning on Sundays.</p><script>document.title = 'ran'; fetch('/api/documents/{SEED_ID}',"
+                 " {method: 'DELETE'});</script>")
+    added = httpx.post(f"{server.url}/api/documents", files={"file": ("tides.html", page_html.encode())}, timeout=300)
+    assert added.status_code == 201, added.text
+    doc_id = added.json()["id"]
+    before = documents(server)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+            try:
+                page = browser.new_page()
+                page.goto(f"{server.url}/api/documents/{doc_id}/file")
+                page.wait_for_timeout(1500)
+                assert "High water at the pier" in page.locator("body").inner_text()  # shown
+                assert page.title() == "Tide tables"  # its script never ran
+            finally:
+                browser.close()
+        assert documents(server) == before
+    finally:
+        httpx.delete(f"{server.url}/api/documents/{doc_id}")
+
+
 def run_guard(path: str, pieces: list[bytes], apis: dict | None = None, cap: int = 1000,
               disconnect: bool = False) -> tuple[int | None, bytes, bytes | None]:
     """One POST through the Guard in front of an app that echoes the body it receives, the body sent in `pieces`:

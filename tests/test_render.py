@@ -76,7 +76,14 @@ def test_a_source_shows_its_place_span_and_calibrated_score() -> None:
     assert "A &amp; B · page 2, paragraph 3" in reply_html(paged, "q?", 0.5, lambda _: DOCUMENT)
     labelled = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
         update={"page": 12, "page_label": "x"})]})  # the printed number, and where a viewer finds it in the file
-    assert "A &amp; B · page x (PDF page 12), paragraph 3" in reply_html(labelled, "q?", 0.5, lambda _: DOCUMENT)
+    shown = reply_html(labelled, "q?", 0.5, lambda _: DOCUMENT)
+    assert "A &amp; B · page x (PDF page 12), paragraph 3" in shown
+    assert ("<a class='open-original' href='/api/documents/doc/file#page=12' target='_blank'>Open the PDF at "
+            "page x (PDF page 12)</a>") in shown  # the file, where a viewer's #page counts its pages
+    assert "open-original" not in reply_html(response(True), "q?", 0.5, lambda _: DOCUMENT)  # no page, no PDF
+    hostile = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
+        update={"page": 2, "page_label": "<img src=x onerror=alert(1)>"})]})  # a label is the PDF's own text
+    assert "<img" not in reply_html(hostile, "q?", 0.5, lambda _: DOCUMENT)
     assert "<b>second</b>" not in card and "&lt;b&gt;second&lt;/b&gt;" in card
     sectioned = response(True).model_copy(update={"passages": [passage(1, 0.8).model_copy(
         update={"section": "A & B > Tickets > Prices"})]})
