@@ -348,6 +348,9 @@ HTML_PAGE = """<!doctype html><html><head><title>Snail care | Garden blog</title
 SNAILS = "Caring for garden snails"
 
 
+PDF_VIEWER = "mhjfbmdgcfjbbpaeojofohoefgiehjai"  # the id of Chromium's built-in PDF viewer
+
+
 def make_pdf(path: Path) -> Path:
     """A real three-page PDF with a title in its metadata, one topic a page, its pages numbered i, 1, 2 in print."""
     return write_pdf(path, PDF_PAGES, title=PDF_TITLE, labels={0: "r", 1: "D"})
@@ -412,6 +415,15 @@ def test_add_ask_only_some_and_remove_documents(open_chat, own_server: Server, t
     href = original.get_attribute("href") or ""
     assert href.endswith("/file#page=3")  # the file, opened at its third page
     assert httpx.get(f"{own_server.url}{href.split('#')[0]}").content == (tmp_path / "orchard.pdf").read_bytes()
+    viewer = page.context.new_page()  # Chromium's own PDF viewer shows it, under the server's CSP and headers
+    viewer.goto(f"{own_server.url}{href}")
+    for _ in range(50):
+        if any(f.url.startswith(f"chrome-extension://{PDF_VIEWER}/") for f in viewer.frames):
+            break
+        viewer.wait_for_timeout(100)
+    frames = [f.url for f in viewer.frames]
+    assert any(url.startswith(f"chrome-extension://{PDF_VIEWER}/") for url in frames), frames
+    viewer.close()
 
     # ask only the snail page: the orchard's answer is not found there
     chat.row(SNAILS).locator("input[type=checkbox]").check()
