@@ -161,10 +161,10 @@ class Collection:
         found = self.index.document(doc_id)
         if found is None:
             return None
-        base = self.root / LIBRARY if found.path.startswith(LIBRARY + "/") else self.settings.docs
-        relative = found.path.removeprefix(LIBRARY + "/") if base == self.root / LIBRARY else found.path
+        in_library = found.path.startswith(LIBRARY + "/")  # as _remove reads a path
+        base = self.root / LIBRARY if in_library else self.settings.docs
         try:
-            file = (base / relative).resolve(strict=True)
+            file = ((self.root if in_library else self.settings.docs) / found.path).resolve(strict=True)
         except (OSError, RuntimeError):  # gone, or a loop of links
             return None
         # a path the index holds names a file under its folder; a link out of it is not served

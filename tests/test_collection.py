@@ -186,3 +186,27 @@ def test_while_starting_the_port_refuses_connections_instead_of_hanging(tmp_path
     finally:
         starting.join()
         server.stop()
+
+
+def test_a_documents_original_is_its_own_file_never_one_outside_its_folder(tmp_path: Path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_bytes(text("Folder notes", "The folder notes mention the old mill."))
+    secret = tmp_path / "secret.txt"  # beside the folder, reached by a link inside it
+    secret.write_bytes(text("Secret", "The secret ledger is kept outside the documents folder."))
+    (docs / "ledger.txt").symlink_to(secret)
+    engine = Engine(Settings(docs=docs, index=tmp_path / "index"), embedder=embedder)
+    try:
+        collection, found = engine.collection, {d.path: d.id for d in engine.index.documents()}
+        assert collection.original(found["notes.txt"]) == (docs / "notes.txt").resolve()
+        assert "ledger.txt" in found and collection.original(found["ledger.txt"]) is None  # indexed, not served
+        added, _ = collection.add("kites.md", b"# Kites\n\nAn uploaded note about kites.\n")
+        original = collection.original(added.id)
+        assert original is not None and original.read_bytes() == b"# Kites\n\nAn uploaded note about kites.\n"
+        (docs / "notes.txt").unlink()  # gone from disk before the index knows
+        assert collection.original(found["notes.txt"]) is None and collection.original("no-such-id") is None
+    finally:
+        engine.collection.close()
