@@ -27,7 +27,7 @@ from qa.engine import Engine, UnknownDocuments
 from qa.guard import Cap
 from qa.lock import LockBusy
 from qa.readers import SUPPORTED_SUFFIXES, ReadError, UnsupportedType, decode, suffix_of
-from qa.render import document_page, missing_page
+from qa.render import document_page, missing_page, original_url
 from qa.schema import (
     LARGEST_ASK_BODY,
     AskRequest,
@@ -314,10 +314,10 @@ def create_app(engine: Engine) -> FastAPI:
         if found is None or body is None:  # a page for the browser a citation's link opened, not JSON
             return HTMLResponse(missing_page(doc_id), status_code=404)
         if start is not None and end is not None and not start <= end <= len(body):
-            return HTMLResponse(document_page(found.title, body, None, None, problem=(
+            return HTMLResponse(document_page(found.title, body, None, None, original=original_url(doc_id), problem=(
                 f"The link's span, characters {start}–{end}, is not in this document ({len(body)} characters): "
                 "it is shown without a mark.")))
-        return HTMLResponse(document_page(found.title, body, start, end))
+        return HTMLResponse(document_page(found.title, body, start, end, original=original_url(doc_id)))
 
     @app.post("/api/documents", response_model=DocumentOut, status_code=201,
               summary="Add a document: a file upload (multipart field `file`) or JSON {title, text}",

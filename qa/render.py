@@ -48,10 +48,10 @@ def view_url(doc_id: str, start: int, end: int) -> str:
     return f"/view/{quote(doc_id, safe='')}?{urlencode({'start': start, 'end': end})}#cited"
 
 
-def original_url(doc_id: str, page: int) -> str:
-    """A PDF's original file (qa/api.py `/api/documents/{id}/file`) opened at a page of the file (#page counts the
-    file's pages, not their printed numbers)."""
-    return f"/api/documents/{quote(doc_id, safe='')}/file#page={page}"
+def original_url(doc_id: str, page: int | None = None) -> str:
+    """A document's original file (qa/api.py `/api/documents/{id}/file`), a PDF opened at a page of the file (#page
+    counts the file's pages, not their printed numbers)."""
+    return f"/api/documents/{quote(doc_id, safe='')}/file" + ("" if page is None else f"#page={page}")
 
 
 def kind_of(response: AskResponse, p: PassageOut, threshold: float) -> Kind:
@@ -160,13 +160,16 @@ documents there are now.</p></body></html>
 """
 
 
-def document_page(title: str, text: str, start: int | None, end: int | None, problem: str = "") -> str:
+def document_page(title: str, text: str, start: int | None, end: int | None, problem: str = "",
+                  original: str = "") -> str:
     """A whole document as a page of its own, the cited span [start, end) marked and scrolled to (#cited); `problem`
-    says why a span asked for is not marked."""
+    says why a span asked for is not marked; `original` links the file it was read from."""
     cited = start is not None and end is not None
     body = marked(text, start, end).replace("<mark>", "<mark id='cited'>", 1) if cited else html.escape(text)  # type: ignore[arg-type]
     note = (f"<p class='note'>The cited passage, characters {start}–{end}, is <mark>marked</mark>.</p>"
             if cited else f"<p class='note'>{html.escape(problem)}</p>" if problem else "")
+    if original:
+        note += f"<p class='note'><a href='{html.escape(original)}'>Open the original file</a></p>"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>

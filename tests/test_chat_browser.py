@@ -223,6 +223,9 @@ def test_sources_are_checkable_in_context_and_in_the_document(open_chat, server)
     assert "Is he next?" in view.locator(".text").inner_text()  # the whole document around it
     OUTPUT.mkdir(exist_ok=True)
     view.screenshot(path=str(OUTPUT / "document-view.png"))
+    view.get_by_role("link", name="Open the original file").click()  # the file the text was read from
+    view.wait_for_load_state()
+    assert "The daring invasion of Russia" in view.locator("body").inner_text() and view.url.endswith("/file")
     assert chat.outside() == []
 
 

@@ -12,6 +12,7 @@ from qa.render import (
     linked_answer,
     marked,
     neighbours,
+    original_url,
     plain,
     question_html,
     reply_html,
@@ -160,7 +161,9 @@ def test_the_document_page_marks_the_cited_span() -> None:
     assert "<mark id='cited'>One &lt;two&gt;.</mark>\n\nThree." in page
     assert "characters 7–17" in page and "http" not in page  # nothing loaded from anywhere
     plain_page = document_page("T", "Text.", None, None)
-    assert "<mark" not in plain_page and "Text." in plain_page
+    assert "<mark" not in plain_page and "Text." in plain_page and "original" not in plain_page
+    linked = document_page("T", "Text.", None, None, original=original_url("a b"))
+    assert "<a href='/api/documents/a%20b/file'>Open the original file</a>" in linked
 
 
 def test_counted_says_one_passage_and_many_passages() -> None:
