@@ -109,16 +109,15 @@ def original_response(file: Path) -> Response:
     headers = {"Content-Type": media}  # qa.guard adds nosniff to every response
     if media == "text/html":
         headers["Content-Security-Policy"] = SANDBOX
-    disposition = "attachment" if suffix == ".docx" else "inline"
     if media.startswith("text/plain"):
         try:
             text = decode(file.read_bytes())
         except (OSError, ReadError):
             raise HTTPException(404, f"the file of {file.name!r} can no longer be read") from None
-        name = quote(file.name)
-        headers["Content-Disposition"] = f"inline; filename*=utf-8''{name}"
+        headers["Content-Disposition"] = f"inline; filename*=utf-8''{quote(file.name)}"
         return Response(text.encode("utf-8"), headers=headers)
-    return FileResponse(file, headers=headers, filename=file.name, content_disposition_type=disposition)
+    return FileResponse(file, headers=headers, filename=file.name,
+                        content_disposition_type="attachment" if suffix == ".docx" else "inline")
 
 
 def is_json(content_type: str) -> bool:

@@ -162,13 +162,14 @@ class Collection:
         if found is None:
             return None
         in_library = found.path.startswith(LIBRARY + "/")  # as _remove reads a path
-        base = self.root / LIBRARY if in_library else self.settings.docs
+        root = self.root if in_library else self.settings.docs
         try:
-            file = ((self.root if in_library else self.settings.docs) / found.path).resolve(strict=True)
+            file = (root / found.path).resolve(strict=True)
         except (OSError, RuntimeError):  # gone, or a loop of links
             return None
         # a path the index holds names a file under its folder; a link out of it is not served
-        return file if file.is_file() and file.is_relative_to(base.resolve()) else None
+        folder = (root / LIBRARY if in_library else root).resolve()
+        return file if file.is_file() and file.is_relative_to(folder) else None
 
     def _add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
         sha = hashlib.sha256(data).hexdigest()

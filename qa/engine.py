@@ -127,9 +127,9 @@ class Engine:
 
     def _answer(self, index: Store, found: Retrieved, top_k: int) -> Answer:
         """Cite the top_k passages with their answering sentence highlighted and compose the reply."""
-        doc_ids = {p.doc_id for p in found.passages}
-        titles = index.titles(doc_ids)
-        labels = index.page_labels({p.doc_id for p in found.passages if p.page is not None}) if doc_ids else {}
+        titles = index.titles({p.doc_id for p in found.passages})
+        paged = {p.doc_id for p in found.passages if p.page is not None}  # PDFs: their pages' printed numbers
+        labels = index.page_labels(paged) if paged else {}
         citations = [Citation(rank, round(hit.relevance, 4), passage, titles.get(passage.doc_id, ""), hit.sentence,
                               hit.answers, hit.sentence_relevance, labels.get(passage.doc_id, ()))
                      for rank, (hit, passage) in enumerate(zip(found.hits[:top_k], found.passages, strict=True), 1)]
