@@ -2,7 +2,7 @@
 subclasses StoreSuite and gives a `harness` fixture that builds, changes and reopens its kind of store."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -85,8 +85,7 @@ class StoreSuite:
 
     def test_keeps_the_page_labels_of_a_document_that_has_them(self, store: Store, harness: Harness) -> None:
         doc = make_doc("book", "The Book", "book.pdf", ["Its preface.", "Its first chapter."])
-        changed = harness.add(store, Doc(doc.id, doc.title, doc.path, doc.text, doc.passages, doc.sentences,
-                                         ("i", "1")))
+        changed = harness.add(store, replace(doc, page_labels=("i", "1")))
         assert changed.page_labels({"book", "orchard"}) == {"book": ("i", "1")} and changed.page_labels(set()) == {}
         assert harness.reopen(changed).page_labels({"book"}) == {"book": ("i", "1")}
 

@@ -8,6 +8,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -145,9 +146,7 @@ class TestMilvusStore(StoreSuite):
         params.add_index("placeholder", index_type="FLAT", metric_type="L2")
         client.create_collection(f"{harness.prefix}_documents", schema=old, index_params=params)
         client.close()
-        labelled = Doc(*[getattr(ORCHARD_DOC, f) for f in ("id", "title", "path", "text", "passages", "sentences")],
-                       page_labels=("i", "1"))
-        store = harness.build([labelled])
+        store = harness.build([replace(ORCHARD_DOC, page_labels=("i", "1"))])
         assert store.page_labels({"orchard"}) == {"orchard": ("i", "1")} and len(store) == len(ORCHARD_DOC.passages)
 
 
