@@ -82,6 +82,13 @@ def groups_of(articles: list[dict], same: int, other: int, rng: random.Random,
     return train, held
 
 
+def overlap(group: Group) -> float:
+    """The share of the group's question terms its answer sentence (the first) holds: low for a paraphrase."""
+    question, sentences, _ = group
+    asked = terms(question)
+    return len(asked & terms(sentences[0])) / max(1, len(asked))
+
+
 class Lora:  # a linear layer plus scale * B A, A and B trained
     def __init__(self, linear, rank: int, scale: float, seed: int) -> None:
         import torch
@@ -126,6 +133,8 @@ def main() -> None:
     parser.add_argument("--hard", type=int, default=0,
                         help="of the --same negatives, this many by most terms shared with the question")
     parser.add_argument("--skip", type=int, default=0, help="training groups skipped first (those a previous fit read)")
+    parser.add_argument("--overlap-at-most", type=float, default=1.0,
+                        help="only groups whose answer sentence holds at most this share of the question's terms")
     parser.add_argument("--start-from", type=Path, help="weights to continue from (as written by --write)")
     parser.add_argument("--out", type=Path, default=WEIGHTS, help="where --write saves (default: the shipped file)")
     parser.add_argument("--threads", type=int, default=2, help="torch's threads (qa may have set OpenMP to one)")
@@ -143,9 +152,11 @@ def main() -> None:
     train, held = groups_of(articles_used(args.articles), args.same, args.other, rng, args.hard)
     rng.shuffle(train)
     rng.shuffle(held)
-    if len(train) < args.skip + args.questions:
-        parser.error(f"only {len(train)} training groups: --skip {args.skip} --questions {args.questions} is too many")
-    train, held = train[args.skip:args.skip + args.questions], held[:args.held]
+    train = [g for g in train[args.skip:] if overlap(g) <= args.overlap_at_most]
+    if len(train) < args.questions:
+        parser.error(f"only {len(train)} training groups after --skip {args.skip} with at most "
+                     f"{args.overlap_at_most} overlap: --questions {args.questions} is too many")
+    train, held = train[:args.questions], held[:args.held]
     log.info("%d training groups after the first %d (%d sentences), %d held-out questions", len(train), args.skip,
              sum(len(g[1]) for g in train), len(held))
 

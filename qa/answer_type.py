@@ -61,7 +61,8 @@ EXPECTATIONS = [
     # "Who is X?" asks what X is, not for a name; "Who did X?" asks for one
     (re.compile(r"^\W*(and |so |but )?(who\b(?!\s+(is|was|are|were)\s+(?-i:[A-Z])[\w'’-]*"
                 r"(\s+(?-i:[A-Z])[\w'’-]*)*\s*\??$)|whom\b|whose\b|"
-                r"which (person|people|man|woman|company|country|city|team|group)\b|what (is|was) the name\b)",
+                r"(which|what) ([a-z]+ )?(person|people|man|woman|company|companies|country|countries|city|cities|team|"
+                r"group)\b|what (is|was) the name\b)",
                 re.IGNORECASE), NAME),
     (re.compile(r"^\W*(and |so |but )?(where\b|in (what|which) (country|city|place|state|region)\b)", re.IGNORECASE),
      PLACE),

@@ -42,6 +42,17 @@ def test_who_where_and_code_questions_expect_names_places_and_digits() -> None:
     assert type_match("What did Belarus supply Russia?", "Anything at all.") == 0
 
 
+def test_which_or_what_kind_of_thing_with_a_word_between_expects_a_name() -> None:
+    # the seed's "Which neighbouring country is described as peering over Lukashenko's shoulder?" was read as
+    # expecting nothing; SQuAD's "What company owned NBC in the 1930s?" and "Which NFL team ...?" too
+    assert type_match("Which neighbouring country is described as peering over his shoulder?", POLAND) == 1
+    assert type_match("What company owned NBC in the 1930s?", "it was owned by a radio maker.") == -1
+    assert expected_type("Which NFL team represented the AFC?") is not None
+    assert expected_type("which countries border it") is not None
+    assert expected_type("What kind of people live there?") is None   # two words between: a description
+    assert expected_type("What is the company policy on leave?") is None
+
+
 def test_german_french_and_spanish_questions_expect_the_same_types() -> None:
     # asked in another language than the documents (e5): the answer is looked for in the documents' expressions
     assert not has_answer_type("Wann bekommt Polen die Apache-Hubschrauber?", POLAND)
