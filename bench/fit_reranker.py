@@ -12,7 +12,9 @@ layer (LoRA) and the pooler and head are trained, seeded, with AdamW and a linea
 
 --write saves the fitted weights (float16) to qa/reranker_weights.npz (or --out). A fit can continue another
 (--start-from) on training groups it has not read (--skip), with the --hard negatives of each group's paragraph
-chosen by the terms they share with the question. The shipped weights are three fits, each continuing the last
+chosen by the terms they share with the question, and only on groups whose answer sentence holds at most a share of
+the question's terms (--overlap-at-most: paraphrases; a fourth fit so, 2026-11-29, was not kept: bench/RESULTS.md).
+The shipped weights are three fits, each continuing the last
 (about 30 minutes each on 2 cores), the last copied over qa/reranker_weights.npz:
 
     python -m bench.fit_reranker --write --out /tmp/fit1.npz
