@@ -61,7 +61,8 @@ EXPECTATIONS = [
     # "Who is X?" asks what X is, not for a name; "Who did X?" asks for one
     (re.compile(r"^\W*(and |so |but )?(who\b(?!\s+(is|was|are|were)\s+(?-i:[A-Z])[\w'’-]*"
                 r"(\s+(?-i:[A-Z])[\w'’-]*)*\s*\??$)|whom\b|whose\b|"
-                r"(which|what) ([a-z]+ )?(person|people|man|woman|company|companies|country|countries|city|cities|team|"
+                r"(which|what) ((?!(do|does|did|is|are|was|were|can|could|will|would|should|may|might|must|have|has|"
+                r"had)\b)[a-z]+ )?(person|people|man|woman|company|companies|country|countries|city|cities|team|"
                 r"group)\b|what (is|was) the name\b)",
                 re.IGNORECASE), NAME),
     (re.compile(r"^\W*(and |so |but )?(where\b|in (what|which) (country|city|place|state|region)\b)", re.IGNORECASE),

@@ -51,6 +51,7 @@ def test_which_or_what_kind_of_thing_with_a_word_between_expects_a_name() -> Non
     assert expected_type("which countries border it") is not None
     assert expected_type("What kind of people live there?") is None   # two words between: a description
     assert expected_type("What is the company policy on leave?") is None
+    assert expected_type("What do people think of him?") is None      # a verb between: an opinion, not a name
 
 
 def test_german_french_and_spanish_questions_expect_the_same_types() -> None:
