@@ -80,7 +80,8 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     passage = (marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u") if kind == "relevant"
                else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
-    where = html.escape(", ".join(filter(None, (page_words(p.page, p.page_label), f"paragraph {p.paragraph}"))))
+    on_page = page_words(p.page, p.page_label)  # "" without a page
+    where = html.escape(", ".join(filter(None, (on_page, f"paragraph {p.paragraph}"))))
     original = "" if p.page is None else original_url(p.document.id, p.page)
     section = within(p.section, p.document.title)
     return (f"<div class='source {kind}' id='{anchor}' data-source='{anchor}'>"
@@ -99,7 +100,7 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             + f"<a class='open-document' href='{html.escape(view_url(p.document.id, p.start, p.end))}' "
               f"target='_blank'>Open the document here</a>"
             + ("" if p.page is None else f"<a class='open-original' href='{html.escape(original)}' "
-               f"target='_blank'>Open the PDF at {html.escape(page_words(p.page, p.page_label))}</a>")
+               f"target='_blank'>Open the PDF at {html.escape(on_page)}</a>")
             + "</div></div>")
 
 
