@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer_type import expected_type, type_match
+from qa.distinct import distinct, quoted
 from qa.language import english, foreign
 from qa.lexical import analyze
 from qa.names import MISSING_NAME_FACTOR, labelled, missing, names, numbered
@@ -463,12 +464,16 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)
         factor = np.where([bool(lacks) for lacks in lacking], MISSING_NAME_FACTOR, 1.0)
         relevance, answers = relevance * factor, answers * factor
-    order = np.argsort(-relevance, kind="stable") if fusion == "answer" else np.arange(len(keep))
+    spans = [quoted_span(described, int(sentence), int(mate)) for sentence, mate in zip(chosen, partner, strict=True)]
+    if fusion == "answer":  # one result for one answer: a quote alike one ranked above it is left out
+        order = distinct(np.argsort(-relevance, kind="stable").tolist(),
+                         [quoted(p.text, span) for p, span in zip(described.passages, spans, strict=True)], top_k)
+    else:
+        order = list(range(min(top_k, len(keep))))
     shown = relevance if fusion == "answer" else ranking[keep]
     return [Hit(int(described.rows[i]), float(shown[i]), float(relevance[i]), float(answers[i]), float(dense[keep[i]]),
-                float(lexical[keep[i]]), quoted_span(described, int(chosen[i]), int(partner[i])),
-                float(sentence_probability[chosen[i]]), lacking[i])
-            for i in order[:top_k]]
+                float(lexical[keep[i]]), spans[i], float(sentence_probability[chosen[i]]), lacking[i])
+            for i in order]
 
 
 def quoted_span(described: Described, sentence: int, partner: int = -1) -> tuple[int, int]:
