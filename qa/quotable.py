@@ -47,12 +47,25 @@ def is_heading(text: str, start: int, end: int, headings: set[str]) -> bool:
     return text[line_start:len(text) if line_end < 0 else line_end].strip() in headings
 
 
+def is_term(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a line of one word and nothing else: a PDF's definition term ("globstar",
+    "HISTCONTROL" and "pipefail" in bash's manual, each a line over its description; HTML's <dt> is in the section
+    path, heading_lines), which names what the next line says and was quoted alone for "What does shopt -s globstar
+    do?"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return bool(line) and text[start:end].strip() == line and not any(c.isspace() for c in line) \
+        and line[-1] not in ".!?"
+
+
 def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
-    """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, and
-    holding every symbol the question names that any of the passage's sentences holds. All True when none would."""
+    """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line nor a
+    lone term, and holding every symbol the question names that any of the passage's sentences holds. All True when
+    none would."""
     headings = heading_lines(passage)
     text = passage.text
-    keep = np.array([not is_heading(text, s, e, headings) for s, e in spans], dtype=bool)
+    keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e) for s, e in spans], dtype=bool)
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from qa.passages import Passage, split_sentences
-from qa.quotable import holds, quotable, symbols
+from qa.quotable import holds, is_term, quotable, symbols
 
 
 def passage(text: str, section: str = "") -> Passage:
@@ -30,6 +30,19 @@ def test_heading_lines_are_passed_over_when_the_passage_says_more() -> None:
     assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == [text[text.index("Even"):]]
     alone = passage("Undeleting files", "Guide > Undeleting files")
     assert quotable(alone, [(0, 16)], "How do I undelete files?").tolist() == [True]  # nothing else to quote
+
+
+def test_a_line_of_one_word_is_a_term_passed_over_for_what_it_names() -> None:
+    # a PDF's definition list read as lines: the term "globstar" over its description, in a shopt section
+    text = ("globskipdots\n\nIf set, filename expansion will never match the filenames . and .. ever.\n\nglobstar\n\n"
+            "If set, the pattern ** used in a filename expansion context will match all files.")
+    spans = split_sentences(text)
+    kept = quotable(passage(text, "Bash > 4.3.2 The Shopt Builtin"), spans, "What does shopt -s globstar do?")
+    quoted = [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep]
+    assert "globstar" not in quoted and "globskipdots" not in quoted
+    assert quoted[-1].startswith("If set, the pattern **")
+    assert not is_term("Run it.\n\nglobstar now", 9, 17)  # a word of a longer line
+    assert is_term("x\n\n[...]\n\nMatches", 3, 8) and not is_term("x\n\nDone.\n\ny", 3, 8)
 
 
 def joining(section: str, first: tuple[str, str], second: tuple[str, str]) -> Passage:
