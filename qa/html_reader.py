@@ -90,6 +90,9 @@ def read_html(markup: str) -> Parsed:
     for listing in soup.find_all(["ul", "ol"]):
         if not listing.decomposed and _contents_list(listing):
             listing.decompose()
+    for table in soup.find_all("table"):
+        if not table.decomposed and _link_table(table):
+            table.decompose()
     for element in soup.find_all(["p", *HEADINGS]):
         if not element.decomposed and _only_links_within(element):
             element.decompose()
@@ -180,6 +183,25 @@ def _contents_list(listing: Tag) -> bool:
                     and inner.get_text(strip=True) == link.get_text(strip=True)):
                 return False
     return True
+
+
+def _link_table(table: Tag) -> bool:
+    """A table whose cells hold nothing but links (at least CONTENTS_ITEMS): an index or a menu, never an answer.
+    texinfo's indexes ("alias: | Bash Builtins", each entry a link to the section its name links to, and the
+    "Jump to: A B C ..." bars over them) were 54 passages of bash's manual, ranked for "What does the HISTCONTROL
+    variable do?" beside its description; SQLite's lang.html is a table of links to its statements' pages. Header
+    cells (<th>: an index's letters, "Index Entry") are not counted."""
+    links = 0
+    for cell in table.find_all("td"):
+        if cell.find_parent("table") is not table:
+            continue  # a nested table is judged on its own
+        anchors = cell.find_all("a")
+        links += len(anchors)
+        rest = "".join(text for text in cell.find_all(string=True)
+                       if text.find_parent("a") is None and text.find_parent("td") is cell)
+        if re.search(r"[^\W_]", rest):
+            return False
+    return links >= CONTENTS_ITEMS
 
 
 def _only_links_within(element: Tag) -> bool:

@@ -44,6 +44,18 @@ TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines 
 COVER_CHARACTERS = 400  # a title page's text: title, subtitle, authors, date, publisher (Debian Policy's: 98)
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
 MAX_LABEL = 24  # characters of a page label kept ("T-1", "xiv", "A-12"; a label is a prefix and a number)
+# A definition list (texinfo's @table: bash's options and variables, Nettle's and libtasn1's functions): a term of one
+# short line with its description to its right on the same baseline, or under it indented. The term's box is at most
+# this long, and a description beside it starts at most TERM_GAP points after it (bash's "-s" ends at 158, "Enable
+# (set) each optname." starts at 205; the other column of a two-column page starts further off).
+TERM_CHARACTERS = 60
+TERM_GAP = 72.0
+TERM_INDENT = 8.0  # points: a description under its term starts this much further right
+BULLETS = frozenset("•◦▪‣∙·")  # a box of only one of these is a list's bullet (read_pdf), never a term
+# "-" or "*" alone is a term when its description stands this far off (bash's "*" of pattern matching: 57 points),
+# else a bullet set apart from its item's text
+BULLET_GAP = 20.0
+TERM_REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -125,8 +137,19 @@ def read_pdf(data: bytes) -> Parsed:
     depths: dict[int, int] = {}  # each heading size's last numbered heading's depth (_heading)
     bullet = False
     tables = _tables(boxes)
+    boxes, terms = _definitions(boxes, body, tables, cover)
+    column: float | None = None  # the open term's description column: a box left of it ends the term's section
     header: list[str] = []   # the last table's header: a table that goes on at the top of the next page keeps it
     for box in boxes:
+        if column is not None and (id(box) in terms or box.lines[0].x0 < column - 2):
+            builder.close_term()
+            column = None
+        if id(box) in terms:  # named by its term: "... > 4.3.2 The Shopt Builtin > globstar", as HTML's <dt>
+            name = clean_inline(box.text)
+            builder.open_term(name)
+            builder.add("term", name, page=box.page)
+            column = terms[id(box)]
+            continue
         if id(box) in tables:
             table = tables[id(box)]
             if table and table.code:
@@ -149,6 +172,67 @@ def read_pdf(data: bytes) -> Parsed:
     builder.blocks = _dense_levels(_continued(_without_contents(builder.blocks, dotted)))
     return builder.parsed(clean_inline(title) if title else None, paged=True,
                           page_labels=labels if len(labels) == len(pages) else ())
+
+
+def _definitions(boxes: list[_Box], body: float, tables: dict[int, _Table | None],
+                 cover: set[int]) -> tuple[list[_Box], dict[int, float]]:
+    """The boxes in reading order with each definition term (TERM_CHARACTERS) just before its description, and
+    {id(term box): its description's left edge}. Layout analysis reads a page's terms apart from their descriptions
+    when they stand side by side: bash's shopt options came out "-s", "-u", "-q", "-o", then their four
+    descriptions, and a term on its own line was quoted alone ("globstar") with nothing to say what the line under
+    it describes."""
+    def candidate(box: _Box) -> bool:
+        line = box.lines[0]
+        text = box.text.strip()
+        return (len(box.lines) == 1 and 0 < len(text) <= TERM_CHARACTERS and id(box) not in tables
+                and id(box) not in cover and not line.bold and line.size <= body * HEADING_RATIO
+                and not re.search(r"\w[.!?:;,]$", text) and text not in BULLETS)
+
+    def describes(term: _Box, box: _Box) -> bool:
+        """Whether `box` can be `term`'s description: words, not a list item, code under code, another term ("1A"
+        beside "1B" in a table of characters) nor a category ("[Function]" right of a function's signature); after
+        a term of only symbols (bash's "*", "?"), a sentence (not a formula's "CRC0" after "=")."""
+        text = box.text.strip()
+        return (re.search(r"[^\W\d_]{3}", text) is not None and not BULLET.match(text + " ")
+                and not (term.lines[0].mono and box.lines[0].mono)  # an indented line of code: one code block
+                and (not candidate(box) or len(text.split()) >= 4)
+                and (re.search(r"\w", term.text) is not None or text[:1].isupper()))
+
+    terms: dict[int, float] = {}
+    described: dict[int, int] = {}   # id(description) -> id(its term)
+    for box in boxes:
+        if not candidate(box):
+            continue
+        line = box.lines[0]
+        free = [other for other in boxes if other.page == box.page and other is not box and id(other) not in tables
+                and id(other) not in described and id(other) not in terms and describes(box, other)]
+        beside = [other for other in free if abs(other.lines[0].y0 - line.y0) < 2
+                  and (BULLET_GAP if BULLET.match(box.text.strip() + " ") else 0)
+                  < other.lines[0].x0 - line.x1 <= TERM_GAP]
+        below = [other for other in free if -2 <= (other.top - box.bottom) * box.height < line.size
+                 and other.lines[0].x0 >= line.x0 + TERM_INDENT]
+        if beside or below:
+            description = min(beside, key=lambda other: other.lines[0].x0) if beside else \
+                min(below, key=lambda other: other.top)
+            terms[id(box)] = description.lines[0].x0
+            described[id(description)] = id(box)
+    # a definition list sets its terms and descriptions in two columns, the same all along: a pair whose columns no
+    # TERM_REPEATS pairs share is words of a line that layout analysis boxed apart (LittleCMS's justified text, a
+    # table's cells)
+    by_id = {id(box): box for box in boxes}
+    columns = {term: (round(by_id[term].lines[0].x0), round(x0)) for term, x0 in terms.items()}
+    shared = Counter(columns.values())
+    keep = {term for term, pair in columns.items() if shared[pair] >= TERM_REPEATS}
+    terms = {term: x0 for term, x0 in terms.items() if term in keep}
+    described = {description: term for description, term in described.items() if term in keep}
+    if not terms:
+        return boxes, terms
+    follows = {term: box for box in boxes for term in [described.get(id(box))] if term is not None}
+    ordered: list[_Box] = []
+    for box in boxes:
+        if id(box) not in described:  # a description comes just after its term
+            ordered += [box, follows[id(box)]] if id(box) in follows else [box]
+    return ordered, terms
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,26 @@ def test_a_contents_set_as_headings_over_paragraphs_of_links_goes_but_a_headings
                       ("paragraph", "Chris wrote it in 1999.")]
 
 
+def test_an_index_of_links_goes_but_a_table_with_words_beside_its_links_stays() -> None:
+    # texinfo's index (bash's manual): a "Jump to:" bar of letters, then entries that link a name to its section
+    page = ("<html><body><h1>Shell</h1><h2>Variables</h2><p>HISTCONTROL decides which lines the history keeps.</p>"
+            "<h2>D.3 Variable Index</h2><table><tr><th>Jump to: </th><td><a href='#v-E'>E</a> &nbsp; "
+            "<a href='#v-H'>H</a> &nbsp; <a href='#v-P'>P</a></td></tr></table>"
+            "<table class='index-vr'><tr><td></td><th>Index Entry</th><td></td><th>Section</th></tr>"
+            "<tr><th id='v-E'>E</th></tr><tr><td></td><td><a href='#i1'><code>ENV</code></a>:</td><td>&nbsp;</td>"
+            "<td><a href='#Bash-Variables'>Bash Variables</a></td></tr>"
+            "<tr><th id='v-H'>H</th></tr><tr><td></td><td><a href='#i2'><code>HISTCONTROL</code></a>:</td><td></td>"
+            "<td><a href='#Bash-Variables'>Bash Variables</a></td></tr></table>"
+            "<h2>Modules</h2><table><tr><th>Module</th><th>What it does</th></tr>"
+            "<tr><td><a href='m1.html'>mod_alias</a></td><td>Maps URLs to the file system</td></tr>"
+            "<tr><td><a href='m2.html'>mod_dir</a></td><td>Serves index files</td></tr>"
+            "<tr><td><a href='m3.html'>mod_ssl</a></td><td>Strong cryptography</td></tr></table></body></html>")
+    texts = [b.text for b in read_bytes("shell.html", page.encode()).blocks]
+    assert not any("Jump to" in t or "ENV" in t or "Bash Variables" in t for t in texts), texts
+    assert "HISTCONTROL decides which lines the history keeps." in texts
+    assert "Module: mod_dir; What it does: Serves index files" in texts
+
+
 def test_a_pages_date_line_is_furniture_but_a_sentence_about_modification_stays() -> None:
     # SQLite closes every page with "This page last modified on ..." in a plain <p>: it was a passage of its own
     page = ("<html><body><h1>WAL</h1><p>The WAL file is last modified on every commit.</p>"
@@ -499,6 +519,56 @@ def test_pdf_table_rows_from_column_boxes_bold_headings_and_monospaced_screens(t
     # header as code); without one they are a screen, its lines rebuilt in reading order, kept as code
     assert ("row", "Name: Courier:italic; Meaning: Courier Italic", section) in blocks
     assert ("code", "int  size;\nchar  *name;\ndouble  scale;", section) in blocks
+
+
+def test_pdf_definition_lists_name_each_description_by_its_term(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    # texinfo's tables (bash, Nettle, libtasn1): each term left, its description right on the term's baseline; layout
+    # analysis read the terms' column first ("-s", "-u", "-q", then the descriptions), and a term was a line of its
+    # own that nothing tied to its description
+    flags = [("-s", "Enable (set) each optname."), ("-u", "Disable (unset) each optname."),
+             ("-q", "Suppresses normal output; the return status tells whether it is set."),
+             ("-o", "Restricts the values of optname to those of the set builtin.")]
+    options = [("globstar", "If set, the pattern ** used in a filename expansion context will match all files and "
+                "zero or more directories and subdirectories."),
+               ("histappend", "If set, the history list is appended to the history file when the shell exits, "
+                "rather than overwriting the file."),
+               ("nocaseglob", "If set, Bash matches filenames in a case-insensitive fashion when performing "
+                "filename expansion.")]
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "The Shopt Builtin")
+    pdf.ln(14)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Toggle the values of settings controlling optional shell behavior. The options are:")
+    y = pdf.get_y() + 4
+    for column, x, font in ((0, 30, "Courier"), (1, 50, "Helvetica")):  # a column at a time, as a typesetter does
+        pdf.set_font(font, size=11)
+        for i, flag in enumerate(flags):
+            pdf.text(x, y + 8 * i, flag[column])
+    pdf.set_xy(10, y + 36)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "If either -s or -u is used with no optname arguments, shopt shows only those options.")
+    y = pdf.get_y() + 4
+    for i, (name, description) in enumerate(options):
+        pdf.set_font("Courier", size=11)
+        pdf.text(20, y + 22 * i + 4.2, name)
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_xy(55, y + 22 * i)
+        pdf.multi_cell(130, 6, description)
+    pdf.set_xy(10, y + 70)
+    pdf.multi_cell(0, 6, "The return status when listing options is zero if all optnames are enabled.")
+    pdf.output(str(tmp_path / "shopt.pdf"))
+    blocks = [(b.kind, b.text, b.path) for b in read_bytes("shopt.pdf", (tmp_path / "shopt.pdf").read_bytes()).blocks]
+    assert blocks[1:9] == [item for flag, text in flags
+                           for item in (("term", flag, (flag,)), ("paragraph", text, (flag,)))]
+    assert blocks[9] == ("paragraph", "If either -s or -u is used with no optname arguments, shopt shows only those "
+                         "options.", ())  # left of the descriptions: the last term's section is over
+    assert blocks[10:16] == [item for name, text in options
+                             for item in (("term", name, (name,)), ("paragraph", text, (name,)))]
+    assert blocks[16][2] == ()
 
 
 def test_a_monospaced_table_going_on_at_the_top_of_the_next_page_keeps_its_header(tmp_path: Path) -> None:
