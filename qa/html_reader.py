@@ -69,7 +69,7 @@ PSEUDO_HEADING_QUESTION_CHARS = 200
 
 def read_html(markup: str) -> Parsed:
     """The readable content of a page as blocks; its title from its one <h1> (or <title>), without anchor marks."""
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(markup, "lxml" if _open_definitions(markup) else "html.parser")
     page_title = _text(soup.title) if soup.title else ""
     for tag in soup(FURNITURE_TAGS):
         tag.decompose()
@@ -112,6 +112,15 @@ def read_html(markup: str) -> Parsed:
         raise Unreadable("the page is nested too deeply to read") from exc
     walker.flush()
     return walker.builder.parsed(title)
+
+
+def _open_definitions(markup: str) -> bool:
+    """Whether the page leaves its <dt> or <dd> open, as HTML allows (man2html: bash's manual page as HTML). Python's
+    html.parser then nests each in the one before, and a definition list read as one term ("GROUPSAn array variable
+    ... HISTCMDThe history number ..."); lxml closes them as a browser does. Pages that close them are read by
+    html.parser as before (every page of the bench corpora)."""
+    low = markup.lower()
+    return any(low.count(f"<{tag}>") + low.count(f"<{tag} ") > low.count(f"</{tag}>") for tag in ("dt", "dd"))
 
 
 def _furniture_tag(tag: Tag) -> bool:

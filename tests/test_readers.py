@@ -147,6 +147,19 @@ def test_an_index_of_links_goes_but_a_table_with_words_beside_its_links_stays() 
     assert "Module: mod_dir; What it does: Serves index files" in texts
 
 
+def test_definition_lists_left_open_are_read_term_by_term() -> None:
+    # man2html (bash's manual page as HTML) never closes <dt> or <dd>, as HTML allows: each nested in the one before,
+    # the list was one term, "GROUPSAn array variable ... HISTCMDThe history number ..."
+    page = ("<HTML><BODY><H2>Shell Variables</H2><DL COMPACT><DT><B>GROUPS</B><DD>An array variable containing the "
+            "list of groups of which the current user is a member.<DT><B>HISTCMD</B><DD>The history number of the "
+            "current command.</DL><P>Other variables follow.</BODY></HTML>")
+    blocks = [(b.kind, b.text) for b in read_bytes("bash.html", page.encode()).blocks]
+    assert blocks[1:] == [("term", "GROUPS"), ("paragraph", "An array variable containing the list of groups of "
+                                               "which the current user is a member."),
+                          ("term", "HISTCMD"), ("paragraph", "The history number of the current command."),
+                          ("paragraph", "Other variables follow.")]
+
+
 def test_a_pages_date_line_is_furniture_but_a_sentence_about_modification_stays() -> None:
     # SQLite closes every page with "This page last modified on ..." in a plain <p>: it was a passage of its own
     page = ("<html><body><h1>WAL</h1><p>The WAL file is last modified on every commit.</p>"
