@@ -21,8 +21,10 @@ WORD = re.compile(r"\w+")
 # the value of the last (rightmost) command to exit with a non-zero status, ..." (set -o pipefail) and "If pipefail
 # is enabled, the pipeline's return status is the value of ..." (Pipelines), 0.91. Two rows of one table are not:
 # shopt's nocaseglob and nocasematch ("If set, Bash matches filenames / patterns in a case-insensitive fashion when
-# performing ..."), 0.79. Over bash's manual as HTML and PDF, 16 of 20 questions had two alike quotes among their
-# first 3 passages (66 of the 560 pairs among their first 8).
+# performing ..."), 0.79. Nor are two documents' that differ: time.strftime's "%j: Day of the year as a decimal
+# number [001,366]." is all in datetime's "%j: Day of the year as a zero-padded decimal number. Example: 001, 002,
+# ..., 366" (1.0), so quotes are compared only in one document or one section (`alike`). Code is compared whole:
+# pathlib's examples ">>> sorted(Path('.').glob('*.py'))" and "... glob('**/*.py')" have the same words.
 SAME = 0.9
 # A quote this long is alike on its own words; a shorter one ("HISTIGNORE subsumes the function of HISTCONTROL.")
 # only when the text around it (CONTEXT characters each side) is alike too: copies of one page (1.0 in bash's HTML
@@ -35,9 +37,12 @@ FEWEST = 3
 
 @dataclass(frozen=True)
 class Quoted:
-    """A hit's quote and the text around it, as their word sets."""
+    """A hit's quote and the text around it, as their word sets, and the ends of the quote's section path."""
     quote: frozenset[str]
     around: frozenset[str]
+    top: str = ""      # the path's first heading: the document's ("Bash Reference Manual", "time — Time access ...")
+    last: str = ""     # and its last ("3.2.3 Pipelines", "time.strftime")
+    lines: str = ""    # a quote of several lines (code, a list): its text, whitespace made single spaces, lower case
 
 
 def words(text: str) -> frozenset[str]:
@@ -45,10 +50,13 @@ def words(text: str) -> frozenset[str]:
     return frozenset(WORD.findall(text.lower()))
 
 
-def quoted(text: str, span: tuple[int, int]) -> Quoted:
-    """A passage's quote (text[start:end]) and the CONTEXT characters around it."""
+def quoted(text: str, span: tuple[int, int], section: str = "") -> Quoted:
+    """A passage's quote (text[start:end]), the CONTEXT characters around it, and the quote's section path."""
     start, end = span
-    return Quoted(words(text[start:end]), words(text[max(0, start - CONTEXT):end + CONTEXT]))
+    parts = [part.strip().lower() for part in section.split(" > ")]
+    quote = text[start:end].strip()
+    return Quoted(words(quote), words(text[max(0, start - CONTEXT):end + CONTEXT]), parts[0], parts[-1],
+                  " ".join(quote.lower().split()) if "\n" in quote else "")
 
 
 def contained(first: frozenset[str], second: frozenset[str]) -> float:
@@ -57,9 +65,14 @@ def contained(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def alike(first: Quoted, second: Quoted) -> bool:
-    """Whether two quotes are one answer: SAME of the shorter one's words in the other, and either LONG words or
-    the text around them alike too."""
+    """Whether two quotes are one answer: of one document or section (the same first or last heading: copies of a
+    manual name their sections alike), SAME of the shorter one's words in the other, and either LONG words or the
+    text around them alike too."""
     shorter = min(len(first.quote), len(second.quote))
+    if first.top != second.top and first.last != second.last:
+        return False
+    if first.lines or second.lines:  # code is told apart by its symbols: only the same lines are one answer
+        return first.lines == second.lines
     if shorter < FEWEST or contained(first.quote, second.quote) < SAME:
         return False
     return shorter >= LONG or contained(first.around, second.around) >= SAME

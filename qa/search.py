@@ -467,7 +467,8 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     spans = [quoted_span(described, int(sentence), int(mate)) for sentence, mate in zip(chosen, partner, strict=True)]
     if fusion == "answer":  # one result for one answer: a quote alike one ranked above it is left out
         order = distinct(np.argsort(-relevance, kind="stable").tolist(),
-                         [quoted(p.text, span) for p, span in zip(described.passages, spans, strict=True)], top_k)
+                         [quoted(p.text, span, p.section_at(span[0])) for p, span in
+                          zip(described.passages, spans, strict=True)], top_k)
     else:
         order = list(range(min(top_k, len(keep))))
     shown = relevance if fusion == "answer" else ranking[keep]

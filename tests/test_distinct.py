@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.distinct import alike, distinct, quoted
+from qa.distinct import alike, distinct, quoted, words
 
 HTML = ("The exit status of a pipeline is the exit status of the last command in the pipeline, unless the pipefail "
         "option is enabled (see The Set Builtin).")
@@ -24,6 +24,27 @@ def test_a_sentence_in_two_copies_is_one_answer_and_two_option_rows_are_two() ->
                            "expansion."),
                      whole("If set, Bash matches patterns in a case-insensitive fashion when performing matching while "
                            "executing case or [[ conditional commands."))
+
+
+def test_alike_quotes_of_two_documents_that_differ_are_two_answers() -> None:
+    time = "Directive: %j; Meaning: Day of the year as a decimal number [001,366]."
+    datetime = "Directive: %j; Meaning: Day of the year as a zero-padded decimal number.; Example: 001, 002, …, 366"
+    assert alike(whole(time), whole(datetime))  # every word of the shorter is in the other
+    assert not alike(quoted(time, (0, len(time)), "time — Time access and conversions > Functions > time.strftime"),
+                     quoted(datetime, (0, len(datetime)), "datetime — Basic date and time types > Format Codes"))
+    # copies of one manual: the same document heading, or the same section
+    assert alike(quoted(HTML, (0, len(HTML)), "Bash Reference Manual > Bash Features > 3.2.3 Pipelines"),
+                 quoted(PDF, (0, len(PDF)), "Bash Reference Manual > 3.2.3 Pipelines"))
+    assert alike(quoted(HTML, (0, len(HTML)), "bash > Pipelines"), quoted(PDF, (0, len(PDF)), "BASH(1) > Pipelines"))
+
+
+def test_code_is_one_answer_only_line_for_line() -> None:
+    one = ">>> sorted(Path('.').glob('*.py'))\n[PosixPath('pathlib.py'), PosixPath('setup.py'), PosixPath('test.py')]"
+    other = (">>> sorted(Path('.').glob('**/*.py'))\n"
+             "[PosixPath('test.py'), PosixPath('setup.py'), PosixPath('pathlib.py')]")
+    assert words(one) == words(other)
+    assert not alike(whole(one), whole(other))
+    assert alike(whole(one), whole(one.replace("\n", "\n  ")))
 
 
 def test_a_short_quote_is_one_answer_only_where_the_text_around_it_is_the_same() -> None:
