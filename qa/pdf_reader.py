@@ -451,11 +451,19 @@ def _continued(blocks: list[Block]) -> list[Block]:
 
 def _first_page_title(boxes: list[_Box]) -> str | None:
     """The first page's largest line with the lines of its size around it in its box: a title set on two lines
-    ("Everything we know about CRC but afraid to" / "forget") is one title, not a title and a heading."""
+    ("Everything we know about CRC but afraid to" / "forget") is one title, not a title and a heading. None when no
+    line is set larger than the text by HEADING_RATIO: bash's manual page as a PDF was titled "NAME", its first bold
+    section heading (10.9 points over 10), and every citation of it began "NAME > ..."; a manual page is titled by
+    its NAME line ("bash − GNU Bourne-Again SHell")."""
     first = [(box, line) for box in boxes if box.page == 1 for line in box.lines if len(line.text.strip()) > 2]
     if not first:
         return None
     box, largest = max(first, key=lambda pair: pair[1].size)
+    if largest.text.strip() == "NAME":  # a manual page (groff's man macros): titled by its NAME line
+        below = [b for b in boxes if b.page == 1 and b.top >= box.bottom and b is not box]
+        return _joined(min(below, key=lambda b: b.top).lines[:1]) if below else None
+    if largest.size < statistics.median(line.size for _, line in first for _ in line.text) * HEADING_RATIO:
+        return None  # no line set larger than the text: a section heading in bold is no title (the file's name is)
     at = box.lines.index(largest)
     start = end = at
     while start > 0 and abs(box.lines[start - 1].size - largest.size) < TITLE_SIZE_TOLERANCE:

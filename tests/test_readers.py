@@ -705,6 +705,33 @@ def test_pdf_title_from_the_first_page_when_metadata_has_none(tmp_path: Path) ->
     assert read_bytes("x.pdf", path.read_bytes()).title == "Network Handbook"
 
 
+def test_a_manual_page_pdf_is_titled_by_its_name_line_and_a_bold_heading_is_no_title(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    def page(lines: list[tuple[str, float, int, str]], name: str) -> bytes:
+        pdf = FPDF()
+        pdf.add_page()
+        for y, (style, size, x, text) in enumerate(lines):
+            pdf.set_font("Helvetica", style, size)
+            pdf.text(x, 15 + 6 * y, text)
+        pdf.output(str(tmp_path / name))
+        return (tmp_path / name).read_bytes()
+
+    # groff's man macros: the running header, then NAME in bold a little larger than the text (bash.pdf was titled
+    # "NAME", and every citation of it began "NAME > ...")
+    body = ("", 10, 25, "GNU tar saves many files together into a single tape or disk archive, and can restore them.")
+    manual = page([("", 10, 10, "TAR(1) General Commands Manual TAR(1)"), ("B", 10.9, 10, "NAME"),
+                   ("", 10, 25, "tar - an archiving utility"), ("B", 10.9, 10, "SYNOPSIS"),
+                   ("", 10, 25, "tar [OPTION...] [FILE]..."), ("B", 10.9, 10, "DESCRIPTION"), body], "tar.pdf")
+    parsed = read_bytes("tar.pdf", manual)
+    assert parsed.title == "tar - an archiving utility"
+    assert [b.path for b in parsed.blocks if b.kind == "heading"] == [("NAME",), ("SYNOPSIS",), ("DESCRIPTION",)]
+    notes = page([("B", 10.9, 10, "Overview"), body, ("B", 10.9, 10, "Details"), body], "notes.pdf")
+    parsed = read_bytes("notes.pdf", notes)  # no line set larger than the text: no title (the file's name is), and
+    assert parsed.title is None  # "Overview" stays a heading (as the title it was dropped from the body)
+    assert [b.text for b in parsed.blocks if b.kind == "heading"] == ["Overview", "Details"]
+
+
 def test_pdf_title_set_on_two_lines_is_one_title_and_no_heading(tmp_path: Path) -> None:
     from fpdf import FPDF
 
