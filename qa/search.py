@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer_type import expected_type, type_match
-from qa.distinct import distinct, quoted
+from qa.distinct import distinct, distinct_passages, quoted
 from qa.language import english, foreign
 from qa.lexical import analyze
 from qa.names import MISSING_NAME_FACTOR, labelled, missing, names, numbered
@@ -30,6 +30,9 @@ FUSIONS = ("answer", "normalised", "rrf", "dense", "bm25")
 # answerable SQuAD train questions of bench/fit_relevance.py (3,110); reading them took the median query from 8.8 to
 # 16.2 ms in bench/squad.py (2 busy cores).
 SHORTLIST = 10
+# The shortlist is chosen among this many times as many fused candidates, a copy of a text taking no place
+# (qa.distinct): bash's two manuals in HTML and PDF hold most texts four times.
+COPIES_READ = 3
 FUSED_DENSE_WEIGHT = 0.7  # the shortlist's fusion (normalised 0.7 won on SQuAD; README's table)
 # The cross-encoder reads the 5 most probable passages, 2 sentences each (the sentence model's best): on the SQuAD
 # train sample (600 questions) that gives top-1 0.868 -> 0.915 for 10 sentence pairs a question; all 10 passages
@@ -445,6 +448,10 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
     keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
+    if fusion == "answer" and len(ranking) > len(keep):  # copies of one text take one place (qa.distinct)
+        ranked = top_rows(ranking, COPIES_READ * len(keep))
+        found = index.passages([int(rows[i]) for i in ranked])
+        keep = ranked[distinct_passages([p.text for p in found], len(keep))]
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])
