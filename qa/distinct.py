@@ -108,20 +108,22 @@ def triples(text: str) -> frozenset[tuple[str, ...]]:
 
 def copies(first: frozenset[tuple[str, ...]], second: frozenset[tuple[str, ...]]) -> bool:
     """Whether two passages (their word triples) are copies of one text: sharing COPY of the smaller one's triples,
-    whatever their documents and sections (bash's manual page repeats its reference manual under other headings)."""
+    whatever their sections (bash's manual page repeats its reference manual under other headings)."""
     return len(first & second) / max(1, min(len(first), len(second))) >= COPY
 
 
-def distinct_passages(texts: Sequence[str], count: int) -> list[int]:
-    """The positions of the first `count` of `texts` (best first) that are no copy of one before them."""
+def distinct_passages(texts: Sequence[tuple[str, str]], count: int) -> list[int]:
+    """The positions of the first `count` of `texts` ((text, document id), best first) that are no copy of one
+    before them in another document. One document's alike passages are its own entries, not copies: Node.js's
+    emitter.once() and emitter.prependOnceListener() are described in nearly the same words."""
     kept: list[int] = []
-    seen: list[frozenset[tuple[str, ...]]] = []
-    for position, text in enumerate(texts):
+    seen: list[tuple[frozenset[tuple[str, ...]], str]] = []
+    for position, (text, document) in enumerate(texts):
         own = triples(text)
-        if any(copies(own, other) for other in seen):
+        if any(document != other and copies(own, words) for words, other in seen):
             continue
         kept.append(position)
-        seen.append(own)
+        seen.append((own, document))
         if len(kept) == count:
             break
     return kept

@@ -451,7 +451,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     if fusion == "answer" and len(ranking) > len(keep):  # copies of one text take one place (qa.distinct)
         ranked = top_rows(ranking, COPIES_READ * len(keep))
         found = index.passages([int(rows[i]) for i in ranked])
-        keep = ranked[distinct_passages([p.text for p in found], len(keep))]
+        keep = ranked[distinct_passages([(p.text, p.doc_id) for p in found], len(keep))]
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
     crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.distinct import alike, distinct, quoted, words
+from qa.distinct import alike, distinct, distinct_passages, quoted, words
 
 HTML = ("The exit status of a pipeline is the exit status of the last command in the pipeline, unless the pipefail "
         "option is enabled (see The Set Builtin).")
@@ -62,6 +62,21 @@ def test_distinct_keeps_the_order_and_fills_the_list_from_further_down() -> None
                                              "returning a value."), whole(HTML)]
     assert distinct([0, 1, 2, 3], quotes, top_k=2) == [0, 2]
     assert distinct([1, 0, 3, 2], quotes, top_k=3) == [1, 2]
+
+
+def test_a_shortlist_takes_one_copy_of_a_text_cut_at_other_places() -> None:
+    reference = ("When an interactive shell that is not a login shell is started, Bash reads and executes commands "
+                 "from ~/.bashrc, if that file exists. This may be inhibited by using the --norc option. The "
+                 "--rcfile file option will force Bash to read and execute commands from file instead of ~/.bashrc.")
+    manual_page = ("Invocation. " + reference.replace("Bash", "bash") + " When bash is started non-interactively, "
+                   "to run a shell script, for example, it looks for the variable BASH_ENV in the environment.")
+    other = ("The exit status of a pipeline is the exit status of the last command in the pipeline, unless the "
+             "pipefail option is enabled.")
+    assert distinct_passages([(reference, "bashref"), (manual_page, "bash"), (other, "bash"), (reference, "bash.pdf")],
+                             count=3) == [0, 2]
+    assert distinct_passages([(other, "bash"), (manual_page, "bash"), (reference, "bashref")], count=2) == [0, 1]
+    # in one document, alike passages are its own entries
+    assert distinct_passages([(reference, "bash"), (manual_page, "bash")], count=2) == [0, 1]
 
 
 def test_a_manual_in_two_formats_answers_once(tmp_path: Path, embedder) -> None:
