@@ -22,6 +22,7 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ def extract(corpus: Path, cache: Path) -> dict[str, list[str]]:
     """corpus file -> the normalised text of each block qa.readers.read_bytes makes of it; cached."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
     if not files:
-        raise SystemExit(f"no corpus in {corpus}: run `python bench/newdocs/build_corpus.py --out {corpus}` first")
+        raise SystemExit(f"no corpus in {corpus}: run the set's build_corpus.py with `--out {corpus}` first")
     digest = hashlib.sha256(reader_code())
     for path in files:
         digest.update(path.relative_to(corpus).as_posix().encode() + hashlib.sha256(path.read_bytes()).digest())
@@ -98,7 +99,11 @@ def rarest_word(question: str, texts: dict[str, list[str]]) -> tuple[str, list[s
     return word, found[word]
 
 
-def check(rows: list[dict], texts: dict[str, list[str]]) -> list[str]:
+def check(rows: list[dict], texts: dict[str, list[str]],
+          minimums: tuple[int, int, int, int] = (MIN_QUESTIONS, MIN_ANSWERABLE, MIN_UNANSWERABLE, MIN_FOLLOWUPS),
+          kinds: tuple[str, ...] = KINDS) -> list[str]:
+    """What is wrong with the records: their form, their evidence against `texts`, the set's size (`minimums`:
+    questions, answerable, unanswerable, follow-ups) and its `kinds`."""
     problems: list[str] = []
     ids = Counter(str(row.get("id")) for row in rows)
     problems += [f"id {i} is used {n} times" for i, n in ids.items() if n > 1]
@@ -122,22 +127,26 @@ def check(rows: list[dict], texts: dict[str, list[str]]) -> list[str]:
                     problems.append(f"{rid}: absent phrase {phrase!r} occurs in {', '.join(found[:3])}")
     answerable = sum(1 for row in rows if row.get("evidence"))
     followups = sum(1 for row in rows if row.get("kind") == "followup")
-    for count, least, what in ((len(rows), MIN_QUESTIONS, "questions"), (answerable, MIN_ANSWERABLE, "answerable"),
-                               (len(rows) - answerable, MIN_UNANSWERABLE, "unanswerable"),
-                               (followups, MIN_FOLLOWUPS, "follow-ups")):
+    for count, least, what in zip((len(rows), answerable, len(rows) - answerable, followups), minimums,
+                                  ("questions", "answerable", "unanswerable", "follow-ups"), strict=True):
         if count < least:
             problems.append(f"{count} {what}: want at least {least}")
-    missing = set(KINDS) - {row.get("kind") for row in rows}
+    missing = set(kinds) - {row.get("kind") for row in rows}
     if missing:
         problems.append(f"no question of kind {', '.join(sorted(missing))}")
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--questions", type=Path, default=HERE / "questions.jsonl")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CACHE / "corpus")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the extracted blocks are cached")
+def main(argv: list[str] | None = None, questions: Path = HERE / "questions.jsonl", cache: Path = DEFAULT_CACHE,
+         minimums: tuple[int, int, int, int] = (MIN_QUESTIONS, MIN_ANSWERABLE, MIN_UNANSWERABLE, MIN_FOLLOWUPS),
+         kinds: tuple[str, ...] = KINDS, report: Callable[[list[dict], dict[str, list[str]]], list[str]] | None = None,
+         description: str | None = None) -> int:
+    """The checks, with this set's defaults; another set passes its own (bench/bashdocs), and `report` lines to
+    print before the summary."""
+    parser = argparse.ArgumentParser(description=(description or __doc__ or "").split("\n\n")[0])
+    parser.add_argument("--questions", type=Path, default=questions)
+    parser.add_argument("--corpus", type=Path, default=cache / "corpus")
+    parser.add_argument("--cache", type=Path, default=cache, help="where the extracted blocks are cached")
     parser.add_argument("--grep", nargs="+", help="print the files that contain each phrase, and stop")
     parser.add_argument("--dump", type=Path, help="write each file's normalised blocks, one a line, here, and stop")
     args = parser.parse_args(argv)
@@ -155,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(texts)} files' blocks in {args.dump}")
         return 0
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    problems = check(rows, texts)
+    problems = check(rows, texts, minimums, kinds)
     for row in rows:
         if not row.get("evidence"):
             word, where = rarest_word(row["turns"][-1], texts)
@@ -164,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = Counter(row.get("kind") for row in rows)
     print(f"{len(rows)} questions ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), "
           f"{sum(len(r.get('evidence', [])) for r in rows)} evidence phrases, {len(texts)} files")
+    for line in report(rows, texts) if report else []:
+        print(line)
     for problem in problems:
         print("FAIL", problem)
     print("all checks passed" if not problems else f"{len(problems)} problems")
