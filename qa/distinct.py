@@ -45,6 +45,7 @@ class Quoted:
     around: frozenset[str]
     top: str = ""      # the path's first heading: the document's ("Bash Reference Manual", "time — Time access ...")
     last: str = ""     # and its last ("3.2.3 Pipelines", "time.strftime")
+    document: str = ""  # the document's id
     lines: str = ""    # a quote of several lines (code, a list): its text, whitespace made single spaces, lower case
 
 
@@ -53,13 +54,14 @@ def words(text: str) -> frozenset[str]:
     return frozenset(WORD.findall(text.lower()))
 
 
-def quoted(text: str, span: tuple[int, int], section: str = "") -> Quoted:
-    """A passage's quote (text[start:end]), the CONTEXT characters around it, and the quote's section path."""
+def quoted(text: str, span: tuple[int, int], section: str = "", document: str = "") -> Quoted:
+    """A passage's quote (text[start:end]), the CONTEXT characters around it, the quote's section path and its
+    document."""
     start, end = span
     parts = [part.strip().lower() for part in section.split(" > ")]
     quote = text[start:end].strip()
-    return Quoted(words(quote), words(text[max(0, start - CONTEXT):end + CONTEXT]), parts[0], parts[-1],
-                  " ".join(quote.lower().split()) if "\n" in quote else "")
+    return Quoted(words(quote), words(text[max(0, start - CONTEXT):end + CONTEXT]), top=parts[0], last=parts[-1],
+                  document=document, lines=" ".join(quote.lower().split()) if "\n" in quote else "")
 
 
 def contained(first: frozenset[str], second: frozenset[str]) -> float:
@@ -68,11 +70,11 @@ def contained(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def alike(first: Quoted, second: Quoted) -> bool:
-    """Whether two quotes are one answer: of one document or section (the same first or last heading: copies of a
-    manual name their sections alike), SAME of the shorter one's words in the other, and either LONG words or the
-    text around them alike too."""
+    """Whether two quotes are one answer: of one document, or of two under one heading (the same first or last
+    one, not empty: copies of a manual name their sections alike; two documents without headings are not compared),
+    SAME of the shorter one's words in the other, and either LONG words or the text around them alike too."""
     shorter = min(len(first.quote), len(second.quote))
-    if first.top != second.top and first.last != second.last:
+    if first.document != second.document and not (first.top == second.top != "" or first.last == second.last != ""):
         return False
     if first.lines or second.lines:  # code is told apart by its symbols: only the same lines are one answer
         return first.lines == second.lines
@@ -95,9 +97,10 @@ def distinct(order: Sequence[int], quotes: Sequence[Quoted], top_k: int) -> list
 
 
 # Passages sharing this share of the smaller one's word triples are copies of one text (cut at other places in
-# another format). Over bench/bashdocs' shortlists (40 questions, 10 passages each) the pairs' shares fall apart:
-# 1,491 pairs at 0.3 or less, 20 at 0.4, 329 at 0.5 or more (143 at 1.0).
+# another format). Over the shortlists bench/bashdocs' 40 questions read (41, a follow-up read twice; 10 passages
+# each), the pairs' shares fall apart: 1,491 pairs at 0.3 or less, 20 at 0.4, 329 at 0.5 or more (143 at 1.0).
 COPY = 0.5
+FEWEST_TRIPLES = 5  # a passage of a few words ("Example:") is no copy of all that holds them
 
 
 def triples(text: str) -> frozenset[tuple[str, ...]]:
@@ -107,9 +110,11 @@ def triples(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def copies(first: frozenset[tuple[str, ...]], second: frozenset[tuple[str, ...]]) -> bool:
-    """Whether two passages (their word triples) are copies of one text: sharing COPY of the smaller one's triples,
-    whatever their sections (bash's manual page repeats its reference manual under other headings)."""
-    return len(first & second) / max(1, min(len(first), len(second))) >= COPY
+    """Whether two passages (their word triples) are copies of one text: sharing COPY of the smaller one's triples
+    (at least FEWEST_TRIPLES of them), whatever their sections (bash's manual page repeats its reference manual under
+    other headings)."""
+    smaller = min(len(first), len(second))
+    return smaller >= FEWEST_TRIPLES and len(first & second) / smaller >= COPY
 
 
 def distinct_passages(texts: Sequence[tuple[str, str]], count: int) -> list[int]:

@@ -197,17 +197,16 @@ def _contents_list(listing: Tag) -> bool:
 def _link_table(table: Tag) -> bool:
     """A table whose cells hold nothing but links (at least CONTENTS_ITEMS): an index or a menu, never an answer.
     texinfo's indexes ("alias: | Bash Builtins", each entry a link to the section its name links to, and the
-    "Jump to: A B C ..." bars over them) were 54 passages of bash's manual, ranked for "What does the HISTCONTROL
+    "Jump to: A B C ..." bars over them) were 24 passages of bash's manual, ranked for "What does the HISTCONTROL
     variable do?" beside its description; SQLite's lang.html is a table of links to its statements' pages. Header
-    cells (<th>: an index's letters, "Index Entry") are not counted."""
+    cells (<th>: an index's letters, "Index Entry") are not counted; a table holding a table is kept (a page laid out
+    in tables; found at once, so that tables nested a thousand deep are not read over and over)."""
+    if table.find("table") is not None:
+        return False  # a layout table holding another: judged by what it holds, never dropped whole
     links = 0
     for cell in table.find_all("td"):
-        if cell.find_parent("table") is not table:
-            continue  # a nested table is judged on its own
-        anchors = cell.find_all("a")
-        links += len(anchors)
-        rest = "".join(text for text in cell.find_all(string=True)
-                       if text.find_parent("a") is None and text.find_parent("td") is cell)
+        links += len(cell.find_all("a"))
+        rest = "".join(text for text in cell.find_all(string=True) if text.find_parent("a") is None)
         if re.search(r"[^\W_]", rest):
             return False
     return links >= CONTENTS_ITEMS

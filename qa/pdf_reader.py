@@ -126,7 +126,8 @@ def read_pdf(data: bytes) -> Parsed:
     boxes = _numbers_joined([box for number, page in enumerate(pages, 1) for box in _boxes(page, number)])
     dotted = {number for number, page in enumerate(pages, 1) if _dotted(page)}
     if not title:  # the first page's largest line, before running headers go (the title is often one of them)
-        title = _first_page_title(boxes)
+        title = _first_page_title(boxes, statistics.median(
+            line.size for box in boxes for line in box.lines for _ in line.text) if boxes else 0.0)
     boxes = _rejoined(_drop_running(boxes, len(pages)))
     sizes = [line.size for box in boxes for line in box.lines for _ in range(len(line.text))]
     body = statistics.median(sizes) if sizes else 0.0
@@ -200,17 +201,20 @@ def _definitions(boxes: list[_Box], body: float, tables: dict[int, _Table | None
 
     terms: dict[int, float] = {}
     described: dict[int, int] = {}   # id(description) -> id(its term)
+    pages: dict[int, list[_Box]] = {}
     for box in boxes:
-        if not candidate(box):
+        pages.setdefault(box.page, []).append(box)
+    for box in boxes:
+        if not candidate(box) or id(box) in described:  # a description is no term of its own
             continue
         line = box.lines[0]
-        free = [other for other in boxes if other.page == box.page and other is not box and id(other) not in tables
+        free = [other for other in pages[box.page] if other is not box and id(other) not in tables
                 and id(other) not in described and id(other) not in terms and describes(box, other)]
         beside = [other for other in free if abs(other.lines[0].y0 - line.y0) < 2
                   and (BULLET_GAP if BULLET.match(box.text.strip() + " ") else 0)
                   < other.lines[0].x0 - line.x1 <= TERM_GAP]
         below = [other for other in free if -2 <= (other.top - box.bottom) * box.height < line.size
-                 and other.lines[0].x0 >= line.x0 + TERM_INDENT]
+                 and line.x0 + TERM_INDENT <= other.lines[0].x0 <= line.x0 + 2 * TERM_GAP]  # not the next column
         if beside or below:
             description = min(beside, key=lambda other: other.lines[0].x0) if beside else \
                 min(below, key=lambda other: other.top)
@@ -449,22 +453,24 @@ def _continued(blocks: list[Block]) -> list[Block]:
     return joined
 
 
-def _first_page_title(boxes: list[_Box]) -> str | None:
+def _first_page_title(boxes: list[_Box], body: float) -> str | None:
     """The first page's largest line with the lines of its size around it in its box: a title set on two lines
     ("Everything we know about CRC but afraid to" / "forget") is one title, not a title and a heading. None when no
-    line is set larger than the text by HEADING_RATIO: bash's manual page as a PDF was titled "NAME", its first bold
-    section heading (10.9 points over 10), and every citation of it began "NAME > ..."; a manual page is titled by
-    its NAME line ("bash − GNU Bourne-Again SHell")."""
+    line is set larger than the document's text (`body`, its characters' median size) by HEADING_RATIO: bash's
+    manual page as a PDF was titled "NAME", its first bold section heading (10.9 points over 10), and every citation
+    of it began "NAME > ..."; a manual page is titled by its NAME line ("bash − GNU Bourne-Again SHell")."""
     first = [(box, line) for box in boxes if box.page == 1 for line in box.lines if len(line.text.strip()) > 2]
     if not first:
         return None
     box, largest = max(first, key=lambda pair: pair[1].size)
+    at = box.lines.index(largest)
     if largest.text.strip() == "NAME":  # a manual page (groff's man macros): titled by its NAME line
+        if at + 1 < len(box.lines):
+            return _joined(box.lines[at + 1:at + 2])
         below = [b for b in boxes if b.page == 1 and b.top >= box.bottom and b is not box]
         return _joined(min(below, key=lambda b: b.top).lines[:1]) if below else None
-    if largest.size < statistics.median(line.size for _, line in first for _ in line.text) * HEADING_RATIO:
+    if largest.size < body * HEADING_RATIO:
         return None  # no line set larger than the text: a section heading in bold is no title (the file's name is)
-    at = box.lines.index(largest)
     start = end = at
     while start > 0 and abs(box.lines[start - 1].size - largest.size) < TITLE_SIZE_TOLERANCE:
         start -= 1

@@ -143,13 +143,15 @@ def content_words(query: str) -> str:
 
 
 def describe(index: Store, query_vector: np.ndarray, query: str, question: str, rows: np.ndarray,
-             gathered: np.ndarray, fused: np.ndarray, choice_vector: np.ndarray | None = None) -> Described:
+             gathered: np.ndarray, fused: np.ndarray, choice_vector: np.ndarray | None = None,
+             passages: list[Passage] | None = None) -> Described:
     """Feature rows for the sentences and passages of `rows` (positions in `gathered`'s rows are implied: row i of
     `gathered` and `fused` belongs to rows[i]). `query` is what was searched, `question` the user's last turn;
     `query_vector` gives the sentence cosines. `choice_vector` (AnswerModels.sentence_vector: MiniLM's adapted
     question vector), when given, gives a second set of sentence rows, Described.choice_features, whose cosines are
-    its own: the quoted sentence is chosen by them, while the passage model reads the rows it was fitted on."""
-    passages = index.passages([int(r) for r in rows])
+    its own: the quoted sentence is chosen by them, while the passage model reads the rows it was fitted on.
+    `passages`: those of `rows`, when the caller has them already."""
+    passages = index.passages([int(r) for r in rows]) if passages is None else passages
     sequence = analyze(content_words(query))
     terms = list(dict.fromkeys(sequence))
     weights = index.idf(terms) if terms else np.zeros(0)
@@ -451,9 +453,13 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     if fusion == "answer" and len(ranking) > len(keep):  # copies of one text take one place (qa.distinct)
         ranked = top_rows(ranking, COPIES_READ * len(keep))
         found = index.passages([int(rows[i]) for i in ranked])
-        keep = ranked[distinct_passages([(p.text, p.doc_id) for p in found], len(keep))]
+        taken = distinct_passages([(p.text, p.doc_id) for p in found], len(keep))
+        keep, shortlisted = ranked[taken], [found[i] for i in taken]
+    else:
+        shortlisted = None
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
-    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice)
+    described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice,
+                         shortlisted)
     crosslingual = models.crosslingual is not None and foreign(question, [p.text for p in described.passages])
     in_english = english(question)
     relevance, answers, chosen, sentence_probability = score(described, models, crosslingual,
@@ -474,7 +480,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     spans = [quoted_span(described, int(sentence), int(mate)) for sentence, mate in zip(chosen, partner, strict=True)]
     if fusion == "answer":  # one result for one answer: a quote alike one ranked above it is left out
         order = distinct(np.argsort(-relevance, kind="stable").tolist(),
-                         [quoted(p.text, span, p.section_at(span[0])) for p, span in
+                         [quoted(p.text, span, p.section_at(span[0]), p.doc_id) for p, span in
                           zip(described.passages, spans, strict=True)], top_k)
     else:
         order = list(range(min(top_k, len(keep))))

@@ -30,12 +30,19 @@ def test_alike_quotes_of_two_documents_that_differ_are_two_answers() -> None:
     time = "Directive: %j; Meaning: Day of the year as a decimal number [001,366]."
     datetime = "Directive: %j; Meaning: Day of the year as a zero-padded decimal number.; Example: 001, 002, …, 366"
     assert alike(whole(time), whole(datetime))  # every word of the shorter is in the other
-    assert not alike(quoted(time, (0, len(time)), "time — Time access and conversions > Functions > time.strftime"),
-                     quoted(datetime, (0, len(datetime)), "datetime — Basic date and time types > Format Codes"))
+    assert not alike(quoted(time, (0, len(time)), "time — Time access and conversions > Functions > time.strftime",
+                            "time"),
+                     quoted(datetime, (0, len(datetime)), "datetime — Basic date and time types > Format Codes",
+                            "datetime"))
     # copies of one manual: the same document heading, or the same section
-    assert alike(quoted(HTML, (0, len(HTML)), "Bash Reference Manual > Bash Features > 3.2.3 Pipelines"),
-                 quoted(PDF, (0, len(PDF)), "Bash Reference Manual > 3.2.3 Pipelines"))
-    assert alike(quoted(HTML, (0, len(HTML)), "bash > Pipelines"), quoted(PDF, (0, len(PDF)), "BASH(1) > Pipelines"))
+    assert alike(quoted(HTML, (0, len(HTML)), "Bash Reference Manual > Bash Features > 3.2.3 Pipelines", "bashref"),
+                 quoted(PDF, (0, len(PDF)), "Bash Reference Manual > 3.2.3 Pipelines", "bashref-2"))
+    assert alike(quoted(HTML, (0, len(HTML)), "bash > Pipelines", "bash"),
+                 quoted(PDF, (0, len(PDF)), "BASH(1) > Pipelines", "bash-2"))
+    # two documents without headings are not compared; one document's two sections are
+    assert not alike(quoted(HTML, (0, len(HTML)), "", "notes"), quoted(PDF, (0, len(PDF)), "", "minutes"))
+    assert alike(quoted(HTML, (0, len(HTML)), "Pipelines", "bash"),
+                 quoted(PDF, (0, len(PDF)), "Builtins > set", "bash"))
 
 
 def test_code_is_one_answer_only_line_for_line() -> None:

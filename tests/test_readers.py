@@ -143,6 +143,11 @@ def test_an_index_of_links_goes_but_a_table_with_words_beside_its_links_stays() 
             "<tr><td><a href='m3.html'>mod_ssl</a></td><td>Strong cryptography</td></tr></table></body></html>")
     texts = [b.text for b in read_bytes("shell.html", page.encode()).blocks]
     assert not any("Jump to" in t or "ENV" in t or "Bash Variables" in t for t in texts), texts
+    # a page laid out in a table: its cell's table of links is no reason to drop the prose beside it
+    layout = ("<html><body><h1>Old manual</h1><table><tr><td><table><tr><td><a href='#a'>Intro</a></td>"
+              "<td><a href='#b'>Usage</a></td><td><a href='#c'>Index</a></td></tr></table>"
+              "<p>The tool copies files between hosts.</p></td></tr></table></body></html>")
+    assert "The tool copies files between hosts." in [b.text for b in read_bytes("old.html", layout.encode()).blocks]
     assert "HISTCONTROL decides which lines the history keeps." in texts
     assert "Module: mod_dir; What it does: Serves index files" in texts
 
@@ -727,6 +732,17 @@ def test_a_manual_page_pdf_is_titled_by_its_name_line_and_a_bold_heading_is_no_t
     assert parsed.title == "tar - an archiving utility"
     assert [b.path for b in parsed.blocks if b.kind == "heading"] == [("NAME",), ("SYNOPSIS",), ("DESCRIPTION",)]
     notes = page([("B", 10.9, 10, "Overview"), body, ("B", 10.9, 10, "Details"), body], "notes.pdf")
+    pdf = FPDF()  # a cover that is mostly its title: the title is compared with the document's text, not the cover's
+    pdf.add_page()
+    for y, (size, text) in enumerate([(24, "The Policy Manual"), (12, "Version 4.6")]):
+        pdf.set_font("Helvetica", "", size)
+        pdf.text(40, 60 + 14 * y, text)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    for y in range(6):
+        pdf.text(10, 20 + 6 * y, body[3])
+    pdf.output(str(tmp_path / "cover.pdf"))
+    assert read_bytes("cover.pdf", (tmp_path / "cover.pdf").read_bytes()).title == "The Policy Manual"
     parsed = read_bytes("notes.pdf", notes)  # no line set larger than the text: no title (the file's name is), and
     assert parsed.title is None  # "Overview" stays a heading (as the title it was dropped from the body)
     assert [b.text for b in parsed.blocks if b.kind == "heading"] == ["Overview", "Details"]

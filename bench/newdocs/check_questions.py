@@ -170,8 +170,8 @@ def main(argv: list[str] | None = None, questions: Path = HERE / "questions.json
             word, where = rarest_word(row["turns"][-1], texts)
             print(f"unanswerable {row.get('id')}: rarest word {word!r} in {len(where)} files "
                   f"{where[:6]}{' ...' if len(where) > 6 else ''}")
-    kinds = Counter(row.get("kind") for row in rows)
-    print(f"{len(rows)} questions ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}), "
+    counted = Counter(row.get("kind") for row in rows)
+    print(f"{len(rows)} questions ({', '.join(f'{k} {n}' for k, n in sorted(counted.items()))}), "
           f"{sum(len(r.get('evidence', [])) for r in rows)} evidence phrases, {len(texts)} files")
     for line in report(rows, texts) if report else []:
         print(line)
