@@ -201,6 +201,7 @@ def _definitions(boxes: list[_Box], body: float, tables: dict[int, _Table | None
 
     terms: dict[int, float] = {}
     described: dict[int, int] = {}   # id(description) -> id(its term)
+    columns: dict[int, tuple[int, int]] = {}  # id(term) -> the left edges of its column and its description's
     pages: dict[int, list[_Box]] = {}
     for box in boxes:
         pages.setdefault(box.page, []).append(box)
@@ -220,18 +221,17 @@ def _definitions(boxes: list[_Box], body: float, tables: dict[int, _Table | None
                 min(below, key=lambda other: other.top)
             terms[id(box)] = description.lines[0].x0
             described[id(description)] = id(box)
+            columns[id(box)] = (round(line.x0), round(description.lines[0].x0))
     # a definition list sets its terms and descriptions in two columns, the same all along: a pair whose columns no
     # TERM_REPEATS pairs share is words of a line that layout analysis boxed apart (LittleCMS's justified text, a
     # table's cells)
-    by_id = {id(box): box for box in boxes}
-    columns = {term: (round(by_id[term].lines[0].x0), round(x0)) for term, x0 in terms.items()}
     shared = Counter(columns.values())
     keep = {term for term, pair in columns.items() if shared[pair] >= TERM_REPEATS}
     terms = {term: x0 for term, x0 in terms.items() if term in keep}
     described = {description: term for description, term in described.items() if term in keep}
     if not terms:
         return boxes, terms
-    follows = {term: box for box in boxes for term in [described.get(id(box))] if term is not None}
+    follows = {term: box for box in boxes if (term := described.get(id(box))) is not None}
     ordered: list[_Box] = []
     for box in boxes:
         if id(box) not in described:  # a description comes just after its term

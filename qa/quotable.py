@@ -39,12 +39,17 @@ def heading_lines(passage: Passage) -> set[str]:
     return {part.strip() for path in paths if path for part in path.split(" > ") if part.strip()}
 
 
+def line_of(text: str, start: int, end: int) -> str:
+    """The whole line(s) of `text` that text[start:end] lies in, stripped."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start:len(text) if line_end < 0 else line_end].strip()
+
+
 def is_heading(text: str, start: int, end: int, headings: set[str]) -> bool:
     """Whether text[start:end] lies in a line that is one of `headings` ("9.8.10." and "Undeleting ..." of the line
     "9.8.10. Undeleting deleted but still open files": the sentence splitter cuts a numbered heading in two)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return text[line_start:len(text) if line_end < 0 else line_end].strip() in headings
+    return line_of(text, start, end) in headings
 
 
 def is_term(text: str, start: int, end: int) -> bool:
@@ -52,9 +57,7 @@ def is_term(text: str, start: int, end: int) -> bool:
     "HISTCONTROL" and "pipefail" in bash's manual, each a line over its description; HTML's <dt> is in the section
     path, heading_lines), which names what the next line says and was quoted alone for "What does shopt -s globstar
     do?"."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    line = line_of(text, start, end)
     return bool(line) and text[start:end].strip() == line and not any(c.isspace() for c in line) \
         and line[-1] not in ".!?"
 

@@ -449,14 +449,13 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
         ranking = lexical + 1e-6 * dense  # ties (no term matched) broken by meaning
     else:
         raise ValueError(f"unknown fusion {fusion!r}: use one of {', '.join(FUSIONS)}")
-    keep = top_rows(ranking, max(top_k, SHORTLIST) if fusion == "answer" else top_k)
-    if fusion == "answer" and len(ranking) > len(keep):  # copies of one text take one place (qa.distinct)
-        ranked = top_rows(ranking, COPIES_READ * len(keep))
-        found = index.passages([int(rows[i]) for i in ranked])
-        taken = distinct_passages([(p.text, p.doc_id) for p in found], len(keep))
-        keep, shortlisted = ranked[taken], [found[i] for i in taken]
-    else:
-        shortlisted = None
+    count = max(top_k, SHORTLIST) if fusion == "answer" else top_k
+    keep = top_rows(ranking, COPIES_READ * count if fusion == "answer" else count)
+    shortlisted = None
+    if fusion == "answer" and len(keep) > count:  # copies of one text take one place (qa.distinct)
+        found = index.passages([int(rows[i]) for i in keep])
+        taken = distinct_passages([(p.text, p.doc_id) for p in found], count)
+        keep, shortlisted = keep[taken], [found[i] for i in taken]
     choice = models.sentence_vector(query_vector) if models.adapter is not None else None
     described = describe(index, query_vector, query, question, rows[keep], features[keep], product[keep], choice,
                          shortlisted)
