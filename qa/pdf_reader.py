@@ -56,6 +56,7 @@ BULLETS = frozenset("•◦▪‣∙·")  # a box of only one of these is a list
 # else a bullet set apart from its item's text
 BULLET_GAP = 20.0
 TERM_REPEATS = 3
+HEADING_COLUMN_REPEATS = 3  # bold headings at one left edge, that many times, make an indent level (_heading_columns)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def read_pdf(data: bytes) -> Parsed:
     builder = Builder()
     cover = _cover(boxes, body) if len(pages) > 1 else set()
     depths: dict[int, int] = {}  # each heading size's last numbered heading's depth (_heading)
+    columns = _heading_columns(boxes, body) if not heading_sizes else ()  # sizes give the outline if there are any
     bullet = False
     tables = _tables(boxes)
     boxes, terms = _definitions(boxes, body, tables, cover)
@@ -145,6 +147,11 @@ def read_pdf(data: bytes) -> Parsed:
         if column is not None and (id(box) in terms or box.lines[0].x0 < column - 2):
             builder.close_term()
             column = None
+        if id(box) in terms and columns:  # a man page's term in plain type ("shopt [-pqsu] ..."): nested as its
+            # bold ones are, the options in bold under it ("cdable_vars")
+            _heading(builder, clean_inline(box.text), len(heading_sizes) + 1, box.page, depths, sized=False,
+                     indent=_indent(box, columns))
+            continue
         if id(box) in terms:  # named by its term: "... > 4.3.2 The Shopt Builtin > globstar", as HTML's <dt>
             name = clean_inline(box.text)
             builder.open_term(name)
@@ -169,7 +176,7 @@ def read_pdf(data: bytes) -> Parsed:
             builder.add("item", _joined(box.lines), page=box.page)
             bullet = False
             continue
-        _add_box(builder, box, body, heading_sizes, title, depths)
+        _add_box(builder, box, body, heading_sizes, title, depths, columns)
     builder.blocks = _dense_levels(_continued(_without_contents(builder.blocks, dotted)))
     return builder.parsed(clean_inline(title) if title else None, paged=True,
                           page_labels=labels if len(labels) == len(pages) else ())
@@ -661,14 +668,15 @@ def _rejoined(boxes: list[_Box]) -> list[_Box]:
 
 
 def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float], title: str | None,
-             depths: dict[int, int]) -> None:
+             depths: dict[int, int], columns: tuple[int, ...] = ()) -> None:
     """A box's lines: monospaced runs are code, larger runs headings, the rest paragraphs and list items; a box of
-    one short bold line at the body's size is a heading one level under the smallest sized heading."""
+    one short bold line at the body's size is a heading one level under the smallest sized heading, nested by its
+    indent when such headings stand in several `columns` (_heading_columns)."""
     first = box.lines[0]
-    if _set_apart(first, body) and (len(box.lines) == 1 or not box.lines[1].bold and first.text.strip()[-1] != ":"):
-        # a box of one such line, or one opening a box whose next line is plain ("1. Introduction" in bold over its
-        # first paragraph, groff's mom): numbered ones nest by their number ("3.1." under "3.")
-        _heading(builder, clean_inline(first.text), len(heading_sizes) + 1, box.page, depths, sized=False)
+    if _opens_with_heading(box, body):
+        # numbered ones nest by their number ("3.1." under "3.")
+        _heading(builder, clean_inline(first.text), len(heading_sizes) + 1, box.page, depths, sized=False,
+                 indent=_indent(box, columns) if columns else None)
         if len(box.lines) == 1:
             return
         box = replace(box, lines=box.lines[1:])
@@ -697,7 +705,7 @@ def _add_box(builder: Builder, box: _Box, body: float, heading_sizes: list[float
 
 
 def _heading(builder: Builder, text: str, rank: int, page: int | None, depths: dict[int, int],
-             sized: bool = True) -> None:
+             sized: bool = True, indent: int | None = None) -> None:
     """Add a heading of the `rank`-th size (1: the largest; the sizes' count + 1: bold at the body's size), nested by
     its number within its size: level rank * 10 + depth, made 1, 2, ... at the end (_dense_levels). "1.1 Scope"
     nests under Sphinx's chapter heading "CHAPTER ONE. ABOUT THIS MANUAL" set at its size (Debian Policy), "3.1."
@@ -732,6 +740,8 @@ def _heading(builder: Builder, text: str, rank: int, page: int | None, depths: d
         depth = depths[rank] = 1
     elif number:
         depth = depths[rank] = number.group(0).strip().rstrip(".").count(".") + 1
+    elif indent is not None:  # set apart by its face, and its indent says how deep (_heading_columns)
+        depth = indent
     else:
         depth = depths.get(rank, 9)
     builder.heading(text, rank * 10 + depth, page=page)
@@ -743,6 +753,32 @@ CHAPTER_WORD = re.compile(r"^(chapter|appendix|part)$", re.IGNORECASE)  # Sphinx
 CHAPTER_NAMED = re.compile(r"^(chapter|appendix|part) [^\W_]+$", re.IGNORECASE)  # "CHAPTER ONE" over its title
 CHAPTER_HEADING = re.compile(r"^(chapter|appendix|part) [^\W_]+\b", re.IGNORECASE)
 SECTION_NUMBER = re.compile(r"\d+(\.\d+)+\.?|\d+\.")  # "3.1", "3.": a number without its section's words
+
+
+def _opens_with_heading(box: _Box, body: float) -> bool:
+    """Whether the box's first line is a heading by its face (_set_apart): a box of one such line, or one opening a
+    box whose next line is plain ("1. Introduction" in bold over its first paragraph, groff's mom)."""
+    first = box.lines[0]
+    return _set_apart(first, body) and (len(box.lines) == 1 or not box.lines[1].bold
+                                        and first.text.strip()[-1] != ":")
+
+
+def _heading_columns(boxes: list[_Box], body: float) -> tuple[int, ...]:
+    """The left edges at which headings set apart by their face stand, HEADING_COLUMN_REPEATS times or more each,
+    when there are two such edges or more; else (). A man page made PDF by groff has no heading larger than its
+    text: it sets its sections ("PARAMETERS"), subsections ("Shell Variables") and the terms of its lists
+    ("HISTSIZE") all in bold at about the text's size, each further right. Read at one level, "HISTSIZE" was a
+    section beside "PARAMETERS", not inside it. (Used only where no heading is set larger: ReportLab's guide has
+    bold lines at six edges, figures' and tables' among them, and its sizes to give the outline.)"""
+    edges = Counter(round(box.lines[0].x0) for box in boxes
+                    if _opens_with_heading(box, body) and not NUMBERED.match(box.lines[0].text.strip()))
+    columns = sorted(edge for edge, count in edges.items() if count >= HEADING_COLUMN_REPEATS)
+    return tuple(columns) if len(columns) >= 2 else ()
+
+
+def _indent(box: _Box, columns: tuple[int, ...]) -> int:
+    """How deep a heading at the box's left edge stands among the heading `columns`: 1 at or left of the first."""
+    return 1 + sum(column < box.lines[0].x0 - 2 for column in columns)
 
 
 def _dense_levels(blocks: list[Block]) -> list[Block]:

@@ -748,6 +748,58 @@ def test_a_manual_page_pdf_is_titled_by_its_name_line_and_a_bold_heading_is_no_t
     assert [b.text for b in parsed.blocks if b.kind == "heading"] == ["Overview", "Details"]
 
 
+def test_a_manual_page_pdf_nests_its_bold_headings_and_terms_by_their_indent(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    # groff's man macros set no heading larger than the text: sections (SH) in bold at the margin, subsections (SS)
+    # a little in, the terms of a list (TP) at the text's edge over their descriptions, a list's terms in bold under
+    # a plain one ("shopt ..."): each is a section inside the one further left, as bash.pdf's "PARAMETERS > Shell
+    # Variables > HISTSIZE" (read before as "HISTSIZE", a section beside "PARAMETERS")
+    def described(style: str, x: int, term: str, description: str) -> list[tuple[str, float, int, str]]:
+        return [(style, 10, x, term), ("", 10, x + 12, description)]
+
+    lines: list[tuple[str, float, int, str]] = [("B", 10.9, 10, "NAME"), ("", 10, 22, "bash - a shell")]
+    lines += [("B", 10.9, 10, "PARAMETERS"), ("", 10, 22, "A parameter is an entity that stores values.")]
+    for sub in ("Positional Parameters", "Special Parameters", "Shell Variables"):
+        lines += [("B", 10, 15, sub), ("", 10, 22, f"What the shell says of {sub.lower()} comes here.")]
+    lines += described("B", 22, "BASHPID", "Expands to the process ID of the current bash process.")
+    lines += described("B", 22, "HISTSIZE", "The number of commands to remember in the command history.")
+    lines += described("B", 22, "SECONDS", "Seconds since the shell was started, counted.")
+    lines += [("B", 10.9, 10, "SHELL BUILTIN COMMANDS")]
+    lines += described("", 22, "shift [n]", "The positional parameters from n+1 on are renamed to $1.")
+    lines += described("", 22, "shopt [-pqsu] [optname ...]", "Toggle the values of settings controlling options.")
+    lines += described("B", 34, "cdable_vars", "If set, an argument to cd that is not a directory is a variable.")
+    lines += described("B", 34, "globstar", "If set, the pattern ** matches all files and any subdirectories.")
+    lines += described("B", 34, "nullglob", "If set, patterns which match no files expand to a null string.")
+    lines += described("", 22, "suspend [-f]", "Suspend the execution of this shell until it gets a signal.")
+    pdf = FPDF()
+    pdf.add_page()
+    for y, (style, size, x, text) in enumerate(lines):
+        if y == 30:
+            pdf.add_page()
+        pdf.set_font("Helvetica", style, size)
+        pdf.text(x, 15 + 7 * (y % 30), text)
+    pdf.output(str(tmp_path / "bash.pdf"))
+    blocks = read_bytes("bash.pdf", (tmp_path / "bash.pdf").read_bytes()).blocks
+    path = {b.text.split(" ")[0]: b.path for b in blocks if b.kind != "heading"}
+    assert path["Expands"] == ("PARAMETERS", "Shell Variables", "BASHPID")
+    assert path["Seconds"] == ("PARAMETERS", "Shell Variables", "SECONDS")
+    assert path["Toggle"] == ("SHELL BUILTIN COMMANDS", "shopt [-pqsu] [optname ...]")
+    assert path["If"] == ("SHELL BUILTIN COMMANDS", "shopt [-pqsu] [optname ...]", "nullglob")
+    assert path["Suspend"] == ("SHELL BUILTIN COMMANDS", "suspend [-f]")
+    # bold lines at the text's size beside headings set larger keep their one level, whatever their indent
+    pdf = FPDF()
+    pdf.add_page()
+    rows = [("B", 16, 10, "Guide"), ("", 10, 10, "An introduction to the guide and what it holds.")]
+    rows += [row for x in (10, 20) for row in [("B", 10, x, "Note"), ("", 10, x, "A note of the guide.")] * 3]
+    for y, (style, size, x, text) in enumerate(rows):
+        pdf.set_font("Helvetica", style, size)
+        pdf.text(x, 15 + 9 * y, text)
+    pdf.output(str(tmp_path / "guide.pdf"))
+    blocks = read_bytes("guide.pdf", (tmp_path / "guide.pdf").read_bytes()).blocks
+    assert {b.path for b in blocks if b.text == "Note"} == {("Note",)}
+
+
 def test_pdf_title_set_on_two_lines_is_one_title_and_no_heading(tmp_path: Path) -> None:
     from fpdf import FPDF
 
