@@ -55,6 +55,13 @@ FORMAL = frozenset({"table", "informaltable", "example", "figure", "informalexam
 # parameters: git-add.html has 24, PostgreSQL's INSERT 21): each entry opens a section of its own.
 SECTION_TERMS = 3
 SECTION_TERM_CHARS = 80
+# ... most of them: bash's builtins (man2html) are 79 terms, 4 of them longer synopses ("complete [-abcdefgjksuv]
+# [-o comp-option] ..."), and its shell variables 56 with 3 empty <dt>'s; all had to be short, and none of those
+# entries was named in its passages' sections
+SHORT_TERMS_SHARE = 0.9
+# A term that is only a list's marker (a bullet, "1."): man2html sets a bulleted list as "<dt>•<dd>text"; its
+# descriptions are list items, and "•" no section's name. (Other symbols name things: bash's "*", "@", "$".)
+MARKER = re.compile(r"^(?:[•◦▪‣∙·○■□●]|\d{1,2}[.)])$")
 # Consecutive terms name one entry ("-p, --patch") up to this many; past it a run of terms with no description (an
 # index: PostgreSQL's bookindex.html has runs of 237) starts a new entry every ENTRY_NAMES terms. Unbounded, such a
 # run gave one section path of 5,478 characters there, and 20,000 terms took 295 s to read (each term rewrote the
@@ -403,18 +410,21 @@ class _Walker:
         OPTIONS > -p, --patch") when one can link to them (an anchor) or when the list is a reference list (at least
         SECTION_TERMS short terms: options, parameters); consecutive dt's ("-p", "--patch") name one entry."""
         terms = dl.find_all("dt", recursive=False)
-        texts = [_text(dt) for dt in terms]
+        texts = [text for dt in terms if (text := _text(dt)) and not MARKER.match(text)]
+        short = sum(len(t) <= SECTION_TERM_CHARS for t in texts)
         sectioned = (any(dt.get("id") or dt.find(id=True) for dt in terms)
-                     or (len(terms) >= SECTION_TERMS and all(0 < len(t) <= SECTION_TERM_CHARS for t in texts)))
+                     or (len(texts) >= SECTION_TERMS and short >= SHORT_TERMS_SHARE * len(texts)))
         open_section = False
         names: list[str] = []   # the names of the entry being read, before its dd
         read = 0                # the term blocks of that entry (an overload adds one, no name)
+        marked = False          # the entry's term is a list marker: its description is a list item
         for child in dl.children:
             if not isinstance(child, Tag):
                 continue
             if child.name == "dt":
                 text = _text(child)
-                if not text:
+                marked = bool(MARKER.match(text))
+                if not text or marked:
                     continue
                 if open_section and not names:
                     self.builder.close_term()
@@ -436,6 +446,10 @@ class _Walker:
                 read += 1
             elif child.name == "dd":
                 names, read = [], 0
+                if marked:  # man2html's bulleted list ("<dt>•<dd>...")
+                    self.item(child)
+                    marked = False
+                    continue
                 self.visit(child)
                 self.flush()
             else:

@@ -165,6 +165,47 @@ def test_definition_lists_left_open_are_read_term_by_term() -> None:
                           ("paragraph", "Other variables follow.")]
 
 
+def test_a_reference_list_with_a_few_long_or_empty_terms_names_its_entries_and_a_bulleted_one_is_items() -> None:
+    # man2html's builtins: most terms short, a few long synopses; its variables had empty <dt>'s. Either kept the
+    # whole list from naming its entries ("SHELL BUILTIN COMMANDS" for every builtin's text). Its bulleted lists are
+    # <dt>•<dd>: "•" named a section ("RESTRICTED SHELL > •") and each item was a term's description.
+    synopsis = "complete [-abcdefgjksuv] [-o comp-option] [-DEI] [-A action] [-G globpat] [-W wordlist] name"
+    entries = [("alias [-p] [name[=value] ...]", "Alias with no arguments prints the list of aliases."),
+               ("bg [jobspec ...]", "Resume each suspended job in the background."), ("", ""),
+               ("break [n]", "Exit from within a for, while, until, or select loop."),
+               (synopsis, "Specify how arguments to each name should be completed."),
+               ("trap [-lp] [[arg] sigspec ...]", "If a sigspec is EXIT (0) the command arg is executed on exit."),
+               ("type [-aftpP] name [name ...]", "With no options, indicate how each name would be interpreted."),
+               ("umask [-p] [-S] [mode]", "The user file-creation mask is set to mode."),
+               ("unalias [-a] [name ...]", "Remove each name from the list of defined aliases."),
+               ("wait [-fn] [id ...]", "Wait for each specified child process and return its termination status."),
+               ("cd [dir]", "Change the current directory to dir."), ("pwd [-LP]", "Print the current directory.")]
+    page = ("<HTML><BODY><H2>SHELL BUILTIN COMMANDS</H2><DL COMPACT>"
+            + "".join(f"<DT>{term}<DD>{text}" for term, text in entries)
+            + "</DL><H2>RESTRICTED SHELL</H2><P>A restricted shell disallows the following:<DL COMPACT>"
+            "<DT>\u2022<DD>changing directories with <B>cd</B><DT>\u2022<DD>specifying command names containing /"
+            "<DT>\u2022<DD>using the <B>exec</B> builtin command</DL><P>These restrictions are enforced after any "
+            "startup files are read.</BODY></HTML>")
+    blocks = read_bytes("bash.html", page.encode()).blocks
+    path = {b.text: b.path for b in blocks}
+    assert path["If a sigspec is EXIT (0) the command arg is executed on exit."] == (
+        "SHELL BUILTIN COMMANDS", "trap [-lp] [[arg] sigspec ...]")
+    assert path["Specify how arguments to each name should be completed."] == (
+        "SHELL BUILTIN COMMANDS", synopsis[:77].rstrip() + "...")
+    restricted = [(b.kind, b.text, b.path) for b in blocks if b.path[:1] == ("RESTRICTED SHELL",)][1:]
+    assert restricted == [("paragraph", "A restricted shell disallows the following:", ("RESTRICTED SHELL",)),
+                          ("item", "changing directories with cd", ("RESTRICTED SHELL",)),
+                          ("item", "specifying command names containing /", ("RESTRICTED SHELL",)),
+                          ("item", "using the exec builtin command", ("RESTRICTED SHELL",)),
+                          ("paragraph", "These restrictions are enforced after any startup files are read.",
+                           ("RESTRICTED SHELL",))]
+    # a glossary of sentences as terms is no reference list: its terms name no sections
+    glossary = ("<html><body><h2>Terms</h2><dl>" + "".join(
+        f"<dt>{'A long phrase that is a term and goes on and on for more than eighty characters, number ' + str(i)}"
+        f"</dt><dd>Its meaning.</dd>" for i in range(4)) + "</dl></body></html>")
+    assert {b.path for b in read_bytes("g.html", glossary.encode()).blocks if b.kind != "heading"} == {("Terms",)}
+
+
 def test_a_pages_date_line_is_furniture_but_a_sentence_about_modification_stays() -> None:
     # SQLite closes every page with "This page last modified on ..." in a plain <p>: it was a passage of its own
     page = ("<html><body><h1>WAL</h1><p>The WAL file is last modified on every commit.</p>"
