@@ -423,12 +423,14 @@ class _Walker:
                 continue
             if child.name == "dt":
                 text = _text(child)
-                marked = bool(MARKER.match(text))
-                if not text or marked:
+                if not text:
                     continue
                 if open_section and not names:
                     self.builder.close_term()
                     open_section = False
+                marked = bool(MARKER.match(text))
+                if marked:
+                    continue
                 if sectioned and term_name(text) in names:
                     pass  # an overload ("class dict(**kwargs)", "class dict(mapping, **kwargs)"): named once
                 elif sectioned:

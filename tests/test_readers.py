@@ -199,6 +199,11 @@ def test_a_reference_list_with_a_few_long_or_empty_terms_names_its_entries_and_a
                           ("item", "using the exec builtin command", ("RESTRICTED SHELL",)),
                           ("paragraph", "These restrictions are enforced after any startup files are read.",
                            ("RESTRICTED SHELL",))]
+    # a bullet after a named entry is no part of that entry
+    mixed = ("<html><body><h2>Words</h2><dl><dt>alpha<dd>The first.<dt>beta<dd>The second.<dt>gamma<dd>The third."
+             "<dt>\u2022<dd>A loose point.</dl></body></html>")
+    assert [(b.kind, b.path) for b in read_bytes("m.html", mixed.encode()).blocks if b.text == "A loose point."] == [
+        ("item", ("Words",))]
     # a glossary of sentences as terms is no reference list: its terms name no sections
     glossary = ("<html><body><h2>Terms</h2><dl>" + "".join(
         f"<dt>{'A long phrase that is a term and goes on and on for more than eighty characters, number ' + str(i)}"
