@@ -1,4 +1,4 @@
-"""Which sentences of a passage the reply may quote: not its headings, and those holding the question's symbols.
+"""Which sentences of a passage the reply may quote: not its headings nor pointers, those with the question's symbols.
 
 The quote is chosen by the sentence model and the cross-encoder (qa.search), which read words, not layout or case:
 - a heading or a definition term opens most documentation passages as a line of its own, and shares the question's
@@ -32,6 +32,19 @@ def holds(sentence: str, symbol: str) -> bool:
     return re.search(r"(?<![\w$-])" + re.escape(symbol) + r"(?![\w])", sentence) is not None
 
 
+# A sentence that only sends the reader elsewhere: "See the description of shopt in The Shopt Builtin, for a
+# description of the nocaseglob, nullglob, ... options.", "For more information, see ...", "Refer to ...".
+POINTS_ELSEWHERE = re.compile(r"^\W*(?:see\s|refer to\s|(?:for (?:more|further|full|additional|complete) "
+                              r"(?:information|details?|descriptions?)|for (?:a|the) (?:description|discussion|list)"
+                              r" of)\b[^.]*?\bsee\b)", re.IGNORECASE)
+
+
+def points_elsewhere(sentence: str) -> bool:
+    """Whether the sentence only sends the reader elsewhere (POINTS_ELSEWHERE): it names where the answer is, it is
+    none."""
+    return POINTS_ELSEWHERE.match(sentence) is not None
+
+
 def heading_lines(passage: Passage) -> set[str]:
     """The headings and terms of the passage's section paths (its own and those of the sections it joins,
     Passage.parts): the lines that, on their own, only name a section."""
@@ -63,12 +76,13 @@ def is_term(text: str, start: int, end: int) -> bool:
 
 
 def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
-    """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line nor a
-    lone term, and holding every symbol the question names that any of the passage's sentences holds. All True when
-    none would."""
+    """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, a lone
+    term nor a sentence that only points elsewhere, and holding every symbol the question names that any of the
+    passage's sentences holds. All True when none would."""
     headings = heading_lines(passage)
     text = passage.text
-    keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e) for s, e in spans], dtype=bool)
+    keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e)
+                     and not points_elsewhere(text[s:e]) for s, e in spans], dtype=bool)
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)
