@@ -147,13 +147,13 @@ def read_pdf(data: bytes) -> Parsed:
         if column is not None and (id(box) in terms or box.lines[0].x0 < column - 2):
             builder.close_term()
             column = None
-        if id(box) in terms and columns:  # a man page's term in plain type ("shopt [-pqsu] ..."): nested as its
-            # bold ones are, the options in bold under it ("cdable_vars")
-            _heading(builder, clean_inline(box.text), len(heading_sizes) + 1, box.page, depths, sized=False,
-                     indent=_indent(box, columns))
-            continue
         if id(box) in terms:  # named by its term: "... > 4.3.2 The Shopt Builtin > globstar", as HTML's <dt>
             name = clean_inline(box.text)
+            if columns:  # a man page's term in plain type ("shopt [-pqsu] ..."): nested as its bold ones are, the
+                # options in bold under it ("cdable_vars")
+                _heading(builder, name, len(heading_sizes) + 1, box.page, depths, sized=False,
+                         indent=_indent(box, columns))
+                continue
             builder.open_term(name)
             builder.add("term", name, page=box.page)
             column = terms[id(box)]
