@@ -27,6 +27,7 @@ from qa.documents_panel import (
     confirm_html,
     forget_upload,
     label,
+    reading_order,
     remove_document,
     restore,
     status_html,
@@ -167,7 +168,7 @@ def build(engine: Engine) -> gr.Blocks:
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the
         chat, the examples whose document is there, and the panel's title."""
-        docs = sorted(engine.index.documents(), key=lambda d: (d.title.casefold(), d.id))  # as a reader looks
+        docs = sorted(engine.index.documents(), key=reading_order)
         ids = {d.id for d in docs}
         kept = [c for c in chosen or [] if c in ids]
         rows = [{"id": d.id, "label": label(d, docs), "title": d.title} for d in docs]
@@ -216,7 +217,7 @@ def build(engine: Engine) -> gr.Blocks:
         searching = gr.HTML("", elem_id="documents", padding=False)
         chatbot = gr.Chatbot(show_label=False, elem_id="chat", layout="panel", height=None, min_height=160,
                              max_height="65vh", autoscroll=False, feedback_options=None, buttons=[],
-                             latex_delimiters=[], placeholder="Ask a question below, or try one of the examples.")
+                             latex_delimiters=[], placeholder="Ask a question of your documents below.")
         question = gr.Textbox(show_label=False, placeholder="Ask a question", lines=1,
                               max_lines=4, elem_id="question", submit_btn="Ask", autofocus=True)
         with gr.Row(elem_id="controls"):

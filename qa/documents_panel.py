@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,13 @@ def status_html(statuses: Sequence[Status], hint: str = "", limit_mb: float | No
 def confirm_html(title: str) -> str:
     """The question asked before a document is removed."""
     return f"<p>Remove “{html.escape(title)}”? It will no longer be searched or cited.</p>"
+
+
+def reading_order(doc: DocumentInfo) -> tuple[list[str | int], str]:
+    """A document's place in the list: by title as a reader looks for it, its numbers as numbers ("5 Files" before
+    "12 Expansion"), then by id."""
+    parts = re.split(r"(\d+)", doc.title.casefold())
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)], doc.id
 
 
 def label(doc: DocumentInfo, docs: Sequence[DocumentInfo]) -> str:

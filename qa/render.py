@@ -24,7 +24,14 @@ Kind = Literal["quoted", "relevant", "weak"]
 
 def question_html(question: str) -> str:
     """A question as the user typed it, shown as text: any HTML or Markdown in it is not rendered."""
-    return f"<p class='question'>{html.escape(question).replace(chr(10), '<br>')}</p>"  # an HTML block: no Markdown
+    return f"<p class='question'>{lines(html.escape(question))}</p>"  # an HTML block: no Markdown
+
+
+def lines(escaped: str) -> str:
+    """Escaped text for a chat message, its line breaks as <br>: the chat reads a message as Markdown, and a blank
+    line ends the HTML block it is in, so that a passage's "\n\n# Keep 7 daily archives" (a comment in a script)
+    was shown as a heading, and what followed it as Markdown."""
+    return escaped.replace("\r", "").replace("\n", "<br>")
 
 
 def marked(text: str, start: int, end: int, tag: str = "mark") -> str:
@@ -77,8 +84,8 @@ def within(section: str, title: str) -> str:
 def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     """One cited passage: where it is, its text, the paragraphs around it on demand, and a link to the document."""
     span = (p.highlight.start, p.highlight.end)
-    passage = (marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u") if kind == "relevant"
-               else html.escape(p.text))
+    passage = lines(marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u")
+                    if kind == "relevant" else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
     on_page = page_words(p.page, p.page_label)  # "" without a page
     where = html.escape(", ".join(filter(None, (on_page, f"paragraph {p.paragraph}"))))
@@ -91,9 +98,9 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             f"<span class='span'>characters {p.start}–{p.end}</span></div>"
             f"<div class='source-score'><span class='score' title='{SCORE_HELP}'>{p.score:.0%} likely to answer"
             f"</span> · <span class='kind'>{KIND_LABELS[kind]}</span></div>"
-            + (f"<p class='context before'>{html.escape(before)}</p>" if before else "")
+            + (f"<p class='context before'>{lines(html.escape(before))}</p>" if before else "")
             + f"<p class='passage'>{passage}</p>"
-            + (f"<p class='context after'>{html.escape(after)}</p>" if after else "")
+            + (f"<p class='context after'>{lines(html.escape(after))}</p>" if after else "")
             + "<div class='source-links'>"
             + ("<details class='in-context'><summary><span class='closed'>Show in context</span>"
                "<span class='open'>Hide the context</span></summary></details>" if before or after else "")
@@ -107,7 +114,7 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
 def linked_answer(answer: str, reply: str) -> str:
     """The answer as HTML, each [n] a link to source n of this reply."""
     return re.sub(r"\[(\d+)\]", lambda m: f"<a class='cite' href='#{reply}-s{m[1]}' data-source='{reply}-s{m[1]}'>"
-                                          f"[{m[1]}]</a>", html.escape(answer))
+                                          f"[{m[1]}]</a>", lines(html.escape(answer)))
 
 
 def reply_html(response: AskResponse, question: str, threshold: float,
@@ -120,7 +127,7 @@ def reply_html(response: AskResponse, question: str, threshold: float,
     sources = "".join(source_html(p, document_text(p.document.id), kind_of(response, p, threshold),
                                   f"{reply}-s{p.rank}") for p in response.passages)
     searched = ("" if response.query.strip() == question.strip()
-                else f"<p class='searched'>Searched for: {html.escape(response.query)}</p>")
+                else f"<p class='searched'>Searched for: {lines(html.escape(response.query))}</p>")
     if only:
         searched += f"<p class='searched'>Asked only: {html.escape(', '.join(f'“{t}”' for t in only))}</p>"
     if response.found:
@@ -129,7 +136,7 @@ def reply_html(response: AskResponse, question: str, threshold: float,
                 f"{searched}{SOURCES}{sources}</div>")
     nearest = (f"<details class='nearest'><summary>The nearest passages (judged not to answer it)</summary>"
                f"{sources}</details>" if sources else "")
-    return f"<p class='not-found'>{html.escape(response.answer)}</p>{searched}{SOURCES}{nearest}</div>"
+    return f"<p class='not-found'>{lines(html.escape(response.answer))}</p>{searched}{SOURCES}{nearest}</div>"
 
 
 def plain(message: str) -> str:

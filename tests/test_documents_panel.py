@@ -9,6 +9,7 @@ from qa.documents_panel import (
     confirm_html,
     forget_upload,
     label,
+    reading_order,
     remove_document,
     restore,
     status_html,
@@ -27,6 +28,12 @@ def test_each_document_is_one_line_and_twins_show_their_file_names() -> None:
     docs = [doc("A", 1, doc_id="a"), doc("B", path="library/b.md", doc_id="b"), doc("B", path="seeds/b.txt",
                                                                                     doc_id="b2")]
     assert [label(d, docs) for d in docs] == ["A · 1 passage", "B (b.md) · 3 passages", "B (b.txt) · 3 passages"]
+
+
+def test_the_list_is_in_title_order_with_numbers_read_as_numbers() -> None:
+    docs = [doc("12 Expansion", doc_id="e"), doc("5 Files", doc_id="f"), doc("borg", doc_id="b2"),
+            doc("Borg", doc_id="b1"), doc("1 Intro", doc_id="i"), doc("5 Files", doc_id="a")]
+    assert [d.id for d in sorted(docs, key=reading_order)] == ["i", "a", "f", "e", "b1", "b2"]
 
 
 def test_the_summary_says_what_a_question_searches() -> None:

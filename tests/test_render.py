@@ -169,3 +169,22 @@ def test_the_document_page_marks_the_cited_span() -> None:
 def test_counted_says_one_passage_and_many_passages() -> None:
     assert (counted(1, "passage"), counted(0, "passage"), counted(3, "passage")) == ("1 passage", "0 passages",
                                                                                       "3 passages")
+
+
+def test_a_passage_with_blank_lines_stays_one_html_block_when_read_as_markdown() -> None:
+    """The chat reads a message as Markdown: a blank line in a passage ended the HTML block, and a script's comment
+    ("# Keep 7 daily archives") after it was shown as a heading (found by a user on borg's manual)."""
+    from markdown_it import MarkdownIt
+
+    script = "Prune like this:\n\n# Keep 7 daily archives,\n\n    borg prune --keep-daily=7 /repo\n\n* not a list"
+    document = f"Title\n\nBefore it.\n\n{script}\n\nAfter it.\n\n# Not a heading either"
+    start = document.index(script)
+    p = PassageOut(rank=1, score=0.9, text=script, highlight=Span(start=0, end=16),
+                   document=DocumentRef(id="doc", title="Borg"), paragraph=3, start=start, end=start + len(script))
+    answer = AskResponse(answer="Prune like this:\n\n# Keep [1]", found=True, query="how\n\n# q", passages=[p])
+    for found in (True, False):
+        reply = reply_html(answer.model_copy(update={"found": found}), "how?", 0.5, lambda _: document)
+        assert "\n" not in reply
+        rendered = MarkdownIt("commonmark").render(reply)
+        assert not re.search(r"<(h\d|ul|pre|code)>", rendered), rendered
+        assert "# Keep 7 daily archives,<br><br>    borg prune" in rendered  # its lines kept, as the text has them
