@@ -18,6 +18,15 @@ NAMESPACES = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibil
 # euros"). Deleted text is w:delText, not w:t; a text box's copy for old readers (mc:Fallback) is skipped.
 TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
                    " | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)  # a move's old place: no text
+# a code paragraph's text keeps its line breaks (w:br, w:cr) and tabs: pandoc's "Source Code" and Word's "HTML
+# Preformatted" set a script's lines apart by breaks, and joined on one line "shell: /bin/bash# CAUTION!# If you ..."
+LINES = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
+                    " | .//w:tab[not(ancestor::mc:Fallback)] | .//w:br[not(ancestor::mc:Fallback)]"
+                    " | .//w:cr[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+CODE_STYLE = re.compile(r"\b(?:code|verbatim|preformatted|source ?code|plain ?text|macro ?text)", re.IGNORECASE)
+MONOSPACE = re.compile(r"courier|consolas|mono|menlo|lucida console|inconsolata|fira code|source code", re.IGNORECASE)
+RUN_STYLE = etree.XPath("./w:rPr/w:rStyle/@w:val", namespaces=NAMESPACES)
+RUN_FONT = etree.XPath("./w:rPr/w:rFonts/@w:ascii | ./w:rPr/w:rFonts/@w:hAnsi", namespaces=NAMESPACES)
 RUNS = etree.XPath(".//w:r[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
 BOLD = etree.XPath("./w:rPr/w:b", namespaces=NAMESPACES)
 BOLD_HEADING_CHARS = 100
@@ -97,7 +106,9 @@ class _Reader:
             if not listed:
                 self.own("")  # the list, if any, has ended
                 self.above = []
-            if style.lower() == "title":
+            if _code(p, style):
+                self.builder.add("code", _lines(p))
+            elif style.lower() == "title":
                 if self.title is None or (self.stored or self.bold) and not self.builder.blocks:
                     if self.bold and self.title:  # "CONFIDENTIAL" in bold over the title shown: kept as text
                         self.builder.add("paragraph", self.title)
@@ -167,6 +178,23 @@ def _bold_line(p: Any, text: str) -> bool:
         return bool(marks) and marks[0].get(f"{{{W}}}val", "true") not in ("0", "false", "off")
 
     return bool(runs) and len(text) <= BOLD_HEADING_CHARS and text[-1] not in ".,;!?" and all(map(bold, runs))
+
+
+def _code(p: Any, style: str) -> bool:
+    """A paragraph of code: in a code style ("Source Code", "HTML Preformatted"), or every run of its text in a code
+    character style ("Verbatim Char") or a fixed-width font (Courier, Consolas...)."""
+    if CODE_STYLE.search(style):
+        return True
+    runs = [r for r in RUNS(p) if "".join(t.text or "" for t in TEXT(r)).strip()]
+    return bool(runs) and all(any(CODE_STYLE.search(name) for name in RUN_STYLE(r))
+                              or any(MONOSPACE.search(font) for font in RUN_FONT(r)) for r in runs)
+
+
+def _lines(p: Any) -> str:
+    """A code paragraph's text, its line breaks and tabs kept."""
+    text = "".join("\t" if e.tag == f"{{{W}}}tab" else "\n" if e.tag in (f"{{{W}}}br", f"{{{W}}}cr") else (e.text or "")
+                   for e in LINES(p))
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
 
 
 def _text(element: Any) -> str:

@@ -130,6 +130,7 @@ def _rendered(text: str, raw_html: bool) -> str | None:
     md = MarkdownIt("commonmark", {"html": raw_html, "maxNesting": BLOCK_NESTING}).enable("table")
     md.block.ruler.before("table", "too_deep", _too_deep)
     md.core.ruler.after("block", "inline_nesting", _inline_nesting)
+    md.core.ruler.after("inline", "hyphen_breaks", _hyphen_breaks)
     if raw_html:
         md.core.ruler.after("inline", "html_as_written", _html_as_written)
     tokens = md.parse(text)
@@ -210,6 +211,18 @@ def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.level >= BLOCK_NESTING - 2:
         raise Unreadable("the Markdown nests lists or quotes too deeply to read (lists over 48 levels, quotes over 97)")
     return False
+
+
+def _hyphen_breaks(state: StateCore) -> None:
+    """A word broken after its hyphen at a line's end stays one word: rsync's NEWS wraps "memory-\nsafety", which
+    read "memory- safety" (a line break is a space)."""
+    for token in state.tokens:
+        children = token.children or []
+        for i in range(len(children) - 2, 0, -1):
+            before, after = children[i - 1], children[i + 1]
+            if (children[i].type == "softbreak" and before.type == "text" and after.type == "text"
+                    and re.search(r"[^\W\d_]-$", before.content) and re.match(r"[a-z]", after.content)):
+                del children[i]
 
 
 def _inline_nesting(state: StateCore) -> None:

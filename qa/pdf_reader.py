@@ -14,12 +14,23 @@ import io
 import itertools
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from qa.blocks import Block, Builder, Parsed, Unreadable, clean_inline, row_text
 
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": ""})
+# a glyph the PDF's font does not map to text, which pdfminer writes "(cid:136)": at a line's start a bullet (the
+# gnuplot manual's 122 list items began "(cid:136) All evaluation ..."), elsewhere nothing
+UNMAPPED = re.compile(r"\(cid:\d+\)")
+# TeX sets an accent as a glyph of its own before its letter: "Br¨oker", "J´erˆome" are "Bröker", "Jérôme"; and "~" as
+# the accent alone: "˜ /.gnuplot" is "~/.gnuplot"
+ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c", "˘": "\u0306",
+           "˚": "\u030a", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b"}
+# on a vowel, or "˜n", "¸c": "don´t" and "John´s" typed with an acute for an apostrophe stay as they are
+SPACING_ACCENT = re.compile(f"([{''.join(ACCENTS)}])([aeiouyAEIOUY])|(˜)([nN])|(¸)([cC])")
+TILDE_PATH = re.compile(r"˜ ?(?=/)")
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
@@ -537,7 +548,7 @@ def _boxes(page: object, number: int) -> list[_Box]:
         for line in element:
             if not isinstance(line, LTTextLine):
                 continue
-            text = line.get_text().translate(LIGATURES).rstrip()
+            text = _glyphs(line.get_text().translate(LIGATURES).rstrip())
             chars = [c for c in line if isinstance(c, LTChar)]
             if not text.strip() or not chars or LEADERS.search(text):
                 continue
@@ -564,6 +575,22 @@ def _dotted(page: object) -> bool:
     leaders = sum(bool(DOTS.search(text)) for text in lines)
     filler = sum(bool(DOTS.search(text) or ENTRY_FILLER.fullmatch(text)) for text in lines)
     return leaders >= DOTTED_LINES and filler >= DOTTED_SHARE * len(lines)
+
+
+def _glyphs(text: str) -> str:
+    """A line's text with unmapped glyphs as bullets (at its start) or nothing, and TeX's spaced accents on their
+    letters."""
+    if "(cid:" in text:
+        text = UNMAPPED.sub("", re.sub(r"^(\s*)\(cid:\d+\)(?=\s)", r"\1•", text))
+    if SPACING_ACCENT.search(text) or "˜" in text:
+        text = SPACING_ACCENT.sub(_accented, TILDE_PATH.sub("~", text))
+    return text
+
+
+def _accented(match: re.Match[str]) -> str:
+    """The letter of a SPACING_ACCENT match with its accent on it, as one character where Unicode has one."""
+    accent, letter = [group for group in match.groups() if group]
+    return unicodedata.normalize("NFC", letter + ACCENTS[accent])
 
 
 def _is_mono(font: str) -> bool:

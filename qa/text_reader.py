@@ -3,6 +3,7 @@ dropped."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 
 from qa.blocks import Block, Builder, Parsed, label_kind, row_text
@@ -28,6 +29,15 @@ OUTDENTED = "\x01"  # marks a line set left of an indented body (_dedented): "Ab
 # a word hyphenated at a line's end in prose ("compati-\n     ble", screen's FAQ): joined, as the PDF reader does
 HYPHENATED = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])")
 ORG_HEADING = re.compile(r"(\*{1,6})[ \t]+(\S.*)")
+# "* Dependencies" on a line of its own between paragraphs (tmux's README, Org-mode files not indented): a heading when
+# the text has at least this many, none next to another "* " line (a loose list's items are)
+ORG_OUTLINE = 2
+# an indented block, or a "$ command" line, after a paragraph that ends with ":" ("available from:", "use:") is what
+# that line introduces: code, kept verbatim and with it (tmux's README was 36 passages, "available from:" one of them
+# and its address another)
+PROMPT = re.compile(r"\$[ \t]+\S")
+LIST_MARK = re.compile(r"(?:[-*o•·]|\d{1,2}[.)])[ \t]")  # " o When it is ...", " 1. Redistributions ...": a list
+PROSE = re.compile(r"\b[A-Za-z][a-z]*(?:,? [a-z]+){5}")  # six words in a row: a sentence, not a command or an address
 HEADING_CHARS = 80   # an outdented line this long or shorter, with no sentence end, is a heading
 CENTRED = 10     # a title line indented at least this much, alone, is set in the middle of the page
 PAGE_NUMBER = re.compile(r"\[Page \d+\]|^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|\bPage \d+ of \d+\b", re.IGNORECASE)
@@ -75,6 +85,7 @@ def read_text(text: str) -> Parsed:
     levels: dict[str, int] = {}  # underline characters by first use: the first one marks level 1
     chunks = _without_contents(chunks)
     numbered = [_numbered(chunk.replace(OUTDENTED, "")) for chunk in chunks]
+    outline = set() if any(numbered) or any(_underlined(chunk) for chunk in chunks) else _org_outline(chunks)
     for i, chunk in enumerate(chunks):
         outdented = chunk.startswith(OUTDENTED)
         chunk = chunk.replace(OUTDENTED, "")
@@ -88,7 +99,7 @@ def read_text(text: str) -> Parsed:
         elif numbered[i] and numbered[i] not in (*numbered[max(i - 1, 0):i], *numbered[i + 1:i + 2]):
             builder.heading(chunk.strip(), numbered[i])  # numbered lines of one level one after another: a list
             continue
-        elif outdented and "\n" not in chunk and _heading_line(chunk):
+        elif i in outline or (outdented and "\n" not in chunk and _heading_line(chunk)):
             stars = ORG_HEADING.fullmatch(chunk.strip())  # "** Socket directory": an Org-mode heading of level 2
             builder.heading(stars.group(2) if stars else chunk.strip(), len(stars.group(1)) if stars else 1)
             continue
@@ -103,9 +114,32 @@ def read_text(text: str) -> Parsed:
             for row in rows:
                 builder.add("row", row_text(header, row))
             continue
+        if i and chunks[i - 1].rstrip().endswith(":") and _introduced_code(chunk):
+            builder.blocks.append(Block("code", textwrap.dedent(chunk.expandtabs(8)).strip("\n"), 0, builder.path()))
+            continue
         chunk = chunk if chunk[:1].isspace() and "\n" in chunk else HYPHENATED.sub("", chunk.strip())
         builder.blocks.append(Block(label_kind(chunk) or "paragraph", chunk, 0, builder.path()))
     return builder.parsed(title)
+
+
+def _introduced_code(chunk: str) -> bool:
+    """Whether a block after a line ending in ":" is the code, command or address it introduces: indented, or a
+    "$ command", and neither a list nor prose."""
+    first = chunk.replace(OUTDENTED, "").lstrip()
+    return ((chunk[:1].isspace() or PROMPT.match(chunk) is not None) and LIST_MARK.match(first) is None
+            and PROSE.search(chunk) is None)
+
+
+def _org_outline(chunks: list[str]) -> set[int]:
+    """The chunks that are Org-mode style headings ("* Dependencies") in a text that is not indented: one short line
+    each, no sentence end, neither chunk beside it a "* " line too; none unless there are ORG_OUTLINE of them."""
+    def starred(i: int) -> bool:
+        return 0 <= i < len(chunks) and ORG_HEADING.match(chunks[i].replace(OUTDENTED, "").strip()) is not None
+
+    found = {i for i, chunk in enumerate(chunks)
+             if "\n" not in chunk.strip() and not chunk.startswith(OUTDENTED) and starred(i)
+             and _heading_line(chunk) and not starred(i - 1) and not starred(i + 1) and i + 1 < len(chunks)}
+    return found if len(found) >= ORG_OUTLINE else set()
 
 
 def _grid(chunk: str) -> tuple[list[str], list[list[str]]] | None:
@@ -132,6 +166,12 @@ def _grid(chunk: str) -> tuple[list[str], list[list[str]]] | None:
         return None
     header = joined[0] if all(0 < len(cell) <= 30 for cell in joined[0]) else []
     return header, joined[1:] if header else joined
+
+
+def _underlined(chunk: str) -> bool:
+    """Whether a block opens with an underlined heading."""
+    lines = chunk.replace(OUTDENTED, "").split("\n")
+    return len(lines) >= 2 and _underlines(lines[1], lines[0])
 
 
 def _underlines(line: str, heading: str) -> bool:

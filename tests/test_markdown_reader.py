@@ -96,3 +96,12 @@ def test_a_table_of_a_header_row_alone_is_read_as_that_row() -> None:
     text = "# Ban\n\nIntro line.\n\n<img src='logo.svg'/> | Since v0.10 it matches IPv6 addresses.\n------|------\n"
     assert [(b.kind, b.text) for b in read_bytes("README.md", text.encode()).blocks][-1] == (
         "row", "Since v0.10 it matches IPv6 addresses.")
+
+
+def test_a_word_broken_after_its_hyphen_at_a_line_end_is_one_word() -> None:
+    # rsync's NEWS: "hardened several memory-\nsafety and ..." read "memory- safety"
+    text = "# T\n\nhardened several memory-\nsafety bugs; a pre-\n2020 tool, a dash -\nand *bold*-\nnext.\n"
+    assert blocks(text) == [
+        ("paragraph", "hardened several memory-safety bugs; a pre- 2020 tool, a dash - and bold- next.")]
+    assert blocks("- partial-\n  transfer warning\n- two-\n- three\n") == [
+        ("item", "partial-transfer warning"), ("item", "two-"), ("item", "three")]

@@ -1027,6 +1027,34 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_code_keeps_its_lines(tmp_path: Path) -> None:
+    """A script in a fixed-width font with line breaks (or in a code style) is code, its lines kept: borg's Ansible
+    example read "shell: /bin/bash# CAUTION!# If you change ..." on one line; a word in Courier in a sentence is not."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("Set up the user:")
+    script = document.add_paragraph()
+    for number, line in enumerate(["user.present:", "  - shell: /bin/bash", "# CAUTION!", "  - home: /home/b"]):
+        if number:
+            script.add_run().add_break(WD_BREAK.LINE)
+        script.add_run(line).font.name = "Courier New"
+    sentence = document.add_paragraph("Run ")
+    sentence.add_run("borg init").font.name = "Courier New"
+    sentence.add_run(" once.")
+    document.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)  # pandoc's
+    document.add_paragraph("x = 1\ty = 2", style="Source Code")
+    document.save(str(tmp_path / "c.docx"))
+    parsed = read_bytes("c.docx", (tmp_path / "c.docx").read_bytes())
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("paragraph", "Set up the user:"),
+        ("code", "user.present:\n  - shell: /bin/bash\n# CAUTION!\n  - home: /home/b"),
+        ("paragraph", "Run borg init once."),
+        ("code", "x = 1\ty = 2")]
+
+
 def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_are_read(tmp_path: Path) -> None:
     # python-docx's Paragraph.text lost an inserted "950 euros" and a paragraph inside a content control; footnotes
     # were never read; a caption row across a table was taken for its header

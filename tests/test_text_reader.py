@@ -188,3 +188,34 @@ def test_org_mode_headings_and_a_tables_underlined_header_row() -> None:
     table = ("Sources\n\nRun the command:\n\nName/IP address     Stratum Poll\n"
              "================================\nntp1.example.org      2    6\n")
     assert [b[0] for b in blocks(table)] == ["paragraph", "paragraph"]
+
+
+def test_a_readme_outlined_with_stars_and_what_its_colon_lines_introduce() -> None:
+    # tmux's README: "* Dependencies" headings and tab-indented addresses and commands, each introduced by a line
+    # ending in ":", were 36 passages of one paragraph each ("available from:" one, its address another)
+    text = ("Welcome to rolo!\n\nrolo rotates logs.\n\n* Dependencies\n\nrolo depends on libtick, available from:\n\n"
+            "\thttps://example.org/libtick\n\n* Installation\n\nTo build it, use:\n\n\t$ ./configure && make\n"
+            "\t$ sudo make install\n\nOr from version control:\n\n$ git clone https://example.org/rolo.git\n\n"
+            "Notes follow:\n\n    Logs are kept for a week and then they are gone for good.\n\n"
+            "Options are:\n\n  o quiet, for no output\n")
+    assert blocks(text) == [
+        ("paragraph", "rolo rotates logs.", ()),
+        ("heading", "Dependencies", ("Dependencies",)),
+        ("paragraph", "rolo depends on libtick, available from:", ("Dependencies",)),
+        ("code", "https://example.org/libtick", ("Dependencies",)),
+        ("heading", "Installation", ("Installation",)),
+        ("paragraph", "To build it, use:", ("Installation",)),
+        ("code", "$ ./configure && make\n$ sudo make install", ("Installation",)),
+        ("paragraph", "Or from version control:", ("Installation",)),
+        ("code", "$ git clone https://example.org/rolo.git", ("Installation",)),
+        ("paragraph", "Notes follow:", ("Installation",)),  # prose indented is no code, nor is a list
+        ("paragraph", "Logs are kept for a week and then they are gone for good.", ("Installation",)),
+        ("paragraph", "Options are:", ("Installation",)),
+        ("paragraph", "o quiet, for no output", ("Installation",))]
+
+
+def test_star_lines_are_no_outline_in_a_loose_list_or_beside_numbered_headings() -> None:
+    loose = "Rolo\n\nIt has:\n\n* Speed\n\n* Size\n\n* Colour\n\nThat is all.\n\n* Alone\n\nEnd."
+    assert all(kind != "heading" for kind, _, _ in blocks(loose))
+    numbered = "Rolo\n\n1.  Protocol\n\nIt talks.\n\n* VERSION number\n\nSays the version.\n\n* QUIT\n\nStops."
+    assert [(kind, text) for kind, text, _ in blocks(numbered) if kind == "heading"] == [("heading", "1. Protocol")]
