@@ -69,6 +69,7 @@ MARKER = re.compile(r"^(?:[•◦▪‣∙·○■□●]|\d{1,2}[.)])$")
 ENTRY_NAMES = 4
 NESTED = ("ul", "ol", "pre", "table", "dl")  # what an item holds besides its own text
 CONTENTS_ITEMS = 3        # a list of this many in-page links or more is a table of contents
+SHARED_WORDS = 2  # several <h1> opening with this many words alike are entries of what those words name (_shared_words)
 PSEUDO_HEADING_CHARS = 80  # a bold paragraph longer than this is emphasis, not a title
 # ... unless it is a question: a FAQ's bold questions run to 150 characters (SQLite's FAQ: 13 of 28 over 80)
 PSEUDO_HEADING_QUESTION_CHARS = 200
@@ -112,6 +113,9 @@ def read_html(markup: str) -> Parsed:
     headline = len(headlines) == 1 or (first and (not page_title or _names_first(page_title, first)))
     h1 = headlines[0] if headline else None
     title = (_text(h1) if h1 else "") or page_title or None
+    shared = _shared_words([_text(h) for h in headlines]) if headline and len(headlines) > 1 else ""
+    if shared:  # "NEWS for rsync 3.5.0 ...", "NEWS for rsync 3.4.4 ...": entries of "NEWS for rsync", none the title
+        title, h1 = shared, None
     walker = _Walker(title)
     try:
         walker.visit(root)
@@ -242,6 +246,19 @@ def _item_name(listing: Tag) -> str:
     own = " ".join(c.get_text(" ") if isinstance(c, Tag) else str(c) for c in parent.children
                    if not (isinstance(c, Tag) and (c.name in NESTED or c.find(["ul", "ol"]))))
     return list_name(clean_inline(own))
+
+
+def _shared_words(headlines: list[str]) -> str:
+    """The words at least SHARED_WORDS long that every headline opens with ("borg key" of "borg key export", "borg key
+    import"), or "": such headlines are alike entries, and citing the others under the first as the document's title
+    read "NEWS for rsync 3.5.0 (13 Aug 2026) > NEWS for rsync 3.2.0 ..." (rsync's NEWS in Markdown)."""
+    shared: list[str] = []
+    for words in zip(*(headline.split() for headline in headlines)):
+        if len({word.casefold() for word in words}) > 1:
+            break
+        shared.append(words[0])
+    return " ".join(shared) if len(shared) >= SHARED_WORDS and len(shared) < min(map(len, map(str.split, headlines))) \
+        else ""
 
 
 def _names_first(page_title: str, first: str) -> bool:

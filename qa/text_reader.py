@@ -11,11 +11,12 @@ from qa.blocks import Block, Builder, Parsed, label_kind, row_text
 # "Overview\n--------": a heading underlined (reStructuredText, READMEs); the line at least half the heading's length
 UNDERLINE = re.compile(r"([=\-~^*#+])\1{2,}")
 # "1.  Introduction", "4.2. Leap seconds" (RFCs, reports): a short one-line block under a section number
-NUMBERED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,70}[^\s.,;:])")  # not "12 March"
+NUMBERED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}[.:]?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,70}[^\s.,;:])")  # not "12 March"
 NUMBERED_WORDS = 9
 SUBSECTION_WORDS = 14  # under a number with a dot inside ("4.1. I keep getting the error 506 Cannot talk to daemon")
 # a numbered heading that asks ("2.4. Must I specify servers by IP address if DNS is not available on chronyd start?")
-NUMBERED_QUESTION = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.)[ \t]+([A-Z][^\n]{0,200}\?)")
+# zsh's FAQ numbers them "3.2: In which startup file do I put...?", its sections "1.1: Sources of information"
+NUMBERED_QUESTION = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4}[.:]?|\d{1,2}[.:])[ \t]+([A-Z][^\n]{0,200}\?)")
 NUMBERED_QUESTION_WORDS = 30
 # "Table of Contents" over a list of numbered entries ("  o 2. Configuration issues", "      ? 2.1. What is ..."):
 # dropped with its list (a contents list ranked above the section it lists, and each entry is a heading again below)
@@ -194,7 +195,7 @@ def _numbered(chunk: str) -> int:
         NUMBERED.fullmatch(chunk.strip())
     if match is None or len(lines) > (2 if asks else 1):
         return 0
-    level = match.group(1).rstrip(".").count(".") + 1
+    level = match.group(1).rstrip(".:").count(".") + 1
     most = NUMBERED_QUESTION_WORDS if asks else SUBSECTION_WORDS if level > 1 else NUMBERED_WORDS
     return level if len(match.group(2).split()) <= most else 0
 

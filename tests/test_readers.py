@@ -282,6 +282,23 @@ def test_a_page_of_several_h1_sections_takes_its_title_from_title() -> None:
     assert parsed.blocks[-1].path == ("Details",)  # furniture other than a link inside a heading goes
 
 
+def test_alike_h1_entries_are_sections_of_the_words_they_share() -> None:
+    # rsync's NEWS (Markdown, an <h1> a release) cited "NEWS for rsync 3.5.0 (13 Aug 2026) > NEWS for rsync 3.2.0 ...",
+    # and borg's key page "borg key change-passphrase > borg key export"
+    news = "# NEWS for rsync 3.5.0\n\nFaster.\n\n# NEWS for rsync 3.2.0\n\n## Changes\n\nAdded zstd.\n"
+    parsed = read_bytes("NEWS.md", news.encode())
+    assert parsed.title == "NEWS for rsync"
+    assert [(b.text, b.path) for b in parsed.blocks if b.kind != "heading"] == [
+        ("Faster.", ("NEWS for rsync 3.5.0",)), ("Added zstd.", ("NEWS for rsync 3.2.0", "Changes"))]
+    page = ("<html><head><title>borg key change-passphrase — Borg 1.2 documentation</title></head><body>"
+            "<h1>borg key change-passphrase</h1><p>Change it.</p><h1>borg key export</h1><p>Export it.</p></body>")
+    parsed = read_bytes("borg-key.html", page.encode())
+    assert parsed.title == "borg key" and parsed.blocks[-1].path == ("borg key export",)
+    # a README's first <h1> names the project, and its later ones are its sections
+    readme = read_bytes("README.md", b"# Rolo\n\nRotates logs.\n\n# License\n\nMIT.\n")
+    assert readme.title == "Rolo" and readme.blocks[-1].path == ("License",)
+
+
 def test_sphinx_pages_keep_backlinked_headings_name_overloads_once_and_drop_the_sites_name() -> None:
     # Python's FAQs wrap each heading's text in docutils' <a class="toc-backref">: read as furniture ("toc"), 264
     # headings were lost; pages with an <h1> per module were titled "... — Python 3.11.2 documentation"

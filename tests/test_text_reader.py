@@ -219,3 +219,13 @@ def test_star_lines_are_no_outline_in_a_loose_list_or_beside_numbered_headings()
     assert all(kind != "heading" for kind, _, _ in blocks(loose))
     numbered = "Rolo\n\n1.  Protocol\n\nIt talks.\n\n* VERSION number\n\nSays the version.\n\n* QUIT\n\nStops."
     assert [(kind, text) for kind, text, _ in blocks(numbered) if kind == "heading"] == [("heading", "1. Protocol")]
+
+
+def test_numbers_with_a_colon_open_sections_as_with_a_dot() -> None:
+    # zsh's FAQ: "3.2: In which startup file do I put...?" was a paragraph, its answer cited under the question before
+    text = ("Z shell FAQ\n\n1.1: Sources of information\n\nRead the manual.\n\n"
+            "3.2: In which startup file do I put...?\n\nPut it in .zshrc.\n\n12: not a heading\n")
+    assert [(kind, path) for kind, _, path in blocks(text) if kind != "heading"] == [
+        ("paragraph", ("1.1: Sources of information",)),
+        ("paragraph", ("3.2: In which startup file do I put...?",)),
+        ("paragraph", ("3.2: In which startup file do I put...?",))]
