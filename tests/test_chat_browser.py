@@ -564,3 +564,22 @@ def test_documents_on_a_phone_sized_window(open_chat, own_server: Server, tmp_pa
     chat.row("Ferry notes").wait_for(state="detached")  # the list is redrawn by its own event, after the status
     assert "Ferry notes" not in " ".join(chat.rows())
     assert chat.outside() == []
+
+
+def test_a_script_in_a_passage_is_shown_line_by_line_never_as_markdown(open_chat, own_server: Server,
+                                                                       tmp_path: Path) -> None:
+    """A blank line in a passage ended the chat message's HTML block, and the script's comment after it was drawn as
+    a heading ("# Keep 7 daily archives," in borg's manual)."""
+    chat = open_chat(url=own_server.url)
+    chat.open_documents()
+    notes = tmp_path / "pruning.md"
+    notes.write_text("# Pruning backups\n\nPrune the old archives of the backup repository with this script:\n\n"
+                     "```\n# Keep 7 daily archives,\n\n# and 4 weekly ones:\n"
+                     "borg prune --keep-daily=7 --keep-weekly=4 /repo\n```\n")
+    assert chat.add_files(notes) == ["✓ Added “Pruning backups” (1 passage): ask about it now."]
+    reply = chat.ask("Which script prunes the old archives of the backup repository?")
+    source = reply.locator(".source", has_text="borg prune").first
+    assert source.locator(".passage").inner_text().endswith(
+        "# Keep 7 daily archives,\n\n# and 4 weekly ones:\nborg prune --keep-daily=7 --keep-weekly=4 /repo")
+    assert reply.locator("h1, h2, h3, h4, pre, code, ul").count() == 0
+    chat.remove("Pruning backups")
