@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from qa.passages import Passage
 
 NOT_FOUND = "The documents don't answer this question."
+# A declined reply whose first passage is shown at least this probable (a calibrated chance) says the documents may
+# not answer and points to that passage, which the chat shows open: "The documents don't answer this question" over a
+# passage 48% likely to answer overstated it (a new user's "how many monthly archives are kept?", its [1] quoting "6
+# monthly"). Of the bench sets' declined replies (seed, docs, docsfit, newdocs, pydocs, bashdocs; a /tmp harness over
+# Engine, 2026-11-29), 69 had [1] shown at 0.3 or more: 57 to answerable questions (28 of them with the evidence in
+# [1]) and 12 to unanswerable ones; under 0.3, 69 of 179 were answerable.
+UNSURE = 0.3
+MAYBE = "The documents may not answer this question: the closest passage is [1], {score:.0%} likely to answer."
 # A second passage's sentence is quoted only when the sentence model gives it this probability of holding the answer
 # (qa/relevance.py's SENTENCE). Measured on bench/dev.jsonl and bench/seed_questions.jsonl (answered questions whose
 # [2] passed the abstention threshold, 6 replies): [2]'s sentence held the evidence once (probability 0.40) and did
@@ -104,9 +112,11 @@ def compose(query: str, citations: list[Citation], found: bool, threshold: float
     """The reply: when the documents answer (`found`), the answering sentence of passage [1], and of the next
     passage only if it answers too (its passage model probability, on which `found` is decided too, is at the
     threshold or above, and its sentence's probability of holding the answer at SECOND_QUOTE or above) and says
-    something else; else NOT_FOUND (the passages stay, marked by their score). Citations come best first."""
+    something else; else NOT_FOUND, or MAYBE when the first passage is shown UNSURE probable or more (the passages
+    stay, marked by their score). Citations come best first."""
     if not found or not citations:
-        return Answer(NOT_FOUND, False, query, citations)
+        unsure = bool(citations) and citations[0].score >= UNSURE
+        return Answer(MAYBE.format(score=citations[0].score) if unsure else NOT_FOUND, False, query, citations)
     first = quote(citations[0])
     quoted = [f"{first} [{citations[0].rank}]"]
     for c in citations[1:]:

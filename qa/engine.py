@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import faiss
 import numpy as np
 
-from qa.answer import Answer, Citation, compose
+from qa.answer import NOT_FOUND, Answer, Citation, compose
 from qa.collection import Collection
 from qa.conversation import Turn, standalone_query
 from qa.embedder import Embedder
@@ -96,7 +96,7 @@ class Engine:
                 found = alone  # it was no follow-up: alone the question is answered at least as surely
         answer = self._answer(index, found, top_k)
         if not answer.found and found.unnamed:
-            answer = replace(answer, answer=f"{answer.answer} " + UNNAMED.format(
+            answer = replace(answer, answer=f"{NOT_FOUND} " + UNNAMED.format(  # no passage names it: no maybe
                 names=" or ".join(f"“{name}”" for name in found.unnamed)))
         if not answer.found and self.models.crosslingual is None and \
                 foreign(question, [c.passage.text for c in answer.passages]):

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 from urllib.parse import quote, urlencode
 
-from qa.answer import page_words
+from qa.answer import MAYBE, page_words
 from qa.schema import AskResponse, PassageOut
 
 SOURCES = "<div class='sources'>"  # where the cited passages start in an assistant message
 CONTEXT_CHARS = 600  # at most this much of each neighbouring paragraph in "Show in context"
-Kind = Literal["quoted", "relevant", "weak"]
+Kind = Literal["quoted", "relevant", "possible", "weak"]
 
 
 def question_html(question: str) -> str:
@@ -61,15 +61,24 @@ def original_url(doc_id: str, page: int | None = None) -> str:
     return f"/api/documents/{quote(doc_id, safe='')}/file" + ("" if page is None else f"#page={page}")
 
 
+def unsure(response: AskResponse) -> bool:
+    """Whether a declined reply says the documents may answer after all (qa.answer.MAYBE): its passages are shown."""
+    return not response.found and response.answer.startswith(MAYBE.split(":")[0])
+
+
 def kind_of(response: AskResponse, p: PassageOut, threshold: float) -> Kind:
-    """How a passage stands: quoted in the answer, relevant but not quoted, or below the relevance threshold."""
+    """How a passage stands: quoted in the answer, relevant but not quoted, the closest of a reply unsure whether
+    the documents answer, or below the relevance threshold."""
     if response.found and f"[{p.rank}]" in response.answer:
         return "quoted"
+    if unsure(response) and p.rank == 1:
+        return "possible"
     return "relevant" if response.found and p.score >= threshold else "weak"
 
 
 SCORE_HELP = "the calibrated chance that this passage answers the question"
-KIND_LABELS = {"quoted": "quoted in the answer", "relevant": "relevant, not quoted", "weak": "unlikely to answer"}
+KIND_LABELS = {"quoted": "quoted in the answer", "relevant": "relevant, not quoted", "possible": "may answer",
+               "weak": "unlikely to answer"}
 
 
 def within(section: str, title: str) -> str:
@@ -85,7 +94,7 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
     """One cited passage: where it is, its text, the paragraphs around it on demand, and a link to the document."""
     span = (p.highlight.start, p.highlight.end)
     passage = lines(marked(p.text, *span) if kind == "quoted" else marked(p.text, *span, tag="u")
-                    if kind == "relevant" else html.escape(p.text))
+                    if kind in ("relevant", "possible") else html.escape(p.text))
     before, after = neighbours(document, p.start, p.end)
     on_page = page_words(p.page, p.page_label)  # "" without a page
     where = html.escape(", ".join(filter(None, (on_page, f"paragraph {p.paragraph}"))))
@@ -134,6 +143,8 @@ def reply_html(response: AskResponse, question: str, threshold: float,
         return (f"<p class='answer'>{linked_answer(response.answer, reply)}</p>"
                 f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"
                 f"{searched}{SOURCES}{sources}</div>")
+    if unsure(response):  # the closest passages open, [1] linked
+        return f"<p class='not-found'>{linked_answer(response.answer, reply)}</p>{searched}{SOURCES}{sources}</div>"
     nearest = (f"<details class='nearest'><summary>The nearest passages (judged not to answer it)</summary>"
                f"{sources}</details>" if sources else "")
     return f"<p class='not-found'>{lines(html.escape(response.answer))}</p>{searched}{SOURCES}{nearest}</div>"

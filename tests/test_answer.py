@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import NOT_FOUND, SECOND_QUOTE, Citation, compose, page_words, unwrapped
+from qa.answer import MAYBE, NOT_FOUND, SECOND_QUOTE, UNSURE, Citation, compose, page_words, unwrapped
 from qa.passages import Passage
 
 TEXT = "The pear trees were planted in 1931. The cider press stands in the barn."
@@ -33,8 +33,17 @@ def test_the_same_sentence_is_not_quoted_twice_and_not_found_quotes_nothing() ->
     assert compose("q", [first, citation(2, TEXT, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
     copy = "The pear-trees were “planted”\nin 1931. Elsewhere."  # the same sentence in another copy (a PDF's)
     assert compose("q", [first, citation(2, copy, 0.9, 0.99)], True, 0.25).answer.count("1931") == 1
-    declined = compose("q", [first], False, 0.25)
-    assert declined.answer == NOT_FOUND and not declined.found and declined.passages == [first]
+    declined = compose("q", [citation(1, TEXT, 0.29, 0.9)], False, 0.25)
+    assert declined.answer == NOT_FOUND and not declined.found and len(declined.passages) == 1
+
+
+@pytest.mark.unit
+def test_a_declined_reply_whose_first_passage_may_well_answer_says_so_and_points_to_it() -> None:
+    # a passage 48% likely to answer under "The documents don't answer this question" (a new user's borg question)
+    maybe = compose("q", [citation(1, TEXT, UNSURE, 0.1), citation(2, TEXT, 0.9, 0.9)], False, 0.25)
+    assert not maybe.found and maybe.answer == MAYBE.format(score=UNSURE) == (
+        "The documents may not answer this question: the closest passage is [1], 30% likely to answer.")
+    assert compose("q", [], False, 0.25).answer == NOT_FOUND
 
 
 @pytest.mark.unit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from qa.answer import MAYBE
 from qa.render import (
     SOURCES,
     counted,
@@ -148,6 +149,18 @@ def test_not_found_says_so_plainly_and_folds_the_nearest_passages_away() -> None
     empty = AskResponse(answer="There are no documents yet: add some.", found=False, query="q", passages=[])
     assert reply_html(empty, "q", 0.5, lambda _: "") == (
         f"<p class='not-found'>There are no documents yet: add some.</p>{SOURCES}</div>")
+
+
+def test_a_reply_unsure_whether_the_documents_answer_shows_its_closest_passages_open() -> None:
+    maybe = response(False).model_copy(update={"answer": MAYBE.format(score=0.8)})
+    reply = reply_html(maybe, "q?", 0.5, lambda _: DOCUMENT, "r2")
+    assert reply.startswith("<p class='not-found'>The documents may not answer this question: the closest passage is "
+                            "<a class='cite' href='#r2-s1' data-source='r2-s1'>[1]</a>, 80% likely to answer.</p>")
+    assert "class='nearest'" not in reply and "copy-answer" not in reply  # not folded away
+    possible, *rest = cards(reply)
+    assert possible.startswith("<div class='source possible'") and "<u>It answers.</u>" in possible
+    assert "may answer" in possible and "<mark>" not in possible
+    assert all(card.startswith("<div class='source weak'") for card in rest)
 
 
 def test_marked_escapes_the_text_and_marks_the_span() -> None:
