@@ -113,7 +113,9 @@ class PassageOut(BaseModel):
 
 
 class AskResponse(BaseModel):
-    answer: str = Field(description="quoted sentences with [n] markers, or a plain statement that nothing answers")
+    answer: str = Field(description="quoted sentences with [n] markers; when found is false, that the documents "
+                                    "don't answer, or, when [1] is still 0.3 likely or more, that they may not and "
+                                    "that [1] comes closest")
     found: bool = Field(description="false when no passage is relevant enough")
     query: str = Field(description="what was searched: the question, with the conversation it leans on")
     passages: list[PassageOut]
