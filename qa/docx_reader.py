@@ -116,7 +116,8 @@ class _Reader:
                 elif text != self.title:
                     self.builder.heading(text, 1)
             elif heading:
-                self.builder.heading(text, int(heading.group(1)))
+                # a page saved as Word keeps its headings' permalink marks: "Salt¶" (borg's manual, through pandoc)
+                self.builder.heading(text.rstrip("¶ ") or text, int(heading.group(1)))
             elif listed:
                 self.item(text, _level(p, style))
             elif _bold_line(p, text):  # a heading set in bold without a heading style

@@ -1072,6 +1072,18 @@ def test_docx_code_keeps_its_lines(tmp_path: Path) -> None:
         ("code", "x = 1\ty = 2")]
 
 
+def test_docx_headings_lose_a_web_pages_permalink_marks(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Salt¶", level=2)  # borg's manual saved as Word by pandoc: "... > Salt¶" in every citation
+    document.add_paragraph("Salt sets the backup user up.")
+    document.save(str(tmp_path / "s.docx"))
+    parsed = read_bytes("s.docx", (tmp_path / "s.docx").read_bytes())
+    assert [(b.text, b.path) for b in parsed.blocks] == [("Salt", ("Salt",)),
+                                                         ("Salt sets the backup user up.", ("Salt",))]
+
+
 def test_docx_tracked_insertions_content_controls_footnotes_and_a_caption_row_are_read(tmp_path: Path) -> None:
     # python-docx's Paragraph.text lost an inserted "950 euros" and a paragraph inside a content control; footnotes
     # were never read; a caption row across a table was taken for its header
