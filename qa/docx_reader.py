@@ -16,13 +16,12 @@ NAMESPACES = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibil
 # A paragraph's text is every w:t in it: runs, links, tracked insertions (w:ins), fields and inline content controls
 # (python-docx's Paragraph.text reads runs and links only: "The monthly rent is , due ..." lost its inserted "950
 # euros"). Deleted text is w:delText, not w:t; a text box's copy for old readers (mc:Fallback) is skipped.
-TEXT = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
-                   " | .//w:tab[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)  # a move's old place: no text
+TEXT_PATH = ".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)] | .//w:tab[not(ancestor::mc:Fallback)]"
+TEXT = etree.XPath(TEXT_PATH, namespaces=NAMESPACES)  # a move's old place: no text
 # a code paragraph's text keeps its line breaks (w:br, w:cr) and tabs: pandoc's "Source Code" and Word's "HTML
 # Preformatted" set a script's lines apart by breaks, and joined on one line "shell: /bin/bash# CAUTION!# If you ..."
-LINES = etree.XPath(".//w:t[not(ancestor::mc:Fallback) and not(ancestor::w:moveFrom)]"
-                    " | .//w:tab[not(ancestor::mc:Fallback)] | .//w:br[not(ancestor::mc:Fallback)]"
-                    " | .//w:cr[not(ancestor::mc:Fallback)]", namespaces=NAMESPACES)
+LINES = etree.XPath(TEXT_PATH + " | .//w:br[not(ancestor::mc:Fallback)] | .//w:cr[not(ancestor::mc:Fallback)]",
+                    namespaces=NAMESPACES)
 CODE_STYLE = re.compile(r"\b(?:code|verbatim|preformatted|source ?code|plain ?text|macro ?text)", re.IGNORECASE)
 MONOSPACE = re.compile(r"courier|consolas|mono|menlo|lucida console|inconsolata|fira code|source code", re.IGNORECASE)
 RUN_STYLE = etree.XPath("./w:rPr/w:rStyle/@w:val", namespaces=NAMESPACES)
@@ -173,7 +172,8 @@ def _level(p: Any, style: str) -> int:
 def _bold_line(p: Any, text: str) -> bool:
     """A short paragraph all in bold runs, not a sentence: "Article II. Meetings" in bylaws typed without heading
     styles (each was a passage of its own, and every section path empty)."""
-    runs = [r for r in RUNS(p) if "".join(t.text or "" for t in TEXT(r)).strip()]
+    runs = _text_runs(p)
+
     def bold(run: Any) -> bool:
         marks = BOLD(run)
         return bool(marks) and marks[0].get(f"{{{W}}}val", "true") not in ("0", "false", "off")
@@ -181,12 +181,17 @@ def _bold_line(p: Any, text: str) -> bool:
     return bool(runs) and len(text) <= BOLD_HEADING_CHARS and text[-1] not in ".,;!?" and all(map(bold, runs))
 
 
+def _text_runs(p: Any) -> list[Any]:
+    """A paragraph's runs that hold some text (not only white space)."""
+    return [r for r in RUNS(p) if "".join(t.text or "" for t in TEXT(r)).strip()]
+
+
 def _code(p: Any, style: str) -> bool:
     """A paragraph of code: in a code style ("Source Code", "HTML Preformatted"), or every run of its text in a code
     character style ("Verbatim Char") or a fixed-width font (Courier, Consolas...)."""
     if CODE_STYLE.search(style):
         return True
-    runs = [r for r in RUNS(p) if "".join(t.text or "" for t in TEXT(r)).strip()]
+    runs = _text_runs(p)
     return bool(runs) and all(any(CODE_STYLE.search(name) for name in RUN_STYLE(r))
                               or any(MONOSPACE.search(font) for font in RUN_FONT(r)) for r in runs)
 

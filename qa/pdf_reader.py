@@ -24,6 +24,7 @@ LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", 
 # a glyph the PDF's font does not map to text, which pdfminer writes "(cid:136)": at a line's start a bullet (the
 # gnuplot manual's 122 list items began "(cid:136) All evaluation ..."), elsewhere nothing
 UNMAPPED = re.compile(r"\(cid:\d+\)")
+UNMAPPED_BULLET = re.compile(r"^(\s*)\(cid:\d+\)(?=\s)")
 # TeX sets an accent as a glyph of its own before its letter: "Br¨oker", "J´erˆome" are "Bröker", "Jérôme"; and "~" as
 # the accent alone: "˜ /.gnuplot" is "~/.gnuplot"
 ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c", "˘": "\u0306",
@@ -581,7 +582,7 @@ def _glyphs(text: str) -> str:
     """A line's text with unmapped glyphs as bullets (at its start) or nothing, and TeX's spaced accents on their
     letters."""
     if "(cid:" in text:
-        text = UNMAPPED.sub("", re.sub(r"^(\s*)\(cid:\d+\)(?=\s)", r"\1•", text))
+        text = UNMAPPED.sub("", UNMAPPED_BULLET.sub(r"\1•", text))
     if SPACING_ACCENT.search(text) or "˜" in text:
         text = SPACING_ACCENT.sub(_accented, TILDE_PATH.sub("~", text))
     return text

@@ -92,7 +92,7 @@ def read_text(text: str) -> Parsed:
         chunk = chunk.replace(OUTDENTED, "")
         lines = chunk.split("\n")
         question = QUESTION.fullmatch(chunk.strip())
-        if len(lines) >= 2 and _underlines(lines[1], lines[0]):
+        if _underlined(chunk):
             builder.heading(lines[0].strip(), levels.setdefault(lines[1].strip()[0], len(levels) + 1))
             chunk = "\n".join(lines[2:])
             if not chunk.strip():
