@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 from urllib.parse import quote, urlencode
 
-from qa.answer import MAYBE, page_words
+from qa.answer import MAYBE, page_words, unwrapped
 from qa.schema import AskResponse, PassageOut
 
 SOURCES = "<div class='sources'>"  # where the cited passages start in an assistant message
@@ -120,10 +120,24 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             + "</div></div>")
 
 
-def linked_answer(answer: str, reply: str) -> str:
-    """The answer as HTML, each [n] a link to source n of this reply."""
-    return re.sub(r"\[(\d+)\]", lambda m: f"<a class='cite' href='#{reply}-s{m[1]}' data-source='{reply}-s{m[1]}'>"
-                                          f"[{m[1]}]</a>", lines(html.escape(answer)))
+def linked_answer(answer: str, reply: str, quotes: Sequence[str] = ()) -> str:
+    """The answer as HTML, each [n] marker a link to source n of this reply; `quotes` are the passages' quoted
+    sentences, whose own "[n]" (a document's footnote mark: "... in 1856.[3]") are text, not links."""
+    inside: list[tuple[int, int]] = []
+    cursor = 0
+    for text in filter(None, quotes):  # the quotes come in the answer in the passages' order
+        at = answer.find(text, cursor)
+        if at >= 0:
+            inside.append((at, at + len(text)))
+            cursor = at + len(text)
+    pieces, last = [], 0
+    for m in re.finditer(r"\[(\d+)\]", answer):
+        if any(start <= m.start() < end for start, end in inside):
+            continue
+        pieces += [html.escape(answer[last:m.start()]),
+                   f"<a class='cite' href='#{reply}-s{m[1]}' data-source='{reply}-s{m[1]}'>[{m[1]}]</a>"]
+        last = m.end()
+    return lines("".join(pieces) + html.escape(answer[last:]))
 
 
 def reply_html(response: AskResponse, question: str, threshold: float,
@@ -139,8 +153,9 @@ def reply_html(response: AskResponse, question: str, threshold: float,
                 else f"<p class='searched'>Searched for: {lines(html.escape(response.query))}</p>")
     if only:
         searched += f"<p class='searched'>Asked only: {html.escape(', '.join(f'“{t}”' for t in only))}</p>"
+    quotes = [unwrapped(p.text[p.highlight.start:p.highlight.end]) for p in response.passages]
     if response.found:
-        return (f"<p class='answer'>{linked_answer(response.answer, reply)}</p>"
+        return (f"<p class='answer'>{linked_answer(response.answer, reply, quotes)}</p>"
                 f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"
                 f"{searched}{SOURCES}{sources}</div>")
     if unsure(response):  # the closest passages open, [1] linked

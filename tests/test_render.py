@@ -56,6 +56,15 @@ def test_markers_link_to_the_sources_of_their_own_reply() -> None:
     assert "href='#r4-s1'" in reply and "id='r4-s1'" in reply and "id='r4-s3'" in reply
 
 
+def test_a_footnote_mark_inside_a_quote_is_text_not_a_link() -> None:
+    quoted = "Tesla was born in 1856.[2] He died in 1943."
+    html = linked_answer(f"{quoted} [1] Other. [2]", "r1", [quoted, "Other."])
+    assert html.count("class='cite'") == 2 and "1856.[2] He" in html  # the document's own mark stays as it was
+    assert "data-source='r1-s1'>[1]</a> Other. <a class='cite' href='#r1-s2'" in html
+    assert "1856.<a" not in linked_answer(f"{quoted} [1]", "r1", [quoted])
+    assert "1856.<a" in linked_answer(f"{quoted} [1]", "r1")  # without the quotes every marker is linked
+
+
 def test_only_quoted_passages_get_the_answer_colours() -> None:
     found = response(True)
     assert [kind_of(found, p, 0.5) for p in found.passages] == ["quoted", "relevant", "weak"]
