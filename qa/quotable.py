@@ -75,14 +75,30 @@ def is_term(text: str, start: int, end: int) -> bool:
         and line[-1] not in ".!?"
 
 
+# A manual page's synopsis: its usage lines ("git clean [-d] [-f] [-i] [-n] ...") share every word of "What does git
+# clean do?" and describe nothing; quoted for it, and for "What does git gc do?", while the description beside them in
+# the same passage answered (bench/docs g04, g19). Passed over unless the question asks for the usage itself.
+SYNOPSIS = frozenset({"synopsis", "usage"})
+ASKS_USAGE = re.compile(r"\b(?:syntax|synopsis|usage|options?|arguments?|flags?|switch(?:es)?|parameters?)\b",
+                        re.IGNORECASE)
+
+
+def in_synopsis(passage: Passage, start: int) -> bool:
+    """Whether the text at `start` lies in a section named "Synopsis" or "Usage" (its path's last heading)."""
+    return passage.section_at(start).rsplit(" > ", 1)[-1].strip().lower() in SYNOPSIS
+
+
 def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
     """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, a lone
-    term nor a sentence that only points elsewhere, and holding every symbol the question names that any of the
-    passage's sentences holds. All True when none would."""
+    term, a sentence that only points elsewhere nor a synopsis's usage line (unless the question asks for usage),
+    and holding every symbol the question names that any of the passage's sentences holds. All True when none
+    would."""
     headings = heading_lines(passage)
     text = passage.text
+    usage = ASKS_USAGE.search(question) is not None
     keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e)
-                     and not points_elsewhere(text[s:e]) for s, e in spans], dtype=bool)
+                     and not points_elsewhere(text[s:e]) and (usage or not in_synopsis(passage, s))
+                     for s, e in spans], dtype=bool)
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)

@@ -78,3 +78,13 @@ def test_an_option_asked_for_is_found_in_the_section_its_sentences_are_under() -
                       ("--exclude=PATTERN", "Exclude files matching PATTERN."))
     assert kept_sentences(options, "What does the --directory option of tar do?") == [
         "Change to DIR before performing any operations."]  # under the option; its own line is a heading
+
+
+def test_a_synopsis_usage_line_is_passed_over_unless_the_usage_is_asked_for() -> None:
+    # a manual page's NAME and SYNOPSIS joined in one passage, as bench/docs' git-clean(1) is
+    name, usage = "git-clean - Remove untracked files from the working tree", "git clean [-d] [-f] [-i] [-n] [-q]"
+    page = joining("git-clean(1) Manual Page", ("NAME", name), ("SYNOPSIS", usage))
+    assert kept_sentences(page, "What does git clean do?") == [name]
+    assert kept_sentences(page, "Which options does git clean take?") == [name, usage]
+    alone = passage(usage, "git-clean(1) Manual Page > SYNOPSIS")
+    assert quotable(alone, [(0, len(usage))], "What does git clean do?").tolist() == [True]  # nothing else to quote
