@@ -54,8 +54,9 @@ REFERS_BACK = re.compile(r"^\W*" + POINTERS, re.IGNORECASE)
 # quoted with the one before it (paired); the connectives gave bench/docsfit one answer-hit more and changed no SQuAD
 # answer-sentence (quotes 3 characters longer; bench/RESULTS.md, "The quote joined with the sentence it continues").
 CONNECTIVE = (r"(?:(?:if|when|while|since|because|although|unless|once|after|then|however|also|thus|therefore|but|"
-              r"and|so|instead|otherwise|in this case|in that case|as a result|for example)\b,?\s+)?")
-CONTINUES = re.compile(r"^\W*" + CONNECTIVE + POINTERS, re.IGNORECASE)
+              r"and|so|instead|otherwise|in this case|in that case|as a result|for example|because of|for|in|"
+              r"to (?:achieve|do|accomplish|avoid|prevent|fix|solve|enable|support))\b,?\s+)?")
+CONTINUES = re.compile(r"^\W*(?:" + CONNECTIVE + POINTERS + r"|to do so\b)", re.IGNORECASE)
 # A sentence that ends by introducing what follows it ("... is this:", "... by the following."): quoted with it.
 INTRODUCES = re.compile(r"(?::|\b(?:as follows|the following)\.)$", re.IGNORECASE)
 # ... or by breaking off before it, at a word no sentence ends with: "With apt, you can set a package to hold using"
