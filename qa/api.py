@@ -275,8 +275,14 @@ def create_app(engine: Engine) -> FastAPI:
         except UnknownDocuments as exc:
             raise HTTPException(422, f"documents: {exc}") from None
 
-    @app.get("/api/health", response_model=Health)
-    def health() -> Health:
+    @app.get("/api/health", response_model=Health, response_model_exclude_none=True, responses={503: {
+        "model": Health, "description": "the first index is still being built (status indexing, and its progress)"}})
+    def health(response: Response) -> Health:
+        building = engine.collection.building
+        if building is not None:
+            response.status_code = 503
+            response.headers["Retry-After"] = "5"
+            return Health(status="indexing", documents=0, passages=0, progress=str(building))
         index = engine.index
         return Health(status="ok", documents=len(index.documents()), passages=len(index))
 

@@ -35,6 +35,7 @@ from qa.documents_panel import (
     upload_hint,
 )
 from qa.engine import Engine, UnknownDocuments
+from qa.indexing import Progress
 from qa.render import plain, question_html, reply_html
 from qa.schema import MAX_QUESTION_CHARS, MAX_TOP_K, VISIBLE, AskRequest, AskResponse, to_response
 from qa.store import DocumentInfo
@@ -62,6 +63,8 @@ THEME = gr.themes.Default(
     font_mono=["ui-monospace", "'SF Mono'", "Menlo", "Consolas", "'DejaVu Sans Mono'", "monospace"],
 )
 
+BUILDING_TICK = 2.0  # seconds between looks at how far the first index has got
+
 SHOW_NEWEST = "() => window.qaShowNewest && window.qaShowNewest()"  # chat.js: the newest question and answer in view
 
 
@@ -82,8 +85,12 @@ def history_turns(history: list[dict] | None) -> list[Turn]:
             if m.get("role") in ("user", "assistant")]
 
 
-def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str]) -> str:
-    """The line above the chat, as HTML."""
+def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str], building: Progress | None = None) -> str:
+    """The line above the chat, as HTML: what a question searches, or, while the first index is built, how far that
+    has got (announced to screen readers as it changes)."""
+    if building is not None:
+        return (f"<p class='indexing' role='status'>Indexing the documents for the first time: {building}. "
+                "Questions can be asked once it is done.</p>")
     return f"<p>{html.escape(summary(docs, chosen))}</p>"
 
 
@@ -168,13 +175,14 @@ def build(engine: Engine) -> gr.Blocks:
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the
         chat, the examples whose document is there, and the panel's title."""
+        building = engine.collection.building  # read once: the list and the line agree
         docs = sorted(engine.index.documents(), key=reading_order)
         ids = {d.id for d in docs}
         kept = [c for c in chosen or [] if c in ids]
         rows = [{"id": d.id, "label": label(d, docs), "title": d.title} for d in docs]
         examples = [[q] for d in docs for q in EXAMPLES.get(d.title, [])]
-        return (rows, kept, searched(docs, kept), gr.Dataset(samples=examples, visible=bool(examples)),
-                gr.Accordion(label=f"Your documents ({len(docs)})"))
+        return (rows, kept, searched(docs, kept, building), gr.Dataset(samples=examples, visible=bool(examples)),
+                gr.Accordion(label=f"Your documents ({len(docs)})"), gr.Timer(active=building is not None))
 
     def adding(paths: list[str] | None) -> tuple[str, Any]:
         lines: list[Status] = [("pending", f"Adding {Path(p).name}…") for p in paths or []]
@@ -203,7 +211,7 @@ def build(engine: Engine) -> gr.Blocks:
 
     def toggle(doc_id: str, ticked: bool, chosen: list[str]) -> tuple[list[str], str]:
         now = [c for c in chosen or [] if c != doc_id] + ([doc_id] if ticked else [])
-        return now, searched(engine.index.documents(), now)
+        return now, searched(engine.index.documents(), now, engine.collection.building)
 
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as blocks:
         chosen = gr.State([])          # ids of the documents to ask only ([]: all of them)
@@ -262,7 +270,10 @@ def build(engine: Engine) -> gr.Blocks:
             with gr.Row(elem_id="status-row"):
                 status = gr.HTML(shown([]), elem_id="documents-status", padding=False)
                 undo_button = gr.Button("Undo", visible=False, size="sm", scale=0, min_width=80, elem_id="undo")
-        listing = [rows, chosen, searching, examples, panel]
+        # while the first index is built, the line above the chat tells how far it has got, and the list fills once
+        # it is done (the timer runs only then: `listed` starts and stops it)
+        building = gr.Timer(BUILDING_TICK, active=False)
+        listing = [rows, chosen, searching, examples, panel, building]
         asking = ([question, chatbot, top_k, chosen], [chatbot, question])
         picked = examples.click(lambda sample: sample[0], examples, question, api_visibility="private", queue=False)
         for event in (question.submit(respond, *asking, api_visibility="private"),
@@ -276,6 +287,7 @@ def build(engine: Engine) -> gr.Blocks:
         undo_button.click(undo, [removed, chosen], [status, removed, undo_button, confirming, *listing],
                           api_visibility="private", show_progress_on=status)
         blocks.load(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
+        building.tick(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
         gr.api(ask, api_name="ask")
         gr.api(documents, api_name="documents")  # an MCP client finds the ids to ask within (GET /api/documents)
     # Gradio accepts only files uploaded through the page as event inputs once the app is "launched", but

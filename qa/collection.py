@@ -9,21 +9,33 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+
+import numpy as np
 
 from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
-from qa.indexing import read_sources, stale_reason, sync, sync_milvus
+from qa.indexing import INDEXED, Progress, read_sources, stale_reason, sync, sync_milvus
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
 from qa.milvus_store import MilvusStore
 from qa.parse_cache import ParseCache
 from qa.settings import Settings
-from qa.store import FORMAT_VERSION, DamagedIndex, DocumentInfo, Index, current_generation, remove_leftovers
+from qa.store import (
+    FORMAT_VERSION,
+    DamagedIndex,
+    DocumentInfo,
+    Index,
+    current_generation,
+    remove_leftovers,
+    write_generation,
+)
 from qa.store_api import Store
-from qa.writes import WriteQueue
+from qa.writes import Busy, WriteQueue
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +54,9 @@ class Collection:
         self.settings, self.embedder, self.root = settings, embedder, settings.index
         self.max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
         self.pending: str | None = None  # why the served index is behind the documents, while it catches up
+        # While there was no index to serve and the first one is built behind an empty one: how far it has got
+        # (the API's health and the chat show it; questions are told to wait). None once it is served.
+        self.building: Progress | None = None
         self._index: Store | None = index
         self._milvus: MilvusStore | None = None
         self._writes = WriteQueue(settings.max_queued_writes)
@@ -59,7 +74,10 @@ class Collection:
         """Bring the index up to date with the documents and load it.
 
         With `serve_stale` (the server), a stored generation that cites nothing removed is served at once and
-        brought up to date on the writer thread, so an interrupted add never delays start-up by its embedding.
+        brought up to date on the writer thread, so an interrupted add never delays start-up by its embedding; with
+        none to serve (a first start, another model), an empty one is served while the index is built (`building`
+        says how far it has got), so the page opens and tells how long the wait is instead of the port refusing
+        connections for as long as the folder takes to embed.
         """
         if self._index is not None:
             return self
@@ -68,10 +86,12 @@ class Collection:
                 remove_leftovers(self.root)                       # over from one that was killed
         if serve_stale and self.settings.store == "embedded":
             self._index = self._load_stale()
-            if self._index is not None:
-                if self.pending:
-                    self._writes.submit(self._catch_up)
-                return self
+            if self._index is None:
+                self._index = self._placeholder()
+                self.pending, self.building = "no index to serve yet", Progress("reading", 0, 0)
+            if self.pending:
+                self._writes.submit(self._catch_up)
+            return self
         with index_lock(self.root, self.settings.lock_wait):
             self._index = self._sync()
         return self
@@ -108,14 +128,28 @@ class Collection:
             self.pending = reason
             return index
 
+    def _placeholder(self) -> Index:
+        """An empty index to serve until the first one is built, written in a `.tmp-` folder of the index folder: the
+        first generation written removes it (qa.store), as the next start would (remove_leftovers)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        empty = np.zeros((0, self.embedder.dim), dtype=np.float32)
+        meta = {"model": self.embedder.name, "dim": self.embedder.dim, "max_tokens": self.settings.max_passage_tokens,
+                "readers": INDEXED, "files": {}, "ids": {}}
+        return Index.load(write_generation(self.root / f".tmp-empty-{uuid.uuid4().hex}", meta, [], [], empty, [],
+                                           empty))
+
+    def _told(self, progress: Progress) -> None:
+        if self.building is not None:
+            self.building = progress
+
     def _catch_up(self) -> None:
         try:
             with index_lock(self.root, self.settings.lock_wait):
-                self._install(self._sync())
+                self._install(self._sync(self._told))
         except Exception:  # nobody waits on this write: say what went wrong; the next change tries again
             log.exception("could not bring the index up to date (%s); still serving the stored one", self.pending)
         finally:
-            self.pending = None
+            self.pending = self.building = None
 
     # -- changes -----------------------------------------------------------------------------------------------
     def check_size(self, size: int) -> None:
@@ -132,11 +166,21 @@ class Collection:
         """
         self.check_size(len(data))
         parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
+        self._not_building()
         return self._writes.submit(lambda: self._add(name, data))
 
     def submit_remove(self, doc_id: str) -> Future[bool]:
-        """Queue removing a document; the Future gives False if no live document has that id."""
+        """Queue removing a document; the Future gives False if no live document has that id. Raises Busy while
+        the first index is built."""
+        self._not_building()
         return self._writes.submit(lambda: self._remove(doc_id))
+
+    def _not_building(self) -> None:
+        """Raise Busy while the first index is built: a change would wait behind all of it."""
+        building = self.building
+        if building is not None:
+            raise Busy(f"the documents folder is still being indexed ({building}): try again once that is done",
+                       retry_after=30)
 
     def add(self, name: str, data: bytes) -> tuple[DocumentInfo, bool]:
         """Add a file's content and wait for it: (document, whether it is new)."""
@@ -214,13 +258,13 @@ class Collection:
         return True
 
     # -- generations ---------------------------------------------------------------------------------------------
-    def _sync(self) -> Store:
-        """Bring the index up to date; the caller holds the index lock."""
+    def _sync(self, report: Callable[[Progress], None] | None = None) -> Store:
+        """Bring the index up to date, telling `report` how far it has got; the caller holds the index lock."""
         if self.settings.store == "milvus":
             return sync_milvus(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
                                self.milvus())
         return sync(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
-                    self.settings.approximate_above)
+                    self.settings.approximate_above, report)
 
     def milvus(self) -> MilvusStore:
         """The Milvus store of settings.milvus_uri (default <index>/milvus.db, milvus-lite embedded), opened once."""

@@ -38,6 +38,8 @@ MIN_SHOWN = 0.14
 # near-topic) 0.94 answered either way, declined 0.45 -> 0.44 (a /tmp harness over qa.search.search).
 SURE_SHOWN = 0.5
 NO_DOCUMENTS = "There are no documents yet: add some."
+# While the first index is being built (qa.collection.Collection.building): there is nothing to search yet.
+INDEXING = "The documents are still being indexed ({progress}): ask again once that is done."
 # Said after NOT_FOUND when a question in another language than the passages (qa.language.foreign) is declined by
 # models that read one language (MiniLM's): the documents may well answer it.
 OTHER_LANGUAGE = ("The question seems to be in another language than the documents, which the English embedding "
@@ -83,6 +85,9 @@ class Engine:
             documents: Sequence[str] | None = None) -> Answer:
         """Answer from all documents, or only from `documents` (ids; raises UnknownDocuments for unknown ones)."""
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
+        building = self.collection.building
+        if building is not None:
+            return Answer(INDEXING.format(progress=building), False, question, [])
         index = self.index
         if len(index) == 0:
             return Answer(NO_DOCUMENTS, False, question, [])

@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +30,32 @@ READERS = f"{READER_VERSION}.{PASSAGES_VERSION}"  # a change to how files are re
 # index's "readers" so that an index of other sentence texts is rebuilt (the cached splits stay valid).
 SENTENCE_TEXTS = 3
 INDEXED = f"{READERS}.{SENTENCE_TEXTS}"
+# Texts are embedded this many at a time, each slice's vectors kept in the embedding cache at once: a build stopped
+# part way (Ctrl-C, a crash) starts again where it stopped, and its progress is told slice by slice. The ONNX model
+# reads one text at a time (qa.onnx_model.BATCH), so slicing costs it nothing.
+EMBED_SLICE = 512
 
 
-def read_sources(docs: Path, root: Path, cache: ParseCache | None = None, ids: Ids | None = None) -> list[Document]:
+@dataclass(frozen=True)
+class Progress:
+    """How far a build has got: `done` of `total` files read, documents split or texts embedded."""
+    stage: str  # "reading" (files), "splitting" (documents), "embedding" (texts) or "writing" (the index)
+    done: int
+    total: int
+
+    def __str__(self) -> str:
+        if self.stage == "writing":
+            return "writing the index"
+        unit = {"reading": "files", "splitting": "documents"}.get(self.stage, "texts")
+        share = f", {100 * self.done // self.total}%" if self.stage == "embedding" and self.total else ""
+        return f"{self.stage} {self.done:,} of {self.total:,} {unit}{share}"
+
+
+Report = Callable[[Progress], None]  # told each step of a build (qa.collection shows it while the first one runs)
+
+
+def read_sources(docs: Path, root: Path, cache: ParseCache | None = None, ids: Ids | None = None,
+                 report: Report | None = None) -> list[Document]:
     """The documents folder, less the files the user removed, and the library of added documents.
 
     Each path keeps the id `ids` gave it (qa.ids); a file that can't be read is skipped with a warning. With a
@@ -45,7 +69,10 @@ def read_sources(docs: Path, root: Path, cache: ParseCache | None = None, ids: I
         sources.append((root, find_documents(root / LIBRARY)))  # paths read library/<name>
     files = [(folder, path) for folder, paths in sources for path in paths]
     fresh = 0
-    for folder, path in tqdm(files, desc="reading documents", unit="file", disable=len(files) < 50, leave=False):
+    for number, (folder, path) in enumerate(tqdm(files, desc="reading documents", unit="file",
+                                                  disable=len(files) < 50, leave=False)):
+        if report is not None:
+            report(Progress("reading", number, len(files)))
         relative = path.relative_to(folder).as_posix()
         known = ids.assigned.get(relative)
         unreadable = f" (its id {known!r} can be removed)" if known else ""
@@ -83,13 +110,15 @@ def _document(relative: str, data: bytes, sha: str, cache: ParseCache | None) ->
     return doc, True
 
 
-def split_all(documents: list[Document], embedder: Embedder, max_tokens: int,
-              cache: ParseCache | None) -> tuple[list[Passage], list[list[tuple[int, int]]]]:
+def split_all(documents: list[Document], embedder: Embedder, max_tokens: int, cache: ParseCache | None,
+              report: Report | None = None) -> tuple[list[Passage], list[list[tuple[int, int]]]]:
     """Every document's passages and each passage's sentence spans, from the cache where the document was split
     before with this tokenizer and window."""
     passages: list[Passage] = []
     sentences: list[list[tuple[int, int]]] = []
-    for doc in documents:
+    for number, doc in enumerate(documents):
+        if report is not None:
+            report(Progress("splitting", number, len(documents)))
         key = f"split:{READERS}:{doc.sha256}:{doc.path}:{embedder.name}:{max_tokens}"
         cached = cache.get(key) if cache is not None else None
         if isinstance(cached, list):
@@ -139,26 +168,33 @@ def stale_reason(folder: Path | None, embedder: Embedder, max_tokens: int, docum
     return None
 
 
-def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache) -> np.ndarray:
-    """Vectors for the texts: from the cache where the text was seen before, else from the model."""
+def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache, report: Report | None = None) -> np.ndarray:
+    """Vectors for the texts: from the cache where the text was seen before, else from the model (EMBED_SLICE at a
+    time, each slice kept in the cache as it is done)."""
     keys = [EmbeddingCache.key(t) for t in texts]
     known = cache.get(keys)
     by_key = dict(zip(keys, texts, strict=True))
     missing = [k for k in by_key if k not in known]
     if missing:
         log.info("embedding %d new texts (%d reused)", len(missing), len(by_key) - len(missing))
-        fresh = embedder([by_key[k] for k in missing], progress=len(missing) > 64)
-        new = dict(zip(missing, fresh, strict=True))
-        cache.put(new)
-        known.update(new)
+        with tqdm(total=len(missing), desc="embedding", unit="text", disable=len(missing) <= 64) as bar:
+            for start in range(0, len(missing), EMBED_SLICE):
+                if report is not None:
+                    report(Progress("embedding", start, len(missing)))
+                part = missing[start:start + EMBED_SLICE]
+                fresh = dict(zip(part, embedder([by_key[k] for k in part]), strict=True))
+                cache.put(fresh)
+                known.update(fresh)
+                bar.update(len(part))
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
-def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximate_above: int | None = None) -> Index:
+def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximate_above: int | None = None,
+         report: Report | None = None) -> Index:
     """Load the index in `root` if it matches the documents in `docs`; otherwise rebuild it, reusing vectors,
-    and the documents read and split before (qa.parse_cache).
+    and the documents read and split before (qa.parse_cache); `report` is told how far it has got.
 
     Vector search stays exact up to `approximate_above` vectors and is HNSW beyond (qa.vectors).
     """
@@ -166,7 +202,7 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
     try:
         folder = current_generation(root)
         ids = Ids.load(root, folder)
-        documents = read_sources(docs, root, cache, ids)
+        documents = read_sources(docs, root, cache, ids, report)
         ids.save(root)
         reason = stale_reason(folder, embedder, max_tokens, documents, approximate_above)
         if reason is None and folder is not None:
@@ -175,7 +211,7 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
             except Exception as exc:  # a damaged generation is rebuilt, never served
                 reason = f"the stored index could not be loaded ({exc})"
         log.info("building the index in %s: %s", root, reason)
-        passages, sentences = split_all(documents, embedder, max_tokens, cache)
+        passages, sentences = split_all(documents, embedder, max_tokens, cache, report)
         cache.prune()
     finally:
         cache.close()
@@ -183,11 +219,13 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
     vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
     try:
         # one call: passages and sentences share the cache, and a one-sentence passage is embedded once
-        vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache)
+        vectors = embed([p.indexed() for p in passages] + sentence_texts, embedder, vectors_cache, report)
     finally:
         vectors_cache.close()
     meta = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED,
             "files": {d.path: d.sha256 for d in documents}, "ids": {d.path: d.id for d in documents}}
+    if report is not None:
+        report(Progress("writing", 0, 1))
     folder = write_generation(root, meta, documents, passages, vectors[:len(passages)], sentences,
                               vectors[len(passages):], approximate_above)
     log.info("index ready: %d documents, %d passages", len(documents), len(passages))

@@ -151,9 +151,12 @@ class DocumentText(DocumentOut):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "indexing"] = Field(description=(
+        "ok: serving; indexing (with HTTP 503): the first index is still being built, nothing can be asked yet"))
     documents: int
     passages: int
+    progress: str | None = Field(default=None, description=(
+        "while indexing: how far it has got, e.g. \"embedding 12,288 of 52,864 texts, 23%\""))
 
 
 def to_response(answer: Answer) -> AskResponse:

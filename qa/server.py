@@ -139,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.05)
         if server.started:
             shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+            meanwhile = ""
+            if collection.building:
+                meanwhile = "; building the first index meanwhile (the chat and /api/health say how far it has got)"
+            elif collection.pending:
+                meanwhile = f"; bringing the index up to date meanwhile ({collection.pending})"
             log.info("serving http://%s:%d/ (chat), /api/ask (API), /docs (OpenAPI); ready in %.1f s%s",
-                     shown, settings.port, time.perf_counter() - started,
-                     f"; bringing the index up to date meanwhile ({collection.pending})" if collection.pending else "")
+                     shown, settings.port, time.perf_counter() - started, meanwhile)
 
     threading.Thread(target=announce, daemon=True).start()
     # uvicorn re-raises SIGTERM once it has shut down: this handler turns it into an exit that runs `finally`

@@ -85,6 +85,16 @@ def write_pdf(path: Path, pages: list[str], title: str | None = None,
     return path
 
 
+def big_document(paragraphs: int, word: str = "survey") -> bytes:
+    """A log of `paragraphs` short numbered paragraphs ("Paragraph 7 records that the ... survey number 7 found ..."):
+    a document that takes a while to embed (3,000 paragraphs: ~30 s here)."""
+    names = "river mountain lantern harvest copper willow meadow signal harbour quarry".split()
+    body = "\n\n".join(f"Paragraph {i} records that the {names[i % 10]} {word} number {i} found "
+                       f"{i * 7 % 101} samples near the {names[(i * 3) % 10]} station on day {i % 28 + 1}."
+                       for i in range(paragraphs))
+    return f"{word.title()} log\n\n{body}\n".encode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,6 +5,7 @@ Screenshots of each state go to test-output/ (git-ignored) to look at.
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from conftest import ROOT, SEEDS, Server, write_pdf
+from conftest import ROOT, SEEDS, Server, big_document, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -583,3 +584,35 @@ def test_a_script_in_a_passage_is_shown_line_by_line_never_as_markdown(open_chat
         "# Keep 7 daily archives,\n\n# and 4 weekly ones:\nborg prune --keep-daily=7 --keep-weekly=4 /repo")
     assert reply.locator("h1, h2, h3, h4, pre, code, ul").count() == 0
     chat.remove("Pruning backups")
+
+
+def test_a_first_start_shows_how_far_indexing_has_got_then_the_documents(open_chat, tmp_path: Path) -> None:
+    """On a first start the page opens while the folder is indexed (it used to refuse connections for as long as
+    the folder took to embed), says how far that has got, tells a question to wait, then lists the documents."""
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "docs" / "survey.txt").write_bytes(big_document(4000))  # ~40 s to embed here
+    first = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log")
+    starting = threading.Thread(target=first.start)
+    starting.start()
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:  # the server answers, 503 while it builds
+            try:
+                if first.process is not None and httpx.get(f"{first.url}/api/health").status_code == 503:
+                    break
+            except httpx.ConnectError:
+                pass
+            time.sleep(0.1)
+        chat = open_chat(url=first.url)
+        line = chat.page.locator("#documents .indexing")
+        assert line.inner_text().startswith("Indexing the documents for the first time: "), line.inner_text()
+        assert chat.ask("What did Belarus supply Russia?").inner_text().startswith(
+            "The documents are still being indexed (")
+        chat.screenshot("chat-first-index.png")
+        chat.page.locator("#documents", has_text="Searching all 2 documents").wait_for(timeout=120_000)
+        assert "Your documents (2)" in chat.page.locator("#your-documents").inner_text()
+        assert "T-72" in chat.ask("What did Belarus supply Russia?").inner_text()
+        assert chat.outside() == []
+    finally:
+        starting.join()
+        first.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SEEDS, Server
+from conftest import ROOT, SEEDS, Server, big_document
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +31,6 @@ def text(title: str, sentence: str) -> bytes:
 
 def ids(server: Server) -> dict[str, str]:
     return {d["id"]: d["path"] for d in httpx.get(f"{server.url}/api/documents").json()}
-
-
-def big_document(paragraphs: int, word: str = "survey") -> bytes:
-    names = "river mountain lantern harvest copper willow meadow signal harbour quarry".split()
-    body = "\n\n".join(f"Paragraph {i} records that the {names[i % 10]} {word} number {i} found "
-                       f"{i * 7 % 101} samples near the {names[(i * 3) % 10]} station on day {i % 28 + 1}."
-                       for i in range(paragraphs))
-    return f"{word.title()} log\n\n{body}\n".encode()
 
 
 @pytest.fixture
@@ -163,12 +155,15 @@ def test_after_a_crash_mid_add_the_server_serves_at_once_and_finishes_after(fres
     assert "survey number 2345 " in answer["passages"][0]["text"]
 
 
-def test_while_starting_the_port_refuses_connections_instead_of_hanging(tmp_path: Path) -> None:
+def test_a_first_start_serves_at_once_and_says_how_far_indexing_has_got(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "docs" / "survey.txt").write_bytes(big_document(3000))  # ~30 s to embed here
     server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log")
     starting = threading.Thread(target=server.start)
     starting.start()
-    outcomes = []
+    outcomes: list[str] = []
+    progress: list[str] = []
+    asked = added = None
     try:
         while server.process is None:  # start() has chosen the port once it has started the process
             time.sleep(0.01)
@@ -176,13 +171,35 @@ def test_while_starting_the_port_refuses_connections_instead_of_hanging(tmp_path
             time.sleep(0.1)
             try:
                 response = httpx.get(f"{server.url}/api/health", timeout=5)
-                outcomes.append("answered" if response.status_code == 200 else str(response.status_code))
             except httpx.ConnectError:
-                outcomes.append("refused")
+                outcomes.append("refused")  # the port is taken at once; until the app serves, connecting is refused
+                continue
             except httpx.TimeoutException:
                 outcomes.append("hung")
-        # the port is taken at once, but until the index is built and the app serves, connecting is refused
-        assert "refused" in outcomes and "hung" not in outcomes, outcomes
+                continue
+            if response.status_code == 200:
+                outcomes.append("answered")
+                continue
+            assert response.status_code == 503 and response.json()["status"] == "indexing", response.text
+            assert response.headers["retry-after"].isdigit()
+            outcomes.append("indexing")
+            progress.append(response.json()["progress"])
+            if asked is None:  # a question and a change while it builds are told to wait, at once
+                asked = httpx.post(f"{server.url}/api/ask", json={"question": "What did Belarus supply Russia?"},
+                                   timeout=5)
+                added = httpx.post(f"{server.url}/api/documents", json={"title": "Late", "text": "A late note."},
+                                   timeout=5)
+        assert "indexing" in outcomes and "hung" not in outcomes, outcomes
+        assert any(p.startswith("embedding ") and " texts, " in p for p in progress), progress
+        assert asked is not None and added is not None
+        assert asked.status_code == 200 and not asked.json()["found"] and asked.json()["passages"] == []
+        assert "still being indexed" in asked.json()["answer"], asked.text
+        assert added.status_code == 429 and "still being indexed" in added.json()["detail"], added.text
+        health = httpx.get(f"{server.url}/api/health").json()
+        assert health["status"] == "ok" and health["documents"] == 2 and "progress" not in health
+        answer = httpx.post(f"{server.url}/api/ask", json={"question": "What did Belarus supply Russia?"}).json()
+        assert answer["found"] and "T-72" in answer["passages"][0]["text"]
+        assert not [p for p in (tmp_path / "index").iterdir() if p.name.startswith(".tmp-")]  # the empty one is gone
     finally:
         starting.join()
         server.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import SEEDS, Server, write_pdf
+from conftest import SEEDS, Server, big_document, write_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -240,14 +240,6 @@ def test_added_documents_survive_a_restart_without_re_embedding(tmp_path: Path) 
         assert "embedding" not in server.log()[started:] and "building" not in server.log()[started:]
     finally:
         server.stop()
-
-
-def big_document(paragraphs: int) -> bytes:
-    words = "river mountain lantern harvest copper willow meadow signal harbour quarry".split()
-    body = "\n\n".join(f"Paragraph {i} records that the {words[i % 10]} survey number {i} found "
-                       f"{i * 7 % 101} samples near the {words[(i * 3) % 10]} station on day {i % 28 + 1}."
-                       for i in range(paragraphs))
-    return f"Survey log\n\n{body}\n".encode()
 
 
 def test_kill_9_while_adding_leaves_a_consistent_index(tmp_path: Path) -> None:
