@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from qa.passages import Passage, split_sentences
-from qa.quotable import holds, is_term, quotable, symbols
+from qa.quotable import asks_default, holds, is_term, quotable, symbols
 
 
 def passage(text: str, section: str = "") -> Passage:
@@ -88,3 +88,17 @@ def test_a_synopsis_usage_line_is_passed_over_unless_the_usage_is_asked_for() ->
     assert kept_sentences(page, "Which options does git clean take?") == [name, usage]
     alone = passage(usage, "git-clean(1) Manual Page > SYNOPSIS")
     assert quotable(alone, [(0, len(usage))], "What does git clean do?").tolist() == [True]  # nothing else to quote
+
+
+def test_a_question_asking_for_a_default_quotes_the_sentence_that_says_it() -> None:
+    text = ("The compresslevel argument is an integer from 0 to 9 controlling the level of compression; 1 is fastest "
+            "and 9 is slowest. The default is 9. The mtime argument is an optional numeric timestamp.")
+    spans = split_sentences(text)
+    kept = quotable(passage(text), spans, "Which compression level does gzip use if I don't give one?")
+    assert [text[s:e] for (s, e), keep in zip(spans, kept, strict=True) if keep] == ["The default is 9."]
+    for other in ("How do I set the compression level?", "What does compresslevel control, and what is its default?"):
+        assert quotable(passage(text), spans, other).all(), other  # how to, or two things asked: no preference
+    assert asks_default("What is the default value of AllowOverride?")
+    assert asks_default("What happens if backupCount is left at zero?")
+    assert not asks_default("How do I give a dataclass field a default value?")
+    assert not asks_default("Why does a list I use as a default argument keep the items from earlier calls?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,12 +42,24 @@ def generation(settings: Settings) -> Path:
     return folder
 
 
+def built_up(collection: Collection, meanwhile: Callable[[], bool] = lambda: True) -> Collection:
+    """The collection once the index it builds behind an empty one (the server's start with none to serve) is
+    served; `meanwhile` must hold while it builds."""
+    deadline = time.time() + 120
+    while collection.building is not None and time.time() < deadline:
+        assert meanwhile()
+        time.sleep(0.1)
+    assert collection.building is None
+    return collection
+
+
 def answers(settings: Settings, embedder, serve_stale: bool = False) -> Collection:
     """Open the damaged index as the server does; it must load a whole generation that answers."""
     from qa.engine import Engine
 
     collection = Collection(settings, embedder).open(serve_stale=serve_stale)
     engine = Engine(settings, collection=collection)
+    built_up(collection, lambda: not engine.ask(QUESTION).passages)  # nothing is served, never a damaged generation
     assert "96 Apache" in engine.ask(QUESTION).passages[0].passage.text
     assert {d.id for d in collection.index.documents()} == {SEED_ID, "harbour"}
     collection.index.check()
@@ -113,7 +126,7 @@ def test_a_garbage_removed_json_never_brings_a_removed_document_back(built: Path
     (settings.index / "removed.json").write_text("\x00 not json")
     shutil.rmtree(generation(settings))  # and the index is rebuilt from the folder
     with caplog.at_level(logging.ERROR):
-        reopened = Collection(settings, embedder).open(serve_stale=True)
+        reopened = built_up(Collection(settings, embedder).open(serve_stale=True))
     assert [d.id for d in reopened.index.documents()] == ["harbour"] and "removed.json is damaged" in caplog.text
     assert not reopened.remove(SEED_ID)  # still gone, still unknown
     reopened.close()
