@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,17 +39,31 @@ EMBED_SLICE = 512
 
 @dataclass(frozen=True)
 class Progress:
-    """How far a build has got: `done` of `total` files read, documents split or texts embedded."""
+    """How far a build has got: `done` of `total` files read, documents split or texts embedded; while embedding, the
+    time left at the pace so far (None before a first slice is done)."""
     stage: str  # "reading" (files), "splitting" (documents), "embedding" (texts) or "writing" (the index)
     done: int
     total: int
+    seconds_left: float | None = None
 
     def __str__(self) -> str:
         if self.stage == "writing":
             return "writing the index"
         unit = {"reading": "files", "splitting": "documents"}.get(self.stage, "texts")
         share = f", {100 * self.done // self.total}%" if self.stage == "embedding" and self.total else ""
-        return f"{self.stage} {self.done:,} of {self.total:,} {unit}{share}"
+        left = "" if self.seconds_left is None else f", {time_left(self.seconds_left)} left"
+        return f"{self.stage} {self.done:,} of {self.total:,} {unit}{share}{left}"
+
+
+def time_left(seconds: float) -> str:
+    """'about 12 minutes', 'about 1 hour 5 minutes', 'less than a minute'."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    parts = ([f"{hours} hour{'s' * (hours > 1)}"] if hours else []) + (
+        [f"{minutes} minute{'s' * (minutes > 1)}"] if minutes else [])
+    return "about " + " ".join(parts)
 
 
 Report = Callable[[Progress], None]  # told each step of a build (qa.collection shows it while the first one runs)
@@ -177,10 +192,13 @@ def embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache, report: R
     missing = [k for k in by_key if k not in known]
     if missing:
         log.info("embedding %d new texts (%d reused)", len(missing), len(by_key) - len(missing))
+        began = time.perf_counter()
         with tqdm(total=len(missing), desc="embedding", unit="text", disable=len(missing) <= 64) as bar:
             for start in range(0, len(missing), EMBED_SLICE):
-                if report is not None:
-                    report(Progress("embedding", start, len(missing)))
+                if report is not None:  # the time left at the pace so far, once a slice is done
+                    pace = (time.perf_counter() - began) / start if start else None
+                    report(Progress("embedding", start, len(missing),
+                                    None if pace is None else pace * (len(missing) - start)))
                 part = missing[start:start + EMBED_SLICE]
                 fresh = dict(zip(part, embedder([by_key[k] for k in part]), strict=True))
                 cache.put(fresh)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS
-from qa.indexing import sync
+from qa.indexing import Progress, sync
 from qa.store import CURRENT, current_generation
 
 
@@ -139,3 +139,13 @@ def test_a_sentence_is_embedded_with_its_section_path(tmp_path: Path, embedder) 
                 assert other < 0.99
     sections = {index.passages([row])[0].section for row in range(len(index))}
     assert "" in sections and any(s.startswith("Ferry guide") for s in sections) and checked >= 4
+
+
+def test_progress_says_how_far_a_build_has_got_and_how_long_is_left() -> None:
+    assert str(Progress("reading", 3, 398)) == "reading 3 of 398 files"
+    assert str(Progress("embedding", 0, 52864)) == "embedding 0 of 52,864 texts, 0%"  # no pace yet: no time left
+    assert str(Progress("embedding", 12288, 52864, 312.0)) == (
+        "embedding 12,288 of 52,864 texts, 23%, about 5 minutes left")
+    assert str(Progress("embedding", 512, 900_000, 3 * 3600 + 65)).endswith("about 3 hours 1 minute left")
+    assert str(Progress("embedding", 51200, 52864, 20.0)).endswith("less than a minute left")
+    assert str(Progress("writing", 0, 1)) == "writing the index"
