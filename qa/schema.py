@@ -156,7 +156,7 @@ class Health(BaseModel):
     documents: int
     passages: int
     progress: str | None = Field(default=None, description=(
-        "while indexing: how far it has got, e.g. \"embedding 12,288 of 52,864 texts, 23%\""))
+        "while indexing: how far it has got, e.g. \"embedding 12,288 of 52,864 texts, 23%, about 5 minutes left\""))
 
 
 def to_response(answer: Answer) -> AskResponse:
