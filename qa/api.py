@@ -88,7 +88,8 @@ BAD_BODY: Responses = {400: error(400, "the body is not valid JSON"),
             413: error(413, "the body is larger than the limit for this endpoint"),
             422: error(422, "a field is missing or invalid: `detail` says which and how to fix it")}
 NOT_FOUND: Responses = {404: error(404, "no document with that id (removed ids stay unknown)")}
-BUSY: Responses = {429: error(429, "too many changes are waiting: try again after Retry-After seconds"),
+BUSY: Responses = {429: error(429, "too many changes are waiting, or the first index is being built: try again "
+                                   "after Retry-After seconds"),
         503: error(503, "another process is changing the index: try again after Retry-After seconds")}
 
 
@@ -276,13 +277,15 @@ def create_app(engine: Engine) -> FastAPI:
             raise HTTPException(422, f"documents: {exc}") from None
 
     @app.get("/api/health", response_model=Health, response_model_exclude_none=True, responses={503: {
-        "model": Health, "description": "the first index is still being built (status indexing, and its progress)"}})
+        "model": Health,
+        "description": "the first index is being built (status indexing, its progress) or failed (status failed)"}})
     def health(response: Response) -> Health:
         building = engine.collection.building
         if building is not None:
             response.status_code = 503
             response.headers["Retry-After"] = "5"
-            return Health(status="indexing", documents=0, passages=0, progress=str(building))
+            return Health(status="failed" if building.stage == "failed" else "indexing", documents=0, passages=0,
+                          progress=str(building))
         index = engine.index
         return Health(status="ok", documents=len(index.documents()), passages=len(index))
 

@@ -88,8 +88,11 @@ def history_turns(history: list[dict] | None) -> list[Turn]:
 def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str], building: Progress | None = None) -> str:
     """The line above the chat, as HTML: what a question searches, or, while the first index is built, how far that
     has got (announced to screen readers as it changes)."""
+    if building is not None and building.stage == "failed":
+        return (f"<p class='indexing failed' role='status'>The documents could not be indexed: "
+                f"{html.escape(str(building))}. The server's log says why: restart it once that is fixed.</p>")
     if building is not None:
-        return (f"<p class='indexing' role='status'>Indexing the documents for the first time: {building}. "
+        return (f"<p class='indexing' role='status'>Indexing the documents: {html.escape(str(building))}. "
                 "Questions can be asked once it is done.</p>")
     return f"<p>{html.escape(summary(docs, chosen))}</p>"
 
@@ -175,14 +178,16 @@ def build(engine: Engine) -> gr.Blocks:
     def listed(chosen: list[str] | None) -> tuple[Any, ...]:
         """The documents as they are now: the rows of the list, the ticked ones still there, the line above the
         chat, the examples whose document is there, and the panel's title."""
-        building = engine.collection.building  # read once: the list and the line agree
+        # read before the index: a build done meanwhile serves its index before it clears `building`
+        building = engine.collection.building
         docs = sorted(engine.index.documents(), key=reading_order)
         ids = {d.id for d in docs}
         kept = [c for c in chosen or [] if c in ids]
         rows = [{"id": d.id, "label": label(d, docs), "title": d.title} for d in docs]
         examples = [[q] for d in docs for q in EXAMPLES.get(d.title, [])]
         return (rows, kept, searched(docs, kept, building), gr.Dataset(samples=examples, visible=bool(examples)),
-                gr.Accordion(label=f"Your documents ({len(docs)})"), gr.Timer(active=building is not None))
+                gr.Accordion(label=f"Your documents ({len(docs)})"),
+                gr.Timer(active=building is not None and building.stage != "failed"))
 
     def adding(paths: list[str] | None) -> tuple[str, Any]:
         lines: list[Status] = [("pending", f"Adding {Path(p).name}…") for p in paths or []]
@@ -272,8 +277,8 @@ def build(engine: Engine) -> gr.Blocks:
                 undo_button = gr.Button("Undo", visible=False, size="sm", scale=0, min_width=80, elem_id="undo")
         # while the first index is built, the line above the chat tells how far it has got, and the list fills once
         # it is done (the timer runs only then: `listed` starts and stops it)
-        building = gr.Timer(BUILDING_TICK, active=False)
-        listing = [rows, chosen, searching, examples, panel, building]
+        indexing_timer = gr.Timer(BUILDING_TICK, active=False)
+        listing = [rows, chosen, searching, examples, panel, indexing_timer]
         asking = ([question, chatbot, top_k, chosen], [chatbot, question])
         picked = examples.click(lambda sample: sample[0], examples, question, api_visibility="private", queue=False)
         for event in (question.submit(respond, *asking, api_visibility="private"),
@@ -287,7 +292,7 @@ def build(engine: Engine) -> gr.Blocks:
         undo_button.click(undo, [removed, chosen], [status, removed, undo_button, confirming, *listing],
                           api_visibility="private", show_progress_on=status)
         blocks.load(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
-        building.tick(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
+        indexing_timer.tick(listed, chosen, listing, api_visibility="private", queue=False, show_progress="hidden")
         gr.api(ask, api_name="ask")
         gr.api(documents, api_name="documents")  # an MCP client finds the ids to ask within (GET /api/documents)
     # Gradio accepts only files uploaded through the page as event inputs once the app is "launched", but

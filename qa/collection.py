@@ -55,7 +55,8 @@ class Collection:
         self.max_upload_bytes = int(settings.max_upload_mb * 1024 * 1024)
         self.pending: str | None = None  # why the served index is behind the documents, while it catches up
         # While there was no index to serve and the first one is built behind an empty one: how far it has got
-        # (the API's health and the chat show it; questions are told to wait). None once it is served.
+        # (the API's health and the chat show it; questions are told to wait). None once it is served; stage
+        # "failed" if the build failed (served empty until a restart).
         self.building: Progress | None = None
         self._index: Store | None = index
         self._milvus: MilvusStore | None = None
@@ -87,8 +88,10 @@ class Collection:
         if serve_stale and self.settings.store == "embedded":
             self._index = self._load_stale()
             if self._index is None:
-                self._index = self._placeholder()
-                self.pending, self.building = "no index to serve yet", Progress("reading", 0, 0)
+                with index_lock(self.root, self.settings.lock_wait):
+                    Ids.load(self.root, current_generation(self.root))  # damaged ids stop the start, as before
+                    self._index = self._placeholder()
+                self.pending, self.building = "no index to serve yet", Progress("starting", 0, 0)
             if self.pending:
                 self._writes.submit(self._catch_up)
             return self
@@ -129,8 +132,10 @@ class Collection:
             return index
 
     def _placeholder(self) -> Index:
-        """An empty index to serve until the first one is built, written in a `.tmp-` folder of the index folder: the
-        first generation written removes it (qa.store), as the next start would (remove_leftovers)."""
+        """An empty index to serve until the first one is built; the caller holds the index lock. It is a whole index
+        folder of its own (a generation and its CURRENT) inside a `.tmp-` folder of the index folder, which the first
+        generation written removes (qa.store; what it serves was read into memory, and SQLite keeps its open file),
+        as the next start would (remove_leftovers)."""
         self.root.mkdir(parents=True, exist_ok=True)
         empty = np.zeros((0, self.embedder.dim), dtype=np.float32)
         meta = {"model": self.embedder.name, "dim": self.embedder.dim, "max_tokens": self.settings.max_passage_tokens,
@@ -139,17 +144,22 @@ class Collection:
                                            empty))
 
     def _told(self, progress: Progress) -> None:
-        if self.building is not None:
+        if self.building is not None:  # only while the first index is built: a catch-up behind a served one is quiet
             self.building = progress
 
     def _catch_up(self) -> None:
         try:
             with index_lock(self.root, self.settings.lock_wait):
                 self._install(self._sync(self._told))
-        except Exception:  # nobody waits on this write: say what went wrong; the next change tries again
-            log.exception("could not bring the index up to date (%s); still serving the stored one", self.pending)
-        finally:
-            self.pending = self.building = None
+        except Exception as exc:  # nobody waits on this write: say what went wrong
+            if self.building is None:  # a stored index is served: the next change tries again
+                log.exception("could not bring the index up to date (%s); still serving the stored one",
+                              self.pending)
+            else:  # nothing but the empty one: say so wherever it shows, until a restart
+                log.exception("could not build the index")
+                self.pending, self.building = None, Progress("failed", 0, 0, error=f"{type(exc).__name__}: {exc}")
+                return
+        self.pending = self.building = None
 
     # -- changes -----------------------------------------------------------------------------------------------
     def check_size(self, size: int) -> None:
@@ -165,8 +175,8 @@ class Collection:
         before anything is written.
         """
         self.check_size(len(data))
-        parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
         self._not_building()
+        parse_document(safe_name(name), data)  # raises ReadError for what can't become a document
         return self._writes.submit(lambda: self._add(name, data))
 
     def submit_remove(self, doc_id: str) -> Future[bool]:
@@ -176,8 +186,11 @@ class Collection:
         return self._writes.submit(lambda: self._remove(doc_id))
 
     def _not_building(self) -> None:
-        """Raise Busy while the first index is built: a change would wait behind all of it."""
+        """Raise Busy while the first index is built (a change would wait behind all of it), or after it failed."""
         building = self.building
+        if building is not None and building.stage == "failed":
+            raise Busy(f"the documents could not be indexed ({building}); the server's log says why: restart it "
+                       "once that is fixed", retry_after=60)
         if building is not None:
             raise Busy(f"the documents folder is still being indexed ({building}): try again once that is done",
                        retry_after=30)

@@ -38,8 +38,11 @@ MIN_SHOWN = 0.14
 # near-topic) 0.94 answered either way, declined 0.45 -> 0.44 (a /tmp harness over qa.search.search).
 SURE_SHOWN = 0.5
 NO_DOCUMENTS = "There are no documents yet: add some."
-# While the first index is being built (qa.collection.Collection.building): there is nothing to search yet.
+# While the first index is being built (qa.collection.Collection.building): there is nothing to search yet; and if
+# that build failed, nothing until the server is restarted.
 INDEXING = "The documents are still being indexed ({progress}): ask again once that is done."
+NOT_INDEXED = ("The documents could not be indexed ({progress}); the server's log says why: restart it once that is "
+               "fixed.")
 # Said after NOT_FOUND when a question in another language than the passages (qa.language.foreign) is declined by
 # models that read one language (MiniLM's): the documents may well answer it.
 OTHER_LANGUAGE = ("The question seems to be in another language than the documents, which the English embedding "
@@ -87,7 +90,8 @@ class Engine:
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
         building = self.collection.building
         if building is not None:
-            return Answer(INDEXING.format(progress=building), False, question, [])
+            said = NOT_INDEXED if building.stage == "failed" else INDEXING
+            return Answer(said.format(progress=building), False, question, [])
         index = self.index
         if len(index) == 0:
             return Answer(NO_DOCUMENTS, False, question, [])

@@ -40,15 +40,16 @@ EMBED_SLICE = 512
 @dataclass(frozen=True)
 class Progress:
     """How far a build has got: `done` of `total` files read, documents split or texts embedded; while embedding, the
-    time left at the pace so far (None before a first slice is done)."""
-    stage: str  # "reading" (files), "splitting" (documents), "embedding" (texts) or "writing" (the index)
+    time left at the pace so far (None before a first slice is done); `error` when it failed."""
+    stage: str  # "starting", "reading" (files), "splitting" (documents), "embedding" (texts), "writing" or "failed"
     done: int
     total: int
     seconds_left: float | None = None
+    error: str = ""
 
     def __str__(self) -> str:
-        if self.stage == "writing":
-            return "writing the index"
+        if self.stage in ("starting", "writing", "failed"):
+            return {"starting": "starting", "writing": "writing the index"}.get(self.stage, self.error)
         unit = {"reading": "files", "splitting": "documents"}.get(self.stage, "texts")
         share = f", {100 * self.done // self.total}%" if self.stage == "embedding" and self.total else ""
         left = "" if self.seconds_left is None else f", {time_left(self.seconds_left)} left"

@@ -77,15 +77,16 @@ def is_term(text: str, start: int, end: int) -> bool:
 
 # A manual page's synopsis: its usage lines ("git clean [-d] [-f] [-i] [-n] ...") share every word of "What does git
 # clean do?" and describe nothing; quoted for it, and for "What does git gc do?", while the description beside them in
-# the same passage answered (bench/docs g04, g19). Passed over unless the question asks for the usage itself.
-SYNOPSIS = frozenset({"synopsis", "usage"})
+# the same passage answered (bench/docs g04, g19). Passed over unless the question asks for the usage itself. Only a
+# section named "Synopsis": a README's "Usage" is prose.
+SYNOPSIS = "synopsis"
 ASKS_USAGE = re.compile(r"\b(?:syntax|synopsis|usage|options?|arguments?|flags?|switch(?:es)?|parameters?)\b",
                         re.IGNORECASE)
 
 
 def in_synopsis(passage: Passage, start: int) -> bool:
-    """Whether the text at `start` lies in a section named "Synopsis" or "Usage" (its path's last heading)."""
-    return passage.section_at(start).rsplit(" > ", 1)[-1].strip().lower() in SYNOPSIS
+    """Whether the text at `start` lies in a section named "Synopsis" (its path's last heading)."""
+    return passage.section_at(start).rsplit(" > ", 1)[-1].strip().lower() == SYNOPSIS
 
 
 # A question asking what happens when a value is not given ("Which compression level does gzip use if I don't give
@@ -96,9 +97,11 @@ def in_synopsis(passage: Passage, start: int) -> bool:
 # questions, 35 asking for a default): bench/newdocs 0.400 -> 0.413, bench/pydocs 0.283 -> 0.293, bench/docsfit
 # 0.454 -> 0.462, bench/docs the same (4 quotes shorter or other, none gaining or losing); no ranking changes.
 ASKS_DEFAULT = re.compile(r"\bdefault\b|\bif (?:i|you|we) (?:don't|do not|didn't|did not|never) \w+|"
-                          r"\bleft (?:at|out)\b|\bwhen (?:i|you) (?:don't|do not) \w+|"
-                          r"\bwithout (?:giving|setting|passing|choosing|saying)\b", re.IGNORECASE)
-ASKS_HOW = re.compile(r"^\W*(?:how (?:do|can|could|should|would|to)|why)\b", re.IGNORECASE)
+                          r"\bwhen (?:i|you) (?:don't|do not) \w+|"
+                          r"\bwithout (?:giving|setting|passing|choosing|saying)\b|"
+                          r"\bleft (?:at|as) (?:zero|0|none|null|empty|blank)\b|\bleft (?:unset|empty|blank)\b",
+                          re.IGNORECASE)
+ASKS_HOW = re.compile(r"\b(?:how (?:do|can|could|should|would|to)|why)\b", re.IGNORECASE)
 # "Which data formats can COPY read and write, and which one is the default?" asks two things: its quote is not
 # narrowed to one of them
 ASKS_TWO = re.compile(r"\band (?:which|what|how|when|where|why|who|is|does|do)\b", re.IGNORECASE)
@@ -108,25 +111,22 @@ SAYS_DEFAULT = re.compile(r"\bdefault(?:s|ed)?\b|\bis omitted\b|\bnot (?:given|s
 
 def asks_default(question: str) -> bool:
     """Whether the question asks what a default is, or what happens when something is not given (ASKS_DEFAULT)."""
-    return ASKS_DEFAULT.search(question) is not None and ASKS_HOW.match(question) is None \
+    question = question.replace("\u2019", "'")  # "don’t" as "don't"
+    return ASKS_DEFAULT.search(question) is not None and ASKS_HOW.search(question) is None \
         and ASKS_TWO.search(question) is None
 
 
 def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
     """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, a lone
     term, a sentence that only points elsewhere nor a synopsis's usage line (unless the question asks for usage),
-    and holding every symbol the question names that any of the passage's sentences holds. All True when none
-    would."""
+    holding every symbol the question names that any of the passage's sentences holds, and, for a question asking
+    what a default is, saying a default if any of them does. All True when none would."""
     headings = heading_lines(passage)
     text = passage.text
     usage = ASKS_USAGE.search(question) is not None
     keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e)
                      and not points_elsewhere(text[s:e]) and (usage or not in_synopsis(passage, s))
                      for s, e in spans], dtype=bool)
-    if asks_default(question):
-        default = np.array([SAYS_DEFAULT.search(text[s:e]) is not None for s, e in spans], dtype=bool)
-        if (keep & default).any():
-            keep &= default
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)
@@ -134,4 +134,8 @@ def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> n
             passage.section_at(s).rsplit(" > ", 1)[-1], symbol)) for s, e in spans], dtype=bool)
         if (keep & held).any():
             keep &= held
+    if asks_default(question):  # after the symbols: the default of the option asked for, not its neighbour's
+        default = np.array([SAYS_DEFAULT.search(text[s:e]) is not None for s, e in spans], dtype=bool)
+        if (keep & default).any():
+            keep &= default
     return keep if keep.any() else np.ones(len(spans), dtype=bool)

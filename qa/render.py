@@ -120,13 +120,14 @@ def source_html(p: PassageOut, document: str, kind: Kind, anchor: str) -> str:
             + "</div></div>")
 
 
-def linked_answer(answer: str, reply: str, quotes: Sequence[str] = ()) -> str:
-    """The answer as HTML, each [n] marker a link to source n of this reply; `quotes` are the passages' quoted
-    sentences, whose own "[n]" (a document's footnote mark: "... in 1856.[3]") are text, not links."""
+def linked_answer(answer: str, reply: str, quotes: Sequence[tuple[int, str]] = ()) -> str:
+    """The answer as HTML, each [n] marker a link to source n of this reply; `quotes` are the passages' (rank,
+    quoted sentence): a quote is found in the answer with its own marker after it, and the "[n]" inside it (a
+    document's footnote mark: "... in 1856.[3]") stay text, not links."""
     inside: list[tuple[int, int]] = []
     cursor = 0
-    for text in filter(None, quotes):  # the quotes come in the answer in the passages' order
-        at = answer.find(text, cursor)
+    for rank, text in quotes:  # the quotes come in the answer in the passages' order, each followed by its marker
+        at = answer.find(f"{text} [{rank}]", cursor) if text else -1
         if at >= 0:
             inside.append((at, at + len(text)))
             cursor = at + len(text)
@@ -153,7 +154,7 @@ def reply_html(response: AskResponse, question: str, threshold: float,
                 else f"<p class='searched'>Searched for: {lines(html.escape(response.query))}</p>")
     if only:
         searched += f"<p class='searched'>Asked only: {html.escape(', '.join(f'“{t}”' for t in only))}</p>"
-    quotes = [unwrapped(p.text[p.highlight.start:p.highlight.end]) for p in response.passages]
+    quotes = [(p.rank, unwrapped(p.text[p.highlight.start:p.highlight.end])) for p in response.passages]
     if response.found:
         return (f"<p class='answer'>{linked_answer(response.answer, reply, quotes)}</p>"
                 f"<p class='answer-tools'><button class='copy-answer' type='button'>Copy answer</button></p>"

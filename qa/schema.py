@@ -151,12 +151,14 @@ class DocumentText(DocumentOut):
 
 
 class Health(BaseModel):
-    status: Literal["ok", "indexing"] = Field(description=(
-        "ok: serving; indexing (with HTTP 503): the first index is still being built, nothing can be asked yet"))
+    status: Literal["ok", "indexing", "failed"] = Field(description=(
+        "ok: serving; indexing (with HTTP 503): the first index is still being built, nothing can be asked yet; "
+        "failed (with HTTP 503): building it failed (progress says why), nothing can be asked until a restart"))
     documents: int
     passages: int
     progress: str | None = Field(default=None, description=(
-        "while indexing: how far it has got, e.g. \"embedding 12,288 of 52,864 texts, 23%, about 5 minutes left\""))
+        "while indexing: how far it has got, e.g. \"embedding 12,288 of 52,864 texts, 23%, about 5 minutes left\"; "
+        "failed: the error"))
 
 
 def to_response(answer: Answer) -> AskResponse:

@@ -14,7 +14,8 @@ T = TypeVar("T")
 
 
 class Busy(RuntimeError):
-    """The queue of writes is full: try again after `retry_after` seconds."""
+    """The queue of writes is full, or the first index is being built (qa.collection): try again after
+    `retry_after` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

@@ -86,6 +86,9 @@ def test_a_synopsis_usage_line_is_passed_over_unless_the_usage_is_asked_for() ->
     page = joining("git-clean(1) Manual Page", ("NAME", name), ("SYNOPSIS", usage))
     assert kept_sentences(page, "What does git clean do?") == [name]
     assert kept_sentences(page, "Which options does git clean take?") == [name, usage]
+    readme = joining("mytool", ("Usage", "Run mytool in the folder to index."), ("Notes", "It needs Python."))
+    assert kept_sentences(readme, "How do I use mytool?") == ["Run mytool in the folder to index.",
+                                                              "It needs Python."]  # a README's "Usage" is prose
     alone = passage(usage, "git-clean(1) Manual Page > SYNOPSIS")
     assert quotable(alone, [(0, len(usage))], "What does git clean do?").tolist() == [True]  # nothing else to quote
 
@@ -100,5 +103,7 @@ def test_a_question_asking_for_a_default_quotes_the_sentence_that_says_it() -> N
         assert quotable(passage(text), spans, other).all(), other  # how to, or two things asked: no preference
     assert asks_default("What is the default value of AllowOverride?")
     assert asks_default("What happens if backupCount is left at zero?")
+    assert asks_default("What timeout does it use if you don’t pass one?")  # a typographic apostrophe
+    assert not asks_default("Who was left at the altar?") and not asks_default("In Python, how do I set a default?")
     assert not asks_default("How do I give a dataclass field a default value?")
     assert not asks_default("Why does a list I use as a default argument keep the items from earlier calls?")

@@ -58,11 +58,17 @@ def test_markers_link_to_the_sources_of_their_own_reply() -> None:
 
 def test_a_footnote_mark_inside_a_quote_is_text_not_a_link() -> None:
     quoted = "Tesla was born in 1856.[2] He died in 1943."
-    html = linked_answer(f"{quoted} [1] Other. [2]", "r1", [quoted, "Other."])
+    html = linked_answer(f"{quoted} [1] Other. [2]", "r1", [(1, quoted), (2, "Other.")])
     assert html.count("class='cite'") == 2 and "1856.[2] He" in html  # the document's own mark stays as it was
     assert "data-source='r1-s1'>[1]</a> Other. <a class='cite' href='#r1-s2'" in html
-    assert "1856.<a" not in linked_answer(f"{quoted} [1]", "r1", [quoted])
     assert "1856.<a" in linked_answer(f"{quoted} [1]", "r1")  # without the quotes every marker is linked
+    # as the chat builds it: from the reply's passages, [1]'s highlighted sentence holding a footnote mark
+    text = f"Nikola Tesla. {quoted}"
+    found = response(True, f"{quoted} [1]").model_copy(update={"passages": [passage(1, 0.8).model_copy(
+        update={"text": text, "highlight": Span(start=14, end=len(text))})]})
+    reply = reply_html(found, "q?", 0.5, lambda _: DOCUMENT, "r1")
+    answer = reply.split("</p>")[0]
+    assert "1856.[2] He" in answer and answer.count("class='cite'") == 1
 
 
 def test_only_quoted_passages_get_the_answer_colours() -> None:

@@ -174,3 +174,24 @@ def test_leftovers_of_a_killed_write_are_removed_and_nothing_else(tmp_path: Path
     (tmp_path / "ids.json").write_text("{}")
     remove_leftovers(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["CURRENT", "gen-20260101-000000-abcdef", "ids.json"]
+
+
+def test_a_first_build_that_fails_says_so_until_a_restart(tmp_path: Path, embedder) -> None:
+    from qa.engine import Engine
+    from qa.writes import Busy
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "index" / "parsed.sqlite").mkdir(parents=True)  # a parse cache that can't be opened: the build fails
+    settings = Settings(docs=tmp_path / "docs", index=tmp_path / "index")
+    collection = Collection(settings, embedder).open(serve_stale=True)  # the server's start: served at once
+    deadline = time.time() + 120
+    while collection.building is not None and collection.building.stage != "failed" and time.time() < deadline:
+        time.sleep(0.1)
+    assert collection.building is not None and collection.building.stage == "failed"
+    assert "parsed.sqlite" in str(collection.building)  # the error, where health and the chat show it
+    reply = Engine(settings, collection=collection).ask(QUESTION)
+    assert not reply.found and not reply.passages
+    assert reply.answer.startswith("The documents could not be indexed (IsADirectoryError: "), reply.answer
+    with pytest.raises(Busy, match="could not be indexed"):
+        collection.submit_add("late.txt", b"Late\n\nA late note.\n")
+    collection.close()
