@@ -284,7 +284,7 @@ def create_app(engine: Engine) -> FastAPI:
         if building is not None:
             response.status_code = 503
             response.headers["Retry-After"] = "5"
-            return Health(status="failed" if building.stage == "failed" else "indexing", documents=0, passages=0,
+            return Health(status="failed" if building.failed else "indexing", documents=0, passages=0,
                           progress=str(building))
         index = engine.index
         return Health(status="ok", documents=len(index.documents()), passages=len(index))

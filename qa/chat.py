@@ -88,7 +88,7 @@ def history_turns(history: list[dict] | None) -> list[Turn]:
 def searched(docs: Sequence[DocumentInfo], chosen: Sequence[str], building: Progress | None = None) -> str:
     """The line above the chat, as HTML: what a question searches, or, while the first index is built, how far that
     has got (announced to screen readers as it changes)."""
-    if building is not None and building.stage == "failed":
+    if building is not None and building.failed:
         return (f"<p class='indexing failed' role='status'>The documents could not be indexed: "
                 f"{html.escape(str(building))}. The server's log says why: restart it once that is fixed.</p>")
     if building is not None:
@@ -187,7 +187,7 @@ def build(engine: Engine) -> gr.Blocks:
         examples = [[q] for d in docs for q in EXAMPLES.get(d.title, [])]
         return (rows, kept, searched(docs, kept, building), gr.Dataset(samples=examples, visible=bool(examples)),
                 gr.Accordion(label=f"Your documents ({len(docs)})"),
-                gr.Timer(active=building is not None and building.stage != "failed"))
+                gr.Timer(active=building is not None and not building.failed))
 
     def adding(paths: list[str] | None) -> tuple[str, Any]:
         lines: list[Status] = [("pending", f"Adding {Path(p).name}…") for p in paths or []]

@@ -10,7 +10,6 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import numpy as np
 from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
-from qa.indexing import INDEXED, Progress, read_sources, stale_reason, sync, sync_milvus
+from qa.indexing import INDEXED, Progress, Report, read_sources, stale_reason, sync, sync_milvus
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
 from qa.milvus_store import MilvusStore
@@ -188,7 +187,7 @@ class Collection:
     def _not_building(self) -> None:
         """Raise Busy while the first index is built (a change would wait behind all of it), or after it failed."""
         building = self.building
-        if building is not None and building.stage == "failed":
+        if building is not None and building.failed:
             raise Busy(f"the documents could not be indexed ({building}); the server's log says why: restart it "
                        "once that is fixed", retry_after=60)
         if building is not None:
@@ -271,7 +270,7 @@ class Collection:
         return True
 
     # -- generations ---------------------------------------------------------------------------------------------
-    def _sync(self, report: Callable[[Progress], None] | None = None) -> Store:
+    def _sync(self, report: Report | None = None) -> Store:
         """Bring the index up to date, telling `report` how far it has got; the caller holds the index lock."""
         if self.settings.store == "milvus":
             return sync_milvus(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,

@@ -90,7 +90,7 @@ class Engine:
         faiss.omp_set_num_threads(self.settings.faiss_threads)  # OpenMP settings are per thread: set in this one
         building = self.collection.building
         if building is not None:
-            said = NOT_INDEXED if building.stage == "failed" else INDEXING
+            said = NOT_INDEXED if building.failed else INDEXING
             return Answer(said.format(progress=building), False, question, [])
         index = self.index
         if len(index) == 0:

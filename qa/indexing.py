@@ -47,9 +47,15 @@ class Progress:
     seconds_left: float | None = None
     error: str = ""
 
+    @property
+    def failed(self) -> bool:
+        return self.stage == "failed"
+
     def __str__(self) -> str:
-        if self.stage in ("starting", "writing", "failed"):
-            return {"starting": "starting", "writing": "writing the index"}.get(self.stage, self.error)
+        if self.failed:
+            return self.error
+        if self.stage in ("starting", "writing"):
+            return "starting" if self.stage == "starting" else "writing the index"
         unit = {"reading": "files", "splitting": "documents"}.get(self.stage, "texts")
         share = f", {100 * self.done // self.total}%" if self.stage == "embedding" and self.total else ""
         left = "" if self.seconds_left is None else f", {time_left(self.seconds_left)} left"

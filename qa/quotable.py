@@ -84,9 +84,14 @@ ASKS_USAGE = re.compile(r"\b(?:syntax|synopsis|usage|options?|arguments?|flags?|
                         re.IGNORECASE)
 
 
+def last_heading(passage: Passage, start: int) -> str:
+    """The last heading of the section path the text at `start` lies in ("-C, --directory=DIR", "SYNOPSIS")."""
+    return passage.section_at(start).rsplit(" > ", 1)[-1].strip()
+
+
 def in_synopsis(passage: Passage, start: int) -> bool:
     """Whether the text at `start` lies in a section named "Synopsis" (its path's last heading)."""
-    return passage.section_at(start).rsplit(" > ", 1)[-1].strip().lower() == SYNOPSIS
+    return last_heading(passage, start).lower() == SYNOPSIS
 
 
 # A question asking what happens when a value is not given ("Which compression level does gzip use if I don't give
@@ -130,8 +135,8 @@ def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> n
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)
-        held = np.array([holds(text[s:e], symbol) or (bool(passage.parts) and holds(
-            passage.section_at(s).rsplit(" > ", 1)[-1], symbol)) for s, e in spans], dtype=bool)
+        held = np.array([holds(text[s:e], symbol) or (bool(passage.parts) and holds(last_heading(passage, s), symbol))
+                         for s, e in spans], dtype=bool)
         if (keep & held).any():
             keep &= held
     if asks_default(question):  # after the symbols: the default of the option asked for, not its neighbour's
