@@ -18,7 +18,17 @@ import numpy as np
 from qa.documents import parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
-from qa.indexing import INDEXED, Progress, Report, read_sources, stale_reason, sync, sync_milvus
+from qa.indexing import (
+    INDEXED,
+    Progress,
+    Report,
+    milvus_stale_reason,
+    milvus_wanted,
+    read_sources,
+    stale_reason,
+    sync,
+    sync_milvus,
+)
 from qa.library import LIBRARY, mark_removed, safe_name, save_original
 from qa.lock import index_lock
 from qa.milvus_store import MilvusStore
@@ -77,14 +87,21 @@ class Collection:
         brought up to date on the writer thread, so an interrupted add never delays start-up by its embedding; with
         none to serve (a first start, another model), an empty one is served while the index is built (`building`
         says how far it has got), so the page opens and tells how long the wait is instead of the port refusing
-        connections for as long as the folder takes to embed.
+        connections for as long as the folder takes to embed. A Milvus store is served as it is, brought up to date
+        in place on the writer thread; questions wait (`building`) while it holds none of the documents or a removed
+        one.
         """
         if self._index is not None:
             return self
         if self.root.is_dir():
             with index_lock(self.root, self.settings.lock_wait):  # no writer is mid-write: what is half-made is left
                 remove_leftovers(self.root)                       # over from one that was killed
-        if serve_stale and self.settings.store == "embedded":
+        if serve_stale and self.settings.store == "milvus":
+            self._index = self._milvus_stale()
+            if self.pending:
+                self._writes.submit(self._catch_up)
+            return self
+        if serve_stale:
             self._index = self._load_stale()
             if self._index is None:
                 with index_lock(self.root, self.settings.lock_wait):
@@ -129,6 +146,30 @@ class Collection:
             log.info("serving the stored index while it is brought up to date (%s)", reason)
             self.pending = reason
             return index
+
+    def _milvus_stale(self) -> MilvusStore:
+        """The Milvus store, served as it is; `pending` says why it is behind the documents, if it is, and
+        `building` is set unless it holds a usable part of them (made alike, every document it holds still there)."""
+        store = self.milvus()
+        wanted = milvus_wanted(self.embedder, self.settings.max_passage_tokens)
+        held = store.documents() if {k: store.meta.get(k) for k in wanted} == wanted else []
+        if not held:  # a first start or another model: the page opens at once and says how far the build has got
+            self.pending, self.building = "no index to serve yet", Progress("starting", 0, 0)
+            return store
+        with index_lock(self.root, self.settings.lock_wait):
+            ids = Ids.load(self.root, None)
+            cache = ParseCache(self.root)
+            try:
+                documents = read_sources(self.settings.docs, self.root, cache, ids)
+            finally:
+                cache.close()
+        self.pending = milvus_stale_reason(store, self.embedder, self.settings.max_passage_tokens, documents)
+        live = {d.id for d in documents}
+        if any(d.id not in live for d in held):  # it holds a removed document: never cited while it is removed
+            self.building = Progress("starting", 0, 0)
+        elif self.pending:
+            log.info("serving the Milvus store while it is brought up to date (%s)", self.pending)
+        return store
 
     def _placeholder(self) -> Index:
         """An empty index to serve until the first one is built; the caller holds the index lock. It is a whole index
@@ -274,7 +315,7 @@ class Collection:
         """Bring the index up to date, telling `report` how far it has got; the caller holds the index lock."""
         if self.settings.store == "milvus":
             return sync_milvus(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
-                               self.milvus())
+                               self.milvus(), report)
         return sync(self.settings.docs, self.root, self.embedder, self.settings.max_passage_tokens,
                     self.settings.approximate_above, report)
 

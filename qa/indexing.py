@@ -41,7 +41,9 @@ EMBED_SLICE = 512
 class Progress:
     """How far a build has got: `done` of `total` files read, documents split or texts embedded; while embedding, the
     time left at the pace so far (None before a first slice is done); `error` when it failed."""
-    stage: str  # "starting", "reading" (files), "splitting" (documents), "embedding" (texts), "writing" or "failed"
+    # "starting", "reading" (files), "splitting" (documents), "embedding" (texts), "writing", "storing" (documents,
+    # into a Milvus store) or "failed"
+    stage: str
     done: int
     total: int
     seconds_left: float | None = None
@@ -56,7 +58,7 @@ class Progress:
             return self.error
         if self.stage in ("starting", "writing"):
             return "starting" if self.stage == "starting" else "writing the index"
-        unit = {"reading": "files", "splitting": "documents"}.get(self.stage, "texts")
+        unit = {"reading": "files", "splitting": "documents", "storing": "documents"}.get(self.stage, "texts")
         share = f", {100 * self.done // self.total}%" if self.stage == "embedding" and self.total else ""
         left = "" if self.seconds_left is None else f", {time_left(self.seconds_left)} left"
         return f"{self.stage} {self.done:,} of {self.total:,} {unit}{share}{left}"
@@ -257,14 +259,36 @@ def sync(docs: Path, root: Path, embedder: Embedder, max_tokens: int, approximat
     return Index.load(folder)
 
 
-def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, store: MilvusStore) -> MilvusStore:
+def milvus_wanted(embedder: Embedder, max_tokens: int) -> dict:
+    """What a Milvus store records about what made it: one made otherwise is emptied and filled again."""
+    return {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED}
+
+
+def milvus_stale_reason(store: MilvusStore, embedder: Embedder, max_tokens: int,
+                        documents: list[Document]) -> str | None:
+    """Why the Milvus store does not hold exactly these documents as they are, or None if it does."""
+    wanted = milvus_wanted(embedder, max_tokens)
+    if {k: store.meta.get(k) for k in wanted} != wanted:
+        return f"the Milvus store was made with {store.meta or 'nothing yet'}, not {wanted}"
+    stored = {d.id: d.sha256 for d in store.documents()}
+    current = {d.id: d.sha256 for d in documents}
+    if stored == current:
+        return None
+    changed = sum(1 for i in stored.keys() & current.keys() if stored[i] != current[i])
+    return (f"documents changed: {len(current.keys() - stored.keys())} new, {changed} changed, "
+            f"{len(stored.keys() - current.keys())} removed")
+
+
+def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, store: MilvusStore,
+                report: Report | None = None) -> MilvusStore:
     """Bring a Milvus store up to date with the documents, one document at a time: documents gone or changed are
-    removed, new or changed ones added (only their own text embedded); the rest is not touched.
+    removed, new or changed ones added (only their own text embedded); the rest is not touched; `report` is told
+    how far it has got.
 
     `root` keeps what the embedded store keeps beside its generations: ids, the library, the parse and
     embedding caches. A store made by another model, window or readers is emptied first.
     """
-    wanted = {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED}
+    wanted = milvus_wanted(embedder, max_tokens)
     if {k: store.meta.get(k) for k in wanted} != wanted:
         if store.meta:
             log.info("the Milvus store was made with %s, not %s: emptying it", store.meta, wanted)
@@ -276,7 +300,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
     vectors_cache = EmbeddingCache(root / "embeddings.sqlite", embedder.name)
     try:
         ids = Ids.load(root, None)
-        documents = read_sources(docs, root, cache, ids)
+        documents = read_sources(docs, root, cache, ids, report)
         ids.save(root)
         stored = {d.id: d.sha256 for d in store.documents()}
         current = {d.id: d for d in documents}
@@ -284,15 +308,27 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
             if doc_id not in current or current[doc_id].sha256 != sha:
                 store.remove_document(doc_id)
                 log.info("removed %s from the Milvus store", doc_id)
-        for doc in documents:
-            if stored.get(doc.id) == doc.sha256:
-                continue
-            passages, sentences = split_all([doc], embedder, max_tokens, cache)
-            texts = [p.sentence_indexed(s, e) for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
-            vectors = embed([p.indexed() for p in passages] + texts, embedder, vectors_cache)
-            store.add_document(doc.id, doc.title, doc.path, doc.sha256, doc.text, passages, sentences,
-                               vectors[:len(passages)], vectors[len(passages):], doc.page_labels)
-            log.info("added %s to the Milvus store (%d passages)", doc.id, len(passages))
+        adding = [doc for doc in documents if stored.get(doc.id) != doc.sha256]
+        passages, sentences = split_all(adding, embedder, max_tokens, cache, report)
+        texts = [p.sentence_indexed(s, e) for p, spans in zip(passages, sentences, strict=True) for s, e in spans]
+        # all of it embedded first (slice by slice, each kept in the cache: an interrupted sync resumes), then stored
+        # document by document
+        vectors = embed([p.indexed() for p in passages] + texts, embedder, vectors_cache, report)
+        passage_at, sentence_at = 0, len(passages)
+        for number, doc in enumerate(adding):
+            if report is not None:
+                report(Progress("storing", number, len(adding)))
+            count = 0
+            while passage_at + count < len(passages) and passages[passage_at + count].doc_id == doc.id:
+                count += 1
+            own = passages[passage_at:passage_at + count]
+            spans = sentences[passage_at:passage_at + count]
+            sentence_count = sum(len(s) for s in spans)
+            store.add_document(doc.id, doc.title, doc.path, doc.sha256, doc.text, own, spans,
+                               vectors[passage_at:passage_at + count],
+                               vectors[sentence_at:sentence_at + sentence_count], doc.page_labels)
+            log.info("added %s to the Milvus store (%d passages)", doc.id, count)
+            passage_at, sentence_at = passage_at + count, sentence_at + sentence_count
     finally:
         cache.close()
         vectors_cache.close()

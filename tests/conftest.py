@@ -6,8 +6,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -93,6 +94,40 @@ def big_document(paragraphs: int, word: str = "survey") -> bytes:
                        f"{i * 7 % 101} samples near the {names[(i * 3) % 10]} station on day {i % 28 + 1}."
                        for i in range(paragraphs))
     return f"{word.title()} log\n\n{body}\n".encode()
+
+
+def start_watching(server: Server, while_indexing: Callable[[], None] | None = None) -> tuple[list[str], list[str]]:
+    """Start the server, asking its health every 0.1 s until it answers 200: what each ask got ("refused", "hung",
+    "indexing" or "answered") and the progress each 503 told; `while_indexing` runs once, at the first 503."""
+    starting = threading.Thread(target=server.start, kwargs={"timeout": 300})
+    starting.start()
+    outcomes: list[str] = []
+    progress: list[str] = []
+    try:
+        while server.process is None:  # start() has chosen the port once it has started the process
+            time.sleep(0.01)
+        while starting.is_alive() or not outcomes or outcomes[-1] != "answered":
+            time.sleep(0.1)
+            try:
+                response = httpx.get(f"{server.url}/api/health", timeout=5)
+            except httpx.ConnectError:
+                outcomes.append("refused")  # the port is taken at once; until the app serves, connecting is refused
+                continue
+            except httpx.TimeoutException:
+                outcomes.append("hung")
+                continue
+            if response.status_code == 200:
+                outcomes.append("answered")
+                continue
+            assert response.status_code == 503 and response.json()["status"] == "indexing", response.text
+            assert response.headers["retry-after"].isdigit()
+            outcomes.append("indexing")
+            progress.append(response.json()["progress"])
+            if while_indexing is not None and outcomes.count("indexing") == 1:
+                while_indexing()
+    finally:
+        starting.join()
+    return outcomes, progress
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, SEEDS, Server, big_document
+from conftest import ROOT, SEEDS, Server, big_document, start_watching
 
 pytestmark = pytest.mark.slow
 
@@ -159,39 +159,19 @@ def test_a_first_start_serves_at_once_and_says_how_far_indexing_has_got(tmp_path
     shutil.copytree(SEEDS, tmp_path / "docs")
     (tmp_path / "docs" / "survey.txt").write_bytes(big_document(3000))  # ~30 s to embed here
     server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log")
-    starting = threading.Thread(target=server.start)
-    starting.start()
-    outcomes: list[str] = []
-    progress: list[str] = []
-    asked = added = None
+    told: list[httpx.Response] = []
+
+    def meanwhile() -> None:  # a question and a change while it builds are told to wait, at once
+        told.append(httpx.post(f"{server.url}/api/ask", json={"question": "What did Belarus supply Russia?"},
+                               timeout=5))
+        told.append(httpx.post(f"{server.url}/api/documents", json={"title": "Late", "text": "A late note."},
+                               timeout=5))
+
     try:
-        while server.process is None:  # start() has chosen the port once it has started the process
-            time.sleep(0.01)
-        while starting.is_alive() or not outcomes or outcomes[-1] != "answered":
-            time.sleep(0.1)
-            try:
-                response = httpx.get(f"{server.url}/api/health", timeout=5)
-            except httpx.ConnectError:
-                outcomes.append("refused")  # the port is taken at once; until the app serves, connecting is refused
-                continue
-            except httpx.TimeoutException:
-                outcomes.append("hung")
-                continue
-            if response.status_code == 200:
-                outcomes.append("answered")
-                continue
-            assert response.status_code == 503 and response.json()["status"] == "indexing", response.text
-            assert response.headers["retry-after"].isdigit()
-            outcomes.append("indexing")
-            progress.append(response.json()["progress"])
-            if asked is None:  # a question and a change while it builds are told to wait, at once
-                asked = httpx.post(f"{server.url}/api/ask", json={"question": "What did Belarus supply Russia?"},
-                                   timeout=5)
-                added = httpx.post(f"{server.url}/api/documents", json={"title": "Late", "text": "A late note."},
-                                   timeout=5)
+        outcomes, progress = start_watching(server, meanwhile)
         assert "indexing" in outcomes and "hung" not in outcomes, outcomes
         assert any(p.startswith("embedding ") and " texts, " in p for p in progress), progress
-        assert asked is not None and added is not None
+        asked, added = told
         assert asked.status_code == 200 and not asked.json()["found"] and asked.json()["passages"] == []
         assert "still being indexed" in asked.json()["answer"], asked.text
         assert added.status_code == 429 and "still being indexed" in added.json()["detail"], added.text
@@ -201,7 +181,6 @@ def test_a_first_start_serves_at_once_and_says_how_far_indexing_has_got(tmp_path
         assert answer["found"] and "T-72" in answer["passages"][0]["text"]
         assert not [p for p in (tmp_path / "index").iterdir() if p.name.startswith(".tmp-")]  # the empty one is gone
     finally:
-        starting.join()
         server.stop()
 
 

@@ -189,3 +189,72 @@ def test_the_product_server_on_milvus(milvus_uri: str, tmp_path: Path) -> None:
         assert stored == after["passages"]
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_a_first_start_on_milvus_serves_at_once(
+        milvus_uri: str, tmp_path: Path) -> None:
+    """As with the embedded store: a first start serves at once and says how far the Milvus store is filled,
+    questions told to wait; a restart on an unchanged folder is ready without indexing."""
+    import httpx
+
+    from tests.conftest import SEEDS, Server, big_document, start_watching
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    (tmp_path / "docs" / "survey.txt").write_bytes(big_document(2000))  # ~20 s to embed here
+    server = Server(tmp_path / "docs", tmp_path / "index", tmp_path / "server.log",
+                    env={"QA_STORE": "milvus", "QA_MILVUS_URI": milvus_uri,
+                         "QA_MILVUS_COLLECTION": f"first{uuid.uuid4().hex[:8]}"})
+    question = {"question": "What did Belarus supply Russia?"}
+    told: list[httpx.Response] = []
+    try:
+        outcomes, progress = start_watching(
+            server, lambda: told.append(httpx.post(f"{server.url}/api/ask", json=question, timeout=5)))
+        assert "indexing" in outcomes and "hung" not in outcomes, outcomes
+        assert any(p.startswith("embedding ") and " texts, " in p for p in progress), progress
+        assert not told[0].json()["found"] and "still being indexed" in told[0].json()["answer"], told[0].text
+        health = httpx.get(f"{server.url}/api/health").json()
+        assert health["status"] == "ok" and health["documents"] == 2
+        answer = httpx.post(f"{server.url}/api/ask", json=question, timeout=60).json()
+        assert answer["found"] and "T-72" in answer["passages"][0]["text"]
+        server.stop()
+
+        outcomes, _ = start_watching(server)
+        assert "indexing" not in outcomes and httpx.get(f"{server.url}/api/health").json() == health
+        server.stop()
+
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_what_a_start_on_milvus_serves_while_the_store_catches_up(milvus_uri: str, tmp_path: Path, embedder) -> None:
+    """What the server's start decides before the writer thread brings the store up to date
+    (Collection._milvus_stale): questions wait while the store holds none of the documents or one the folder no
+    longer has; a store behind by a new document is served as it is."""
+    from qa.collection import Collection
+    from qa.settings import Settings
+    from tests.conftest import SEEDS
+
+    shutil.copytree(SEEDS, tmp_path / "docs")
+    settings = Settings(docs=tmp_path / "docs", index=tmp_path / "index", store="milvus", milvus_uri=milvus_uri,
+                        milvus_collection=f"stale{uuid.uuid4().hex[:8]}")
+
+    def start() -> Collection:
+        collection = Collection(settings, embedder)
+        collection._index = collection._milvus_stale()
+        return collection
+
+    first = start()
+    assert first.building is not None and first.pending == "no index to serve yet"
+    Collection(settings, embedder).open().close()  # filled, as the catch-up would
+    unchanged = start()
+    assert unchanged.building is None and unchanged.pending is None
+    (tmp_path / "docs" / "notes.txt").write_text("Notes\n\nThe old mill stands by the river.\n")
+    behind = start()
+    assert behind.building is None and behind.pending == "documents changed: 1 new, 0 changed, 0 removed"
+    Collection(settings, embedder).open().close()
+    (tmp_path / "docs" / "notes.txt").unlink()
+    holds_removed = start()
+    assert holds_removed.building is not None and holds_removed.pending == (
+        "documents changed: 0 new, 0 changed, 1 removed")
