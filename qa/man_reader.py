@@ -17,8 +17,9 @@ from qa.blocks import Builder, Parsed
 # two ways made a regex cubic (a 4,000-space first line took 52 s).
 PAGE_NAME = re.compile(r"\S+\([0-9][0-9a-zA-Z]*\)")
 LINE_CHARS = 300  # longer first and last lines are no man header or footer
-# A word that man broke at the end of a line with its hyphen (U+2010): "pro‐" / "vided".
-BROKEN = re.compile(r"(\w)\u2010\n[ \t]+(?=[a-z])")
+# A word that man broke at the end of a line with its hyphen (U+2010): "pro‐" / "vided", "FIL‐" / "TER RULES" (rsync's
+# page had 12 capital words left broken so).
+BROKEN = re.compile(r"(\w)\u2010\n[ \t]+(?=[a-z])|([A-Z])\u2010\n[ \t]+(?=[A-Z])")
 SUBSECTION_INDENT = 3
 # An option's or argument's name, on a line of its own above its indented description.
 TERM = re.compile(r"^[-+\w\[<]")
@@ -47,7 +48,7 @@ def read_man(text: str) -> Parsed:
     """The page's blocks: sections and subsections as headings, options as terms opening sections of their own,
     their descriptions and the rest as paragraphs (lines joined, man's justification spaces and broken words
     undone), deeper-indented examples as code. Its title is the NAME line ("tar - an archiving utility")."""
-    lines = BROKEN.sub(r"\1", text.strip("\n")).split("\n")[1:]
+    lines = BROKEN.sub(lambda m: m.group(1) or m.group(2), text.strip("\n")).split("\n")[1:]
     while lines and not lines[-1].strip():
         lines.pop()
     if lines and _is_footer(lines[-1]):

@@ -32,6 +32,7 @@ ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸":
 # on a vowel, or "˜n", "¸c": "don´t" and "John´s" typed with an acute for an apostrophe stay as they are
 SPACING_ACCENT = re.compile(f"([{''.join(ACCENTS)}])([aeiouyAEIOUY])|(˜)([nN])|(¸)([cC])")
 TILDE_PATH = re.compile(r"˜ ?(?=/)")
+OPENING_GRAVE = re.compile(r"(?<![^\W\d_])\u0300")
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
@@ -52,6 +53,13 @@ RUNNING_LINES = 3
 MARGIN = 0.09          # the top and bottom 9% of a page hold running headers, footers and page numbers
 MONO_HEADER = re.compile(r"[A-Z][a-z]+(?: [A-Za-z][a-z]+)?")  # a header cell of a monospaced table: "Default value"
 HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
+# pdfminer cuts a line of justified prose in two where a space is wide (after a sentence's full stop), and may give the
+# right part first: bzip2's manual read "In this case, bzip2 will If no file names are specified, bzip2 compresses
+# from standard input ..." and nettle's "... was de- It is signed by Guido Bertoni, ..." (the line "signed by ...
+# Assche.  It is"). Parts of one box on one baseline are put left to right and joined where the space between them is
+# at most this many times the text's size: in the bench PDFs such prose gaps are 5-18 points at 9-10 points, while
+# table cells set in one box stand 25-370 points apart (bash's "\b  backspace", LittleCMS's error codes).
+SAME_LINE_GAP = 2.0
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
 COVER_CHARACTERS = 400  # a title page's text: title, subtitle, authors, date, publisher (Debian Policy's: 98)
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
@@ -560,9 +568,34 @@ def _boxes(page: object, number: int) -> list[_Box]:
             bold = sum("bold" in c.fontname.lower() for c in chars) > len(chars) / 2
             italic = sum(bool(ITALIC.search(c.fontname)) for c in chars) > len(chars) / 2
             lines.append(_Line(text, size, mono, line.x0, line.x1, line.y0, bold, italic))
+        lines = _baselines_joined(lines)
         if lines:
             found.append(_Box(number, tuple(lines), 1 - element.y1 / height, 1 - element.y0 / height, height))
     return found
+
+
+def _baselines_joined(lines: list[_Line]) -> list[_Line]:
+    """A box's lines with those on one baseline put left to right, and prose split by a wide space joined again."""
+    runs: list[list[_Line]] = []
+    for line in lines:
+        if runs and abs(runs[-1][0].y0 - line.y0) < 2:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    out: list[_Line] = []
+    for run in runs:
+        joined: list[_Line] = []
+        for line in sorted(run, key=lambda ln: ln.x0):
+            left = joined[-1] if joined else None
+            if (left is not None and not left.mono and not line.mono
+                    and (left.bold, left.italic) == (line.bold, line.italic)
+                    and 0 <= line.x0 - left.x1 <= SAME_LINE_GAP * max(left.size, line.size)):
+                joined[-1] = replace(left, text=f"{left.text.rstrip()} {line.text.lstrip()}", x1=line.x1,
+                                     size=left.size if len(left.text) >= len(line.text) else line.size)
+            else:
+                joined.append(line)
+        out.extend(joined)
+    return out
 
 
 def _dotted(page: object) -> bool:
@@ -585,6 +618,8 @@ def _glyphs(text: str) -> str:
         text = UNMAPPED.sub("", UNMAPPED_BULLET.sub(r"\1•", text))
     if SPACING_ACCENT.search(text) or "˜" in text:
         text = SPACING_ACCENT.sub(_accented, TILDE_PATH.sub("~", text))
+    if "\u0300" in text:  # a combining grave on no letter is TeX's opening quote: the Debian FAQ's " ̀stable’"
+        text = OPENING_GRAVE.sub("‘", text)
     return text
 
 
@@ -646,9 +681,11 @@ def _drop_running(boxes: list[_Box], pages: int) -> list[_Box]:
     seen = Counter(key for _, key in {(b.page, keys[id(b)]) for b in boxes if id(b) in in_margin})
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.3 * pages}
     # a header naming the page's section by its heading's words, not numbered (LittleCMS's "Introduction", "Special
-    # profile types": 129 left in the text of its two PDFs): set small at the page's very edge on two pages or more,
-    # large where the section opens (a label "Example:" near the foot of pages, under a heading "Example:", stays)
+    # profile types": 129 left in the text of its two PDFs), or by them without its number (bzip2's "How to use bzip2"
+    # over the pages of "2. How to use bzip2"): set small at the page's very edge on two pages or more, large where the
+    # section opens (a label "Example:" near the foot of pages, under a heading "Example:", stays)
     headings = {clean_inline(line.text).lower() for b in boxes for line in b.lines if line.size > body * HEADING_RATIO}
+    headings |= {re.sub(r"\d+", "#", NUMBERED.sub("", heading)) for heading in headings}  # as keys mask numbers
     named = {key for key, n in seen.items() if n >= 2 and key[1:] in headings}
     return [b for b in boxes if not (id(b) in in_margin and (
         keys[id(b)] in repeated or PAGE_NUMBER.match(clean_inline(b.text))

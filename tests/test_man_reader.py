@@ -28,7 +28,8 @@ OPTIONS
               It affects all options that follow.
 
        --exclude=PATTERN
-              Exclude files matching PATTERN.
+              Exclude files matching PATTERN, as the FIL\u2010
+              TER RULES say.
 
        -1     list one file per line.
 
@@ -58,7 +59,7 @@ def test_a_man_page_is_read_as_sections_and_options() -> None:
          "-C, --directory=DIR"),
         ("paragraph", "It affects all options that follow.", "-C, --directory=DIR"),
         ("term", "--exclude=PATTERN", "--exclude=PATTERN"),
-        ("paragraph", "Exclude files matching PATTERN.", "--exclude=PATTERN"),
+        ("paragraph", "Exclude files matching PATTERN, as the FILTER RULES say.", "--exclude=PATTERN"),
         ("term", "-1", "-1"),
         ("paragraph", "list one file per line.", "-1"),
         ("paragraph", "The options above may be combined.", "Local file selection"),

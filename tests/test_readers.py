@@ -880,6 +880,69 @@ def test_pdf_title_set_on_two_lines_is_one_title_and_no_heading(tmp_path: Path) 
     assert [b.kind for b in parsed.blocks] == ["paragraph"]
 
 
+def test_pdf_a_line_cut_at_a_wide_space_is_read_left_to_right_as_one_line(tmp_path: Path) -> None:
+    """Justified prose whose line layout analysis cut in two at a sentence's wide space, the right part first (the
+    order bzip2's and nettle's manuals gave: "... fail within a few Check the oil level ... minutes.")."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(20, 40, "The pump must be primed before its first start, or its seals run dry and fail within a few")
+    pdf.text(36.5, 44.3, "Check the oil level every week, when the pump is cold: the dipstick")  # written first
+    pdf.text(20, 44.5, "minutes.")
+    pdf.text(20, 49, "sits on the left side of the housing, under the cover, beside the gauge of the inlet.")
+    pdf.output(str(tmp_path / "pump.pdf"))
+    texts = [b.text for b in read_bytes("pump.pdf", (tmp_path / "pump.pdf").read_bytes()).blocks]
+    assert texts == ["The pump must be primed before its first start, or its seals run dry and fail within a few "
+                     "minutes. Check the oil level every week, when the pump is cold: the dipstick sits on the left "
+                     "side of the housing, under the cover, beside the gauge of the inlet."], texts
+
+
+def test_pdf_tex_opening_quote_set_as_a_combining_grave_is_a_quote(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # fonts-dejavu-core (.ci/run)
+    pdf.set_font("DejaVu", size=11)
+    pdf.multi_cell(0, 6, "Why is \u0300foo-data\u2019 kept when I remove \u0300foo\u2019? The cafe\u0300 stays open.")
+    pdf.output(str(tmp_path / "faq.pdf"))
+    texts = [b.text for b in read_bytes("faq.pdf", (tmp_path / "faq.pdf").read_bytes()).blocks]
+    assert texts == ["Why is \u2018foo-data\u2019 kept when I remove \u2018foo\u2019? The cafe\u0300 stays open."]
+
+
+def test_pdf_running_header_naming_a_numbered_chapter_without_its_number_goes(tmp_path: Path) -> None:
+    """A chapter's title without its number over the chapter's few pages of a longer book (bzip2's manual: "How to use
+    bzip2" over 3 of its pages, "2. How to use bzip2" where it opens), too few to repeat over the whole book."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title("Plant manual")
+    pdf.set_auto_page_break(False)
+    body = "The inlet valve opens when the pressure in the line falls below two bars, and closes again above three. "
+    chapters = [("2. Pumps and valves", 3), ("3. Filters", 3), ("4. Gauges", 3), ("5. Cleaning", 3)]
+    for heading, pages in chapters:
+        for page in range(pages):
+            pdf.add_page()
+            if page:  # the chapter's title over its other pages, small, without its number
+                pdf.set_font("Helvetica", size=8)
+                pdf.set_xy(150, 8)
+                pdf.cell(0, 4, heading.split(" ", 1)[1])
+            pdf.set_xy(10, 30)
+            if not page:
+                pdf.set_font("Helvetica", size=18)
+                pdf.cell(0, 10, heading)
+                pdf.set_xy(10, 45)
+            pdf.set_font("Helvetica", size=10)
+            pdf.multi_cell(0, 5, body * 3)
+    pdf.output(str(tmp_path / "plant.pdf"))
+    blocks = read_bytes("plant.pdf", (tmp_path / "plant.pdf").read_bytes()).blocks
+    assert [(b.kind, b.text) for b in blocks if "Pumps and valves" in b.text] == [("heading", "2. Pumps and valves")]
+    assert [b.text for b in blocks if b.kind == "heading"] == [heading for heading, _ in chapters]
+    assert all(b.text.startswith("The inlet valve opens") for b in blocks if b.kind == "paragraph")
+
+
 def test_pdf_capital_running_headers_go_and_a_wrapped_numbered_heading_is_one(tmp_path: Path) -> None:
     from fpdf import FPDF
 
