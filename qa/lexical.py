@@ -1,6 +1,7 @@
 """Lexical search: BM25 (bm25s) over stemmed words, with query words the corpus lacks mapped to close spellings."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -130,14 +131,15 @@ def correct(query: str, vocabulary: Sequence[str], known: Container[str], stems:
     """The query with each word the corpus lacks replaced by the corpus's closest spelling, if one is close.
 
     `vocabulary` and `known`: the corpus's surface words (a sequence to search, a set to look up); `stems`: its
-    analysed terms. Words of `dictionary` (ordinary words such as "being" or "throwing") are never changed, and a
-    replacement keeps the first letter: typos and transliterations rarely change it.
+    analysed terms. Words of `dictionary` (ordinary words such as "being" or "throwing") and their other forms are
+    never changed, and a replacement keeps the first letter: typos and transliterations rarely change it.
     """
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         key = (words(word) or [""])[0]
+        stem = stemmer().stemWord(key)
         if len(key) < 5 or key in known or key in dictionary or key in _STOPWORDS or key.isdigit() \
-                or stemmer().stemWord(key) in stems or _identifier(query, match):
+                or stem in stems or stem in _stems_of(dictionary) or _identifier(query, match):
             return word
         candidates = [v for v in vocabulary if v[0] == key[0]]
         best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=_cutoff(key))
@@ -148,6 +150,13 @@ def correct(query: str, vocabulary: Sequence[str], known: Container[str], stems:
         return fixed + (possessive.group(0) if possessive else "")
 
     return re.sub(r"[^\W_]+(?:['’][^\W_]+)?", fix, query)
+
+@functools.lru_cache(maxsize=4)
+def _stems_of(dictionary: frozenset[str]) -> frozenset[str]:
+    """The stems of a dictionary's words: a word that shares one is another form of an ordinary word, not a typo
+    ("saturating" beside "saturated": it had become the corpus's "stating")."""
+    return frozenset(stemmer().stemWord(word) for word in dictionary)
+
 
 def _identifier(query: str, match: re.Match[str]) -> bool:
     """A word written as code is exact, not a typo: camel or Pascal case ("DataFrame" became "Datagram"), a call

@@ -35,6 +35,15 @@ def test_words_written_as_code_are_never_respelled() -> None:
         assert index.correct(query) == query
 
 
+def test_another_form_of_an_ordinary_word_is_never_respelled() -> None:
+    # rsync's manual lacks "saturating": it became its "stating" ("stop rsync from stating my network link?")
+    index = LexicalIndex.build(["Stating the obvious, the link was slow.", "Sending files is throttled."])
+    dictionary = frozenset({"saturated", "link", "network"})  # the model's whole words: "saturating" is not one
+    assert index.correct("Stop it saturating my link", dictionary) == "Stop it saturating my link"
+    assert index.correct("Stop it saturating my link") == "Stop it stating my link"  # no dictionary, no such check
+    assert index.correct("Is sendng throttled?", dictionary) == "Is sending throttled?"  # a typo still is
+
+
 def test_scores_rank_the_passage_with_the_rare_terms_first() -> None:
     index = LexicalIndex.build(TEXTS)
     scores = index.scores("96 Apache helicopters")
