@@ -39,6 +39,11 @@ CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 LEADERS = re.compile(r"(\.\s?){4,}\s*\S*\s*$")  # "Introduction . . . . . 1": a contents or index line
 ENTRY_FILLER = re.compile(r"[\d\s.]+")  # what is left of contents lines split apart: ". . .", "6 6 7 7 8", "1.1"
 CONTENTS_SHARE = 0.3  # a page of contents: this share of its blocks are leaders or such filler
+# or, after a "Contents" heading, this share of its blocks open with a section or page number: the Debian FAQ's
+# contents set only some entries in leaders, and three of its four pages were read as text ("35 8.6 Why is
+# ‘foo-data’ not removed ...", "45", "11.10How can I ...") that a question ranked second at 0.88
+ENTRIES_SHARE = 0.8
+ENTRY = re.compile(r"^\d+(?:\.\d+)*\.?(?=\s|[A-Z]|$)")
 DOTS = re.compile(r"(\.\s){2,}|\.{4,}|^[.\s]+$")  # dot leaders, whole or in part (". . .", "Archive areas . .", ".")
 DOTTED_LINES = 5
 # The 25 pages of contents and indexes in dot leaders in the 12 bench PDFs have 89-98% such lines; a chapter's own
@@ -431,10 +436,13 @@ def _without_contents(blocks: list[Block], dotted: set[int]) -> list[Block]:
     (`dotted`: pages whose lines are; Debian Policy's seven pages of contents left "23 License" and "Index" as
     headings over its abstract)."""
     per_page: dict[int | None, list[bool]] = {}
+    numbered: dict[int | None, list[bool]] = {}
     for block in blocks:
         filler = LEADERS.search(block.text) or ENTRY_FILLER.fullmatch(block.text)
         per_page.setdefault(block.page, []).append(bool(filler))
-    leaders = {page: page in dotted or sum(marks) >= CONTENTS_SHARE * len(marks) for page, marks in per_page.items()}
+        numbered.setdefault(block.page, []).append(bool(filler or ENTRY.match(block.text)))
+    leaders = {page: page in dotted or sum(marks) >= CONTENTS_SHARE * len(marks)
+               or sum(numbered[page]) >= ENTRIES_SHARE * len(marks) for page, marks in per_page.items()}
     ahead = Counter(" ".join(block.text.split()) for block in blocks if block.kind == "heading")
     kept: list[Block] = []
     skipping = False

@@ -720,6 +720,49 @@ def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_pa
         ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them.")]
 
 
+def test_pdf_contents_pages_without_leaders_go_too(tmp_path: Path) -> None:
+    # The Debian FAQ: of its four pages of contents one was set in leaders; the others were read as text ("35 8.6 Why
+    # is ‘foo-data’ not removed ...", "45"), which a question ranked second at 0.88
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=22)
+    pdf.cell(0, 12, "Spool Handbook")
+    pdf.ln(16)
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "Contents")
+    pdf.ln(12)
+    names = ["Queues", "Printers", "Paper", "Toner", "Drivers", "Networks", "Accounts", "Billing"]
+    chapters = [(f"{c} {name}", [f"{c}.{e} How do I reach queue {c}{e} from the desk?" for e in range(1, 5)])
+                for c, name in enumerate(names, 1)]
+    for number, (chapter, entries) in enumerate(chapters):
+        if number == 4:  # the contents go on over a second page
+            pdf.add_page()
+        pdf.set_font("Helvetica", "B", size=12)
+        pdf.cell(150, 7, chapter)
+        pdf.cell(20, 7, str(3 + number * 4), align="R")
+        pdf.ln(8)
+        pdf.set_font("Helvetica", size=11)
+        for entry in entries:
+            pdf.set_x(20)
+            pdf.cell(150, 6, entry)
+            pdf.ln(7)
+    pdf.add_page()
+    pdf.set_y(30)
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 8, "1 Queues")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The spool keeps print jobs in a queue until the printer is ready for them.")
+    pdf.output(str(tmp_path / "handbook.pdf"))
+    parsed = read_bytes("handbook.pdf", (tmp_path / "handbook.pdf").read_bytes())
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("heading", "1 Queues"),
+        ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them.")]
+
+
 def test_pdf_bold_or_italic_numbered_headings_at_the_body_size_are_headings(tmp_path: Path) -> None:
     # groff's "Producing PDFs with groff and mom": "1. Introduction" in bold, a little larger than the text, opened
     # the box of its first paragraph ("1. Introduction PDF documents are ..."), and "3.1. ..." in italics was text
