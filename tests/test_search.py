@@ -124,8 +124,10 @@ def test_a_sentence_that_only_points_elsewhere_is_no_answer(tmp_path, embedder) 
 
     pointing = ["See the description of shopt in The Shopt Builtin, for a description of the nullglob option.",
                 "(See The Set Builtin.)", "For more information, see the manual of grep.", "Refer to section 3.",
-                "For a description of the options, see below."]
+                "For a description of the options, see below.",
+                "If you found a vulnerability in Sudo, you can report it to us as described below."]
     answering = ["Seeing is believing.", "The options are described below: see them.", "See-through files differ.",
+                 "Mount it as described below the table, with -o ro.",
                  "If set, see that patterns which match no files expand to a null string."]
     assert all(points_elsewhere(t) for t in pointing)
     assert not any(points_elsewhere(t) for t in answering)
@@ -150,6 +152,34 @@ def test_a_sentence_that_only_points_elsewhere_is_no_answer(tmp_path, embedder) 
     keep = quotable(Passage("d", 1, 0, len(text), text), spans, "Which characters make a pattern?")
     passed = [text[slice(*span)] for span, kept in zip(spans, keep, strict=True) if not kept]
     assert passed == ["See The Shopt Builtin."]
+
+
+def test_the_passages_holding_a_literal_name_are_shortlisted_before_the_others(tmp_path, embedder) -> None:
+    # rsync's manual beside the Debian FAQ: for "What does the --archive option do?" BM25 reads "archive", and the
+    # 10 passages read were all the FAQ's on archives; rsync's "--archive, -a" entry was 24th of the fused candidates
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    (tmp_path / "docs").mkdir()
+    topics = ["mirrors", "sections", "suites", "pools", "signatures", "sizes", "history", "layout", "snapshots",
+              "security", "backports", "ports", "updates", "keys"]
+
+    def paragraph(topic: str, number: int) -> str:
+        return (f"The archive keeps its {topic} in the archive tree, and each archive entry of the {topic} is listed "
+                f"in the archive index number {number}. Archive tools read the archive {topic} from there, and the "
+                f"archive option of the mirror script copies the archive {topic} whole. An archive of {topic} older "
+                f"than a year is moved to the archive of archives, where the archive team keeps it for reference.")
+
+    (tmp_path / "docs" / "faq.md").write_text("# Archive FAQ\n\n" + "\n\n".join(
+        f"## How are the archive {t} organised?\n\n{paragraph(t, i)}\n\n{paragraph(t, i + 100)}"
+        for i, t in enumerate(topics)) + "\n", encoding="utf-8")
+    (tmp_path / "docs" / "synctool.md").write_text(
+        "# synctool - copy files\n\n## OPTIONS\n\n### --verbose, -v\n\nThis option increases the amount of "
+        "information you are given during the transfer.\n\n### --archive, -a\n\nThis is equivalent to -rlptgoD. "
+        "It is a quick way of saying you want recursion and want to preserve almost everything.\n", encoding="utf-8")
+    engine = Engine(Settings(docs=tmp_path / "docs", index=tmp_path / "index"), embedder=embedder)
+    shown = engine.ask("What does the --archive option do?").passages
+    assert any("--archive, -a" in hit.passage.text for hit in shown), [hit.passage.section for hit in shown]
 
 
 def test_a_colon_takes_in_the_next_sentence_of_its_own_passage_only() -> None:
