@@ -37,12 +37,17 @@ def holds(sentence: str, symbol: str) -> bool:
 POINTS_ELSEWHERE = re.compile(r"^\W*(?:see\s|refer to\s|(?:for (?:more|further|full|additional|complete) "
                               r"(?:information|details?|descriptions?)|for (?:a|the) (?:description|discussion|list)"
                               r" of)\b[^.]*?\bsee\b)", re.IGNORECASE)
+# Or one that ends by sending the reader on: "If you believe you have found a security vulnerability in Sudo, you can
+# report it to us as described below." was quoted first for "How do I report a security hole I found in sudo?", the
+# address under it second.
+POINTS_ON = re.compile(r"\bas (?:described|explained|shown|detailed|outlined|listed) (?:below|above|later|earlier|"
+                       r"in the (?:next|following|previous) (?:section|chapter))\W*$", re.IGNORECASE)
 
 
 def points_elsewhere(sentence: str) -> bool:
-    """Whether the sentence only sends the reader elsewhere (POINTS_ELSEWHERE): it names where the answer is, it is
-    none."""
-    return POINTS_ELSEWHERE.match(sentence) is not None
+    """Whether the sentence only sends the reader elsewhere (POINTS_ELSEWHERE, POINTS_ON): it names where the answer
+    is, it is none."""
+    return POINTS_ELSEWHERE.match(sentence) is not None or POINTS_ON.search(sentence) is not None
 
 
 def heading_lines(passage: Passage) -> set[str]:
@@ -94,6 +99,23 @@ def in_synopsis(passage: Passage, start: int) -> bool:
     return last_heading(passage, start).lower() == SYNOPSIS
 
 
+# A deprecation note ("Deprecated since version 2.2: Will be removed in Flask 2.3. Use
+# app.config["SEND_FILE_MAX_AGE_DEFAULT"] instead.", Sphinx's) says what to use instead, not what a thing is or does:
+# "What does the SEND_FILE_MAX_AGE_DEFAULT setting control?" quoted "Use app.config[...] instead." over "The default
+# value for max_age for send_file()." Its sentences are passed over unless the question asks about versions or what
+# replaces it. Only deprecations: a "Changed in version 3.8: On macOS, the spawn start method is now the default."
+# answers bench/pydocs' "Which multiprocessing start method is the default on macOS?" (passing all version notes
+# over lost it, its answer-hit 0.293 -> 0.283).
+VERSION_NOTE = re.compile(r"deprecated (?:since|in) (?:version|release) \S+", re.IGNORECASE)
+ASKS_VERSION = re.compile(r"\b(?:versions?|deprecat\w*|instead|replac\w*|removed|obsolete|still|releases?)\b",
+                          re.IGNORECASE)
+
+
+def in_version_note(text: str, start: int) -> bool:
+    """Whether the text at `start` lies in a paragraph that opens as a deprecation note (VERSION_NOTE)."""
+    return VERSION_NOTE.match(text, text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0) is not None
+
+
 # A question asking what happens when a value is not given ("Which compression level does gzip use if I don't give
 # one?", "What is the default value of AllowOverride?") is answered by the sentence that says what the default is
 # ("The default is 9."), which shares few of its words: a passage's sentences that speak of a default are preferred.
@@ -123,15 +145,17 @@ def asks_default(question: str) -> bool:
 
 def quotable(passage: Passage, spans: list[tuple[int, int]], question: str) -> np.ndarray:
     """For each sentence span of `passage`, whether the reply should prefer to quote it: not a heading line, a lone
-    term, a sentence that only points elsewhere nor a synopsis's usage line (unless the question asks for usage),
+    term, a sentence that only points elsewhere, a synopsis's usage line (unless the question asks for usage) nor a
+    deprecation note's (unless it asks about versions or a replacement),
     holding every symbol the question names that any of the passage's sentences holds, and, for a question asking
     what a default is, saying a default if any of them does. All True when none would."""
     headings = heading_lines(passage)
     text = passage.text
     usage = ASKS_USAGE.search(question) is not None
+    versions = ASKS_VERSION.search(question) is not None
     keep = np.array([not is_heading(text, s, e, headings) and not is_term(text, s, e)
                      and not points_elsewhere(text[s:e]) and (usage or not in_synopsis(passage, s))
-                     for s, e in spans], dtype=bool)
+                     and (versions or not in_version_note(text, s)) for s, e in spans], dtype=bool)
     for symbol in symbols(question):
         # a sentence holds it, or sits in the section of an option that does ("-C, --directory=DIR" over "Change to
         # DIR before performing any operations.", in a passage joining several options: Passage.parts)

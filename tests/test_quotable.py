@@ -93,6 +93,19 @@ def test_a_synopsis_usage_line_is_passed_over_unless_the_usage_is_asked_for() ->
     assert quotable(alone, [(0, len(usage))], "What does git clean do?").tolist() == [True]  # nothing else to quote
 
 
+def test_a_deprecation_note_is_passed_over_unless_versions_or_a_replacement_are_asked_about() -> None:
+    # Flask's API reference: "What does the SEND_FILE_MAX_AGE_DEFAULT setting control?" quoted the deprecation note
+    text = ("The default value for max_age for send_file().\n\nDeprecated since version 2.2: Will be removed in "
+            "Flask 2.3. Use app.config[\"SEND_FILE_MAX_AGE_DEFAULT\"] instead.\n\nChanged in version 2.0: Defaults to "
+            "None instead of 12 hours.")
+    entry = passage(text, "API > class flask.Flask > property send_file_max_age_default")
+    assert kept_sentences(entry, "What does the SEND_FILE_MAX_AGE_DEFAULT setting control?") == [
+        "The default value for max_age for send_file().",
+        "Changed in version 2.0: Defaults to None instead of 12 hours."]
+    assert len(kept_sentences(entry, "What should I use instead of send_file_max_age_default?")) == 4
+    assert len(kept_sentences(entry, "Which version removed send_file_max_age_default?")) == 4
+
+
 def test_a_question_asking_for_a_default_quotes_the_sentence_that_says_it() -> None:
     text = ("The compresslevel argument is an integer from 0 to 9 controlling the level of compression; 1 is fastest "
             "and 9 is slowest. The default is 9. The mtime argument is an optional numeric timestamp.")
