@@ -21,7 +21,7 @@ from qa.language import english, foreign
 from qa.lexical import analyze
 from qa.names import MISSING_NAME_FACTOR, labelled, missing, names, numbered
 from qa.passages import Passage
-from qa.quotable import heading_lines, points_elsewhere, quotable
+from qa.quotable import heading_lines, holds, last_heading, points_elsewhere, quotable, symbols
 from qa.relevance import DEFAULT, PASSAGE_FEATURES, SENTENCE_FEATURES, WRONG_TYPE_FACTOR, AnswerModels
 from qa.store_api import Store, top_rows
 
@@ -355,7 +355,7 @@ def continuations(described: Described, own: np.ndarray, quoted: int = -1) -> np
 
 
 def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, query: str,
-           models: AnswerModels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           models: AnswerModels, priority: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The RERANKED most probable passages and the retrievers' favourites read again by the cross-encoder
     (qa/reranker.py; read_again), on their RERANK_SENTENCES best sentences by the sentence model: each one's
     probability becomes models.reranked's (its pooled probability's logit and its best cross-encoder logit), and its
@@ -376,8 +376,9 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     # what is read to rank, by the logits without the passing over (the ranking stays as it was fitted), and for the
     # quote only, the passage's best sentence to quote when that is not among them (its heading was)
     reading = [(p, own, continuations(described, own, best_of(logits, np.flatnonzero(described.owner == p))))
-               for p, own in read_again(described, relevance, plain)]
-    texts = [described.passages[p].text[slice(*described.spans[i])]
+               for p, own in read_again(described, relevance if priority is None else priority, plain)]
+    named = (*names(query), *symbols(query))
+    texts = [entry_named(described.passages[p], described.spans[i], named)
              for p, own, extra in reading for i in np.r_[own, extra]]
     cross = models.reranker(query, texts)
     relevance, chosen = relevance.copy(), chosen.copy()
@@ -398,6 +399,22 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
         if mates:
             partner[p] = every[max(mates, key=lambda j: combined[j])]
     return relevance, chosen, partner
+
+
+def entry_named(passage: Passage, span: tuple[int, int], named: tuple[str, ...]) -> str:
+    """The sentence at `span`; after its entry's name ("--archive, -a: This is equivalent to -rlptgoD.") when its
+    section's last heading holds a name the question uses literally and the sentence does not: an option's entry
+    answers what the option does without naming it. bench/newdocs' "What does the --disable-setuid configure option
+    of man-db do?" then finds its entry ("--disable-setuid: ... Use this option to install man as a non-setuid
+    program instead.") 3rd, not among the first 3 before; no other bench set's figures change."""
+    sentence = passage.text[slice(*span)]
+    if not named:
+        return sentence
+    heading = last_heading(passage, span[0])
+    if any(holds(heading, n) or not missing((n,), heading) for n in named) and not any(
+            holds(sentence, n) or not missing((n,), sentence) for n in named):
+        return f"{heading}: {sentence}"
+    return sentence
 
 
 def pointers(described: Described, chosen: np.ndarray) -> np.ndarray:
@@ -491,8 +508,14 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     in_english = english(question)
     relevance, answers, chosen, sentence_probability = score(described, models, crosslingual,
                                                              typed=in_english or crosslingual)
+    indexed = [p.indexed() for p in described.passages]
+    asked = (*names(question), *numbered(labelled(question), indexed))
+    lacking = [missing(asked, text) for text in indexed]
+    factor = np.where([bool(lacks) for lacks in lacking], MISSING_NAME_FACTOR, 1.0)
     if models.reranker is not None and fusion == "answer" and in_english and not crosslingual:  # it reads English
-        relevance, chosen, partner = rerank(described, relevance, chosen, query, models)
+        # what it reads is chosen as the passages will be ranked: with the literal names' factor (a passage lacking
+        # one is no answer whatever it reads, and took a place a passage holding it could have had)
+        relevance, chosen, partner = rerank(described, relevance, chosen, query, models, relevance * factor)
     else:
         partner = np.full(len(chosen), -1, dtype=np.int64)
     pointing = pointers(described, chosen)
@@ -501,11 +524,7 @@ def search(index: Store, query_vector: np.ndarray, query: str, top_k: int, candi
     partner = np.where(partner >= 0, partner, sentences_before(described, chosen))  # unread or unpaired: the one before
     if described.quotable is not None and len(described.quotable):  # never quoted along: a heading line
         partner = np.where((partner >= 0) & described.quotable[np.maximum(partner, 0)], partner, -1)
-    indexed = [p.indexed() for p in described.passages]
-    asked = (*names(question), *numbered(labelled(question), indexed))
-    lacking = [missing(asked, text) for text in indexed]
     if asked:  # a passage lacking a name the question uses literally does not document it (qa/names.py)
-        factor = np.where([bool(lacks) for lacks in lacking], MISSING_NAME_FACTOR, 1.0)
         relevance, answers = relevance * factor, answers * factor
     spans = [quoted_span(described, int(sentence), int(mate)) for sentence, mate in zip(chosen, partner, strict=True)]
     if fusion == "answer":  # one result for one answer: a quote alike one ranked above it is left out

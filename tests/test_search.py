@@ -182,6 +182,19 @@ def test_the_passages_holding_a_literal_name_are_shortlisted_before_the_others(t
     assert any("--archive, -a" in hit.passage.text for hit in shown), [hit.passage.section for hit in shown]
 
 
+def test_the_cross_encoder_reads_an_entry_s_sentence_after_the_name_the_question_uses() -> None:
+    from qa.search import entry_named
+
+    text = "--archive, -a\n\nThis is equivalent to -rlptgoD. The --archive option implies --recursive."
+    entry = Passage("rsync", 1, 0, len(text), text, section="rsync > OPTIONS > --archive, -a")
+    first, second = (text.index("This"), text.index(". The") + 1), (text.index("The --"), len(text))
+    assert entry_named(entry, first, ("--archive",)) == "--archive, -a: This is equivalent to -rlptgoD."
+    assert entry_named(entry, first, ("-a",)) == "--archive, -a: This is equivalent to -rlptgoD."
+    assert entry_named(entry, second, ("--archive",)) == "The --archive option implies --recursive."  # named already
+    plain = "This is equivalent to -rlptgoD."
+    assert entry_named(entry, first, ()) == entry_named(entry, first, ("--delete",)) == plain
+
+
 def test_a_colon_takes_in_the_next_sentence_of_its_own_passage_only() -> None:
     texts = ["Back up often. Run this:\n\n$ backup now", "Or that:", "$ backup later. Then:"]
     spans = [(0, 14), (15, 24), (26, 38), (0, 8), (0, 14), (15, 20)]
