@@ -25,6 +25,7 @@ SUBSECTION_INDENT = 3
 TERM = re.compile(r"^[-+\w\[<]")
 TERM_CHARS = 80
 BESIDE = re.compile(r"^(-\S+(?:, -\S+)*)\s{2,}(\S.*)$")
+SUMMARY_LINE = re.compile(r"^(-\S.*?)\s{2,}(\S.*)$")  # "--help, -h (*)           show this help"
 
 
 def is_man_page(text: str) -> bool:
@@ -42,6 +43,21 @@ def _is_footer(line: str) -> bool:
     words = line.split()
     return (len(line) <= LINE_CHARS and len(words) >= 2 and bool(PAGE_NAME.fullmatch(words[-1]))
             and line[:-len(words[-1])].endswith("  "))
+
+
+def _summary(lines: list[str], indents: list[int]) -> list[str] | None:
+    """Lines that are options each beside a short description, at one indent (a line further in goes on the one
+    before): "--archive, -a: archive mode is -rlptgoD ..." for each; None if they are anything else."""
+    items: list[str] = []
+    for line, indent in zip(lines, indents, strict=True):
+        beside = SUMMARY_LINE.match(line.strip()) if indent == indents[0] else None
+        if beside:
+            items.append(f"{beside.group(1)}: {beside.group(2)}")
+        elif items and indent > indents[0]:
+            items[-1] += " " + line.strip()
+        else:
+            return None
+    return [" ".join(item.split()) for item in items] if len(items) > 1 else None
 
 
 def read_man(text: str) -> Parsed:
@@ -100,6 +116,14 @@ def read_man(text: str) -> Parsed:
             return
         indents = [len(line) - len(line.lstrip()) for line in body]
         at = indents[0]
+        if (summary := _summary(body, indents)) is not None:
+            # a summary of options, one a line ("--verbose, -v            increase verbosity"): each an item, not
+            # one paragraph (rsync's OPTION SUMMARY was one of 8,203 characters)
+            close_term()
+            for item in summary:
+                builder.add("item", item)
+            body.clear()
+            return
         if at <= base and any(indent > at for indent in indents):
             # a list of options: each line at the list's indent opens one, with or without a blank line between
             entries: list[list[str]] = []

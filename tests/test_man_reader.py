@@ -109,3 +109,33 @@ def test_a_long_first_or_last_line_is_read_at_once() -> None:
     page = "TAR(1)   GNU TAR Manual   TAR(1)\n\nNAME\n       tar - a\n\nA" + " " * 200_000 + "x\n"
     read_bytes("odd.txt", page.encode())  # its last line no footer: one over the line took 153 s
     assert time.perf_counter() - started < 5  # ~5 ms here
+
+
+def test_a_summary_of_options_one_a_line_is_an_item_each() -> None:
+    # rsync's OPTION SUMMARY (168 lines) was one paragraph of 8,203 characters, options and descriptions run together
+    page = """\
+RSYNC(1)                    General Commands Manual                   RSYNC(1)
+
+NAME
+       rsync - a fast, versatile, local/remote file-copying tool
+
+OPTION SUMMARY
+       Here is a short summary of the options available in rsync.
+
+       --verbose, -v            increase verbosity
+       --archive, -a            archive mode is -rlptgoD (no -A,-X,-U,-N,-H)
+       -F                       same as --filter='dir-merge /.rsync-filter'
+                                repeated: --filter='- .rsync-filter'
+       --help, -h (*)           show this help (* -h is help only on its own)
+
+rsync 3.2.7                       20 Oct 2022                         RSYNC(1)
+"""
+    blocks = [(b.kind, b.text) for b in read_bytes("rsync.txt", page.encode()).blocks if b.path[0] == "OPTION SUMMARY"]
+    assert blocks == [
+        ("heading", "OPTION SUMMARY"),
+        ("paragraph", "Here is a short summary of the options available in rsync."),
+        ("item", "--verbose, -v: increase verbosity"),
+        ("item", "--archive, -a: archive mode is -rlptgoD (no -A,-X,-U,-N,-H)"),
+        ("item", "-F: same as --filter='dir-merge /.rsync-filter' repeated: --filter='- .rsync-filter'"),
+        ("item", "--help, -h (*): show this help (* -h is help only on its own)"),
+    ]
