@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -680,12 +681,8 @@ def test_a_monospaced_table_going_on_at_the_top_of_the_next_page_keeps_its_heade
                     "Name: MEMORY; Value: 512; Meaning: Monitor memory usage"]
 
 
-def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_path: Path) -> None:
-    # A Brief History of Debian: its contents page gave 60 blocks of ". . ." and "6 6 7 7 8", under entries read as
-    # headings (which ended the contents' skipping), and ranked for questions about what they list
-    from fpdf import FPDF
-
-    pdf = FPDF()
+def open_contents(pdf: Any) -> None:
+    """A handbook's first page: its title, then a "Contents" heading for the entries that follow."""
     pdf.add_page()
     pdf.set_font("Helvetica", size=22)
     pdf.cell(0, 12, "Spool Handbook")
@@ -693,6 +690,15 @@ def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_pa
     pdf.set_font("Helvetica", size=16)
     pdf.cell(0, 10, "Contents")
     pdf.ln(12)
+
+
+def test_pdf_contents_in_dot_leaders_go_with_the_entries_read_as_headings(tmp_path: Path) -> None:
+    # A Brief History of Debian: its contents page gave 60 blocks of ". . ." and "6 6 7 7 8", under entries read as
+    # headings (which ended the contents' skipping), and ranked for questions about what they list
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    open_contents(pdf)
     for chapter, entries in (("1 Introduction", ("1.1 Getting started", "1.2 Queues")), ("2 Status", ())):
         pdf.set_font("Helvetica", size=14)
         pdf.cell(0, 8, chapter)
@@ -727,13 +733,7 @@ def test_pdf_contents_pages_without_leaders_go_too(tmp_path: Path) -> None:
 
     pdf = FPDF()
     pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=22)
-    pdf.cell(0, 12, "Spool Handbook")
-    pdf.ln(16)
-    pdf.set_font("Helvetica", size=16)
-    pdf.cell(0, 10, "Contents")
-    pdf.ln(12)
+    open_contents(pdf)
     names = ["Queues", "Printers", "Paper", "Toner", "Drivers", "Networks", "Accounts", "Billing"]
     chapters = [(f"{c} {name}", [f"{c}.{e} How do I reach queue {c}{e} from the desk?" for e in range(1, 5)])
                 for c, name in enumerate(names, 1)]
