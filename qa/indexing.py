@@ -281,9 +281,9 @@ def milvus_stale_reason(store: MilvusStore, embedder: Embedder, max_tokens: int,
 
 def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, store: MilvusStore,
                 report: Report | None = None) -> MilvusStore:
-    """Bring a Milvus store up to date with the documents, one document at a time: documents gone or changed are
-    removed, new or changed ones added (only their own text embedded); the rest is not touched; `report` is told
-    how far it has got.
+    """Bring a Milvus store up to date with the documents: documents gone or changed are removed, then the new and
+    changed ones' texts embedded (only theirs, all at once, slice by slice) and each document stored alone; the rest
+    is not touched; `report` is told how far it has got.
 
     `root` keeps what the embedded store keeps beside its generations: ids, the library, the parse and
     embedding caches. A store made by another model, window or readers is emptied first.
@@ -329,6 +329,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
                                vectors[sentence_at:sentence_at + sentence_count], doc.page_labels)
             log.info("added %s to the Milvus store (%d passages)", doc.id, count)
             passage_at, sentence_at = passage_at + count, sentence_at + sentence_count
+        assert passage_at == len(passages) and sentence_at == len(vectors), "passages not in document order"
     finally:
         cache.close()
         vectors_cache.close()

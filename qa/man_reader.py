@@ -25,7 +25,8 @@ SUBSECTION_INDENT = 3
 TERM = re.compile(r"^[-+\w\[<]")
 TERM_CHARS = 80
 BESIDE = re.compile(r"^(-\S+(?:, -\S+)*)\s{2,}(\S.*)$")
-SUMMARY_LINE = re.compile(r"^(-\S.*?)\s{2,}(\S.*)$")  # "--help, -h (*)           show this help"
+# "--help, -h (*)           show this help"; matched on stripped lines (trailing spaces would make it quadratic)
+SUMMARY_LINE = re.compile(r"^(-\S.*?)\s{2,}(\S.*)$")
 
 
 def is_man_page(text: str) -> bool:
@@ -116,14 +117,6 @@ def read_man(text: str) -> Parsed:
             return
         indents = [len(line) - len(line.lstrip()) for line in body]
         at = indents[0]
-        if (summary := _summary(body, indents)) is not None:
-            # a summary of options, one a line ("--verbose, -v            increase verbosity"): each an item, not
-            # one paragraph (rsync's OPTION SUMMARY was one of 8,203 characters)
-            close_term()
-            for item in summary:
-                builder.add("item", item)
-            body.clear()
-            return
         if at <= base and any(indent > at for indent in indents):
             # a list of options: each line at the list's indent opens one, with or without a blank line between
             entries: list[list[str]] = []
@@ -143,6 +136,12 @@ def read_man(text: str) -> Parsed:
             builder.add("code", "\n".join(line.strip() for line in body))
         elif len(body) == 1 and at <= base and BESIDE.match(body[0].strip()):
             entry(body, at)
+        elif (summary := _summary(body, indents)) is not None:
+            # a summary of options, one a line ("--verbose, -v            increase verbosity"), that was no list of
+            # options above: each an item, not one paragraph (rsync's OPTION SUMMARY was one of 8,203 characters)
+            close_term()
+            for item in summary:
+                builder.add("item", item)
         else:
             if at <= base:
                 close_term()  # text at the section's indent ends the option above it

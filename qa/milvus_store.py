@@ -332,11 +332,12 @@ class MilvusStore:
                 coverage[k] = sum(w for t, w in zip(terms, weights, strict=True) if t in present) / weights.sum()
         return Components(passage, sentence, lexical, coverage)
 
-    def _fetch_sentences(self, rows: Sequence[int]) -> None:
-        """Read the sentences of passages `rows` not read yet in one query (kept until the next write)."""
+    def _fetch_sentences(self, rows: Sequence[int]) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """Read the sentences of passages `rows` not read yet in one query (kept until the next write); returns what
+        it read, which a write on another thread may clear from the cache at any time."""
         missing = list(dict.fromkeys(int(r) for r in rows if int(r) not in self._sentences))
         if not missing:
-            return
+            return {}
         found = self._call(lambda c: c.query(self.sentences_name, filter=_in("passage_id", missing), limit=MAX_ROWS,
                                              output_fields=["passage_id", "position", "start", "end", "vector"]))
         owned: dict[int, list[dict]] = {r: [] for r in missing}
@@ -344,18 +345,20 @@ class MilvusStore:
             owned.setdefault(int(r["passage_id"]), []).append(r)
         if len(self._sentences) > 4096:
             self._sentences.clear()
+        read: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = {}
         for row, sentences in owned.items():
             sentences.sort(key=lambda r: r["position"])
             vectors = (np.array([r["vector"] for r in sentences], dtype=np.float32) if sentences
                        else np.zeros((0, self.dim), dtype=np.float32))
-            self._sentences[row] = ([(int(r["start"]), int(r["end"])) for r in sentences], vectors)
+            read[row] = ([(int(r["start"]), int(r["end"])) for r in sentences], vectors)
+        self._sentences.update(read)
+        return read
 
     def _sentences_of(self, row: int) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Passage `row`'s sentence spans and vectors, in order."""
         found = self._sentences.get(row)
-        if found is None:
-            self._fetch_sentences([row])
-            found = self._sentences[row]
+        if found is None:  # what this call read, not the cache: a write may clear it meanwhile
+            found = self._fetch_sentences([row]).get(row, ([], np.zeros((0, self.dim), dtype=np.float32)))
         return found
 
     def sentence_similarity(self, query_vector: np.ndarray, row: int) -> np.ndarray:

@@ -32,7 +32,7 @@ ACCENTS = {"¨": "\u0308", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸":
 # on a vowel, or "˜n", "¸c": "don´t" and "John´s" typed with an acute for an apostrophe stay as they are
 SPACING_ACCENT = re.compile(f"([{''.join(ACCENTS)}])([aeiouyAEIOUY])|(˜)([nN])|(¸)([cC])")
 TILDE_PATH = re.compile(r"˜ ?(?=/)")
-OPENING_GRAVE = re.compile(r"(?<![^\W\d_])\u0300")
+OPENING_GRAVE = re.compile(r"(?<![^\W\d_])(?<![\u0300-\u036f])\u0300")  # not after a letter or another mark
 PAGE_NUMBER = re.compile(r"^(page\s+)?(\d+|[ivxlcdm]+)(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
 BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 CONTENTS = re.compile(r"^(table of )?contents$", re.IGNORECASE)
@@ -43,6 +43,7 @@ CONTENTS_SHARE = 0.3  # a page of contents: this share of its blocks are leaders
 # contents set only some entries in leaders, and three of its four pages were read as text ("35 8.6 Why is
 # ‘foo-data’ not removed ...", "45", "11.10How can I ...") that a question ranked second at 0.88
 ENTRIES_SHARE = 0.8
+CHAPTER_NUMBER = re.compile(r"^(?:(?:chapter|appendix|part)\s+\w+|\d+(?:\.\d+)*)\.?\s+", re.IGNORECASE)
 ENTRY = re.compile(r"^\d+(?:\.\d+)*\.?(?=\s|[A-Z]|$)")
 DOTS = re.compile(r"(\.\s){2,}|\.{4,}|^[.\s]+$")  # dot leaders, whole or in part (". . .", "Archive areas . .", ".")
 DOTTED_LINES = 5
@@ -441,8 +442,19 @@ def _without_contents(blocks: list[Block], dotted: set[int]) -> list[Block]:
         filler = LEADERS.search(block.text) or ENTRY_FILLER.fullmatch(block.text)
         per_page.setdefault(block.page, []).append(bool(filler))
         numbered.setdefault(block.page, []).append(bool(filler or ENTRY.match(block.text)))
+    # a page holding a heading for the last time (its words without its number: "8 The Debian package management
+    # tools" listed, "Chapter 8. The Debian package management tools" where it opens) is text, however numbered its
+    # blocks are (a chapter of numbered steps)
+    later = Counter(_entry_key(block.text) for block in blocks if block.kind == "heading")
+    opening: set[int | None] = set()
+    for block in blocks:
+        if block.kind == "heading" and not CONTENTS.match(block.text):
+            later[_entry_key(block.text)] -= 1
+            if not later[_entry_key(block.text)]:
+                opening.add(block.page)
     leaders = {page: page in dotted or sum(marks) >= CONTENTS_SHARE * len(marks)
-               or sum(numbered[page]) >= ENTRIES_SHARE * len(marks) for page, marks in per_page.items()}
+               or (page not in opening and len(marks) >= DOTTED_LINES
+                   and sum(numbered[page]) >= ENTRIES_SHARE * len(marks)) for page, marks in per_page.items()}
     ahead = Counter(" ".join(block.text.split()) for block in blocks if block.kind == "heading")
     kept: list[Block] = []
     skipping = False
@@ -471,6 +483,11 @@ def _without_contents(blocks: list[Block], dotted: set[int]) -> list[Block]:
         path = tuple(h for i, h in enumerate(block.path) if not CONTENTS.match(h) and block.path[:i + 1] not in gone)
         kept.append(block if path == block.path else replace(block, path=path))
     return kept
+
+
+def _entry_key(heading: str) -> str:
+    """A heading's words without its number, as a contents entry and the heading itself share them."""
+    return CHAPTER_NUMBER.sub("", " ".join(heading.split())).lower()
 
 
 def _continued(blocks: list[Block]) -> list[Block]:

@@ -41,7 +41,8 @@ POINTS_ELSEWHERE = re.compile(r"^\W*(?:see\s|refer to\s|(?:for (?:more|further|f
 # report it to us as described below." was quoted first for "How do I report a security hole I found in sudo?", the
 # address under it second.
 POINTS_ON = re.compile(r"\bas (?:described|explained|shown|detailed|outlined|listed) (?:below|above|later|earlier|"
-                       r"in the (?:next|following|previous) (?:section|chapter))\W*$", re.IGNORECASE)
+                       r"in the (?:next|following|previous) (?:section|chapter))[.!?)\"'’”\s]*$", re.IGNORECASE)
+# (not "Configure the proxy as shown below:", which introduces what follows)
 
 
 def points_elsewhere(sentence: str) -> bool:
@@ -113,7 +114,8 @@ ASKS_VERSION = re.compile(r"\b(?:versions?|deprecat\w*|instead|replac\w*|removed
 
 def in_version_note(text: str, start: int) -> bool:
     """Whether the text at `start` lies in a paragraph that opens as a deprecation note (VERSION_NOTE)."""
-    return VERSION_NOTE.match(text, text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0) is not None
+    block = text.rfind("\n\n", 0, start)
+    return VERSION_NOTE.match(text, block + 2 if block >= 0 else 0) is not None
 
 
 # A question asking what happens when a value is not given ("Which compression level does gzip use if I don't give

@@ -153,7 +153,8 @@ def named_first(index: Store, rows: np.ndarray, ranking: np.ndarray, literal: tu
     for "What does the --archive option do?" the 10 shortlisted passages were the Debian FAQ's on archives (BM25 reads
     "archive"), rsync's "--archive, -a" 24th of the 92 fused candidates."""
     held = np.array([not missing(literal, p.indexed()) for p in index.passages([int(r) for r in rows])])
-    return np.where(held, ranking + 1.0 + np.abs(ranking).max(initial=0.0), ranking) if held.any() else ranking
+    # the fused ranking lies in 0..1 (fuse_normalised): 2 more puts every holder first, in its own order
+    return np.where(held, ranking + 2.0, ranking) if held.any() else ranking
 
 
 def content_words(query: str) -> str:
@@ -367,7 +368,8 @@ def rerank(described: Described, relevance: np.ndarray, chosen: np.ndarray, quer
     alone, and a subject's sentence leaves out the answer that follows it. On the SQuAD train sample (600
     questions) the answer inside [1]'s quote went 0.807 -> 0.818 (7 gained, none lost), its quotes 177 -> 209
     characters on average; SQuAD dev 0.794 -> 0.828 (182 -> 212 characters); bench/RESULTS.md has each step.
-    Returns (relevance, chosen, partner: the sentence quoted with the chosen one, -1 for none), changed copies."""
+    `priority` (default: `relevance`) chooses the passages read. Returns (relevance, chosen, partner: the sentence
+    quoted with the chosen one, -1 for none), changed copies."""
     partner = np.full(len(chosen), -1, dtype=np.int64)
     if models.reranker is None or models.reranked is None or len(relevance) == 0:
         return relevance, chosen, partner

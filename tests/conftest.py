@@ -99,14 +99,25 @@ def big_document(paragraphs: int, word: str = "survey") -> bytes:
 def start_watching(server: Server, while_indexing: Callable[[], None] | None = None) -> tuple[list[str], list[str]]:
     """Start the server, asking its health every 0.1 s until it answers 200: what each ask got ("refused", "hung",
     "indexing" or "answered") and the progress each 503 told; `while_indexing` runs once, at the first 503."""
-    starting = threading.Thread(target=server.start, kwargs={"timeout": 300})
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            server.start(timeout=300)
+        except BaseException as exc:  # the server exited or never answered: said after the thread ends
+            failed.append(exc)
+
+    server.process = None
+    starting = threading.Thread(target=start)
     starting.start()
     outcomes: list[str] = []
     progress: list[str] = []
     try:
-        while server.process is None:  # start() has chosen the port once it has started the process
+        while server.process is None and starting.is_alive():  # start() has chosen the port once it has started
             time.sleep(0.01)
         while starting.is_alive() or not outcomes or outcomes[-1] != "answered":
+            if failed:
+                raise failed[0]
             time.sleep(0.1)
             try:
                 response = httpx.get(f"{server.url}/api/health", timeout=5)

@@ -139,3 +139,10 @@ rsync 3.2.7                       20 Oct 2022                         RSYNC(1)
         ("item", "-F: same as --filter='dir-merge /.rsync-filter' repeated: --filter='- .rsync-filter'"),
         ("item", "--help, -h (*): show this help (* -h is help only on its own)"),
     ]
+    # a list of options whose descriptions wrap beside them stays a list of terms, each its own section
+    listing = ("LS(1)                    User Commands                   LS(1)\n\nOPTIONS\n"
+               "       -a     do not ignore entries starting with .\n       -b     print C-style escapes\n"
+               "              for nongraphic characters\n")
+    assert [(b.kind, b.text) for b in read_bytes("ls.txt", listing.encode()).blocks] == [
+        ("heading", "OPTIONS"), ("term", "-a"), ("paragraph", "do not ignore entries starting with ."),
+        ("term", "-b"), ("paragraph", "print C-style escapes for nongraphic characters")]

@@ -749,18 +749,23 @@ def test_pdf_contents_pages_without_leaders_go_too(tmp_path: Path) -> None:
             pdf.set_x(20)
             pdf.cell(150, 6, entry)
             pdf.ln(7)
-    pdf.add_page()
-    pdf.set_y(30)
-    pdf.set_font("Helvetica", size=16)
-    pdf.cell(0, 8, "1 Queues")
-    pdf.ln(10)
-    pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, "The spool keeps print jobs in a queue until the printer is ready for them.")
+    for number, name in enumerate(names, 1):  # each chapter opens a page: its heading, then numbered steps
+        pdf.add_page()
+        pdf.set_y(30)
+        pdf.set_font("Helvetica", size=16)
+        pdf.cell(0, 8, f"Chapter {number}. {name}")  # as the FAQ's: listed "8 The Debian package management tools"
+        pdf.ln(10)
+        pdf.set_font("Helvetica", size=11)
+        for step in range(1, 6):
+            pdf.multi_cell(0, 6, f"{step}. Open the spool panel and check queue {step} before the printer starts.",
+                           new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(tmp_path / "handbook.pdf"))
     parsed = read_bytes("handbook.pdf", (tmp_path / "handbook.pdf").read_bytes())
-    assert [(b.kind, b.text) for b in parsed.blocks] == [
-        ("heading", "1 Queues"),
-        ("paragraph", "The spool keeps print jobs in a queue until the printer is ready for them.")]
+    headings = [f"Chapter {number}. {name}" for number, name in enumerate(names, 1)]
+    assert [b.text for b in parsed.blocks if b.kind == "heading"] == headings
+    assert not any("How do I reach" in b.text for b in parsed.blocks)  # the entries went with the contents
+    steps = [b for b in parsed.blocks if b.text.endswith("before the printer starts.")]
+    assert len(steps) == 5 * len(chapters)  # a page of numbered steps is no page of contents
 
 
 def test_pdf_bold_or_italic_numbered_headings_at_the_body_size_are_headings(tmp_path: Path) -> None:
