@@ -18,7 +18,7 @@ from qa.relevance import models_for
 from qa.search import SHORTLIST, Hit, search
 from qa.settings import Settings
 from qa.store import Index
-from qa.store_api import Store
+from qa.store_api import RowsGone, Store
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ MIN_SHOWN = 0.14
 # near-topic) 0.94 answered either way, declined 0.45 -> 0.44 (a /tmp harness over qa.search.search).
 SURE_SHOWN = 0.5
 NO_DOCUMENTS = "There are no documents yet: add some."
+# Said when writes removed the passages a question was reading twice in a row (a Milvus store is changed in place).
+CHANGED = "The documents changed while this question was answered: ask it again."
 # While the first index is being built (qa.collection.Collection.building): there is nothing to search yet; and if
 # that build failed, nothing until the server is restarted.
 INDEXING = "The documents are still being indexed ({progress}): ask again once that is done."
@@ -92,12 +94,21 @@ class Engine:
         if building is not None:
             said = NOT_INDEXED if building.failed else INDEXING
             return Answer(said.format(progress=building), False, question, [])
-        index = self.index
+        top_k = top_k or self.settings.top_k
+        for attempt in (1, 2):
+            index = self.index
+            try:
+                return self._asked(index, question, history or [], top_k, documents)
+            except RowsGone:  # a write on a store changed in place (Milvus) removed passages it was reading
+                log.info("the documents changed while %r was answered (attempt %d)", question, attempt)
+        return Answer(CHANGED, False, question, [])
+
+    def _asked(self, index: Store, question: str, history: list[Turn], top_k: int,
+               documents: Sequence[str] | None) -> Answer:
         if len(index) == 0:
             return Answer(NO_DOCUMENTS, False, question, [])
         within = self._rows_of(index, documents) if documents else None
-        top_k = top_k or self.settings.top_k
-        standalone = standalone_query(question, history or [])
+        standalone = standalone_query(question, history)
         found = self._retrieve(index, question, standalone, top_k, within)
         if standalone != " ".join(question.split()):  # read as a follow-up
             alone = self._retrieve(index, question, question, top_k, within)

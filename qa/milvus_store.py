@@ -32,7 +32,7 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusExcep
 
 from qa.lexical import analyze, correct, vocabulary_of
 from qa.passages import PARTS_BYTES, Passage, blocks_json, blocks_of, parts_json, parts_of
-from qa.store_api import Components, DocumentInfo
+from qa.store_api import Components, DocumentInfo, RowsGone
 
 log = logging.getLogger(__name__)
 
@@ -411,6 +411,9 @@ class MilvusStore:
         by_id = {int(r["id"]): Passage(r["doc_id"], int(r["paragraph"]), int(r["start"]), int(r["end"]), r["text"],
                                        None if int(r["page"]) < 0 else int(r["page"]), r["section"],
                                        parts_of(r["parts"]), blocks_of(r["blocks"])) for r in found}
+        gone = [int(r) for r in rows if int(r) not in by_id]
+        if gone:
+            raise RowsGone(f"{len(gone)} of the passages asked for were removed meanwhile")
         return [by_id[int(r)] for r in rows]
 
     def _document_rows(self, filter: str) -> list[dict]:

@@ -32,6 +32,11 @@ class Components:
     coverage: np.ndarray    # share of the query's term weight (idf) the passage holds
 
 
+class RowsGone(LookupError):
+    """Passages asked for by row are no longer stored: a write removed them while a question was being answered (a
+    store changed in place, Milvus; the embedded store's generations never change)."""
+
+
 def top_rows(scores: np.ndarray, n: int) -> np.ndarray:
     """The rows of the `n` highest scores, best first; linear in len(scores) (a full sort is not, at 1M rows)."""
     if len(scores) > n:

@@ -116,6 +116,18 @@ class TestMilvusStore(StoreSuite):
         assert stable_id("orchard", 0) == stable_id("orchard", 0) != stable_id("orchard", 1)
         assert 0 < stable_id("orchard", 0) < 2**63
 
+    def test_passages_a_write_removed_meanwhile_say_so(self, harness: MilvusHarness) -> None:
+        # the store changes in place: a question reading rows it found before a remove gets RowsGone, which the
+        # engine answers by searching again (not a KeyError, a 500)
+        from qa.store_api import RowsGone
+
+        store = harness.build([ORCHARD_DOC])
+        rows = store.rows_of(["orchard"]).tolist()
+        store, removed = harness.remove(store, "orchard")
+        assert removed
+        with pytest.raises(RowsGone):
+            store.passages(rows)
+
     def test_collections_made_before_passage_parts_and_blocks_are_made_again(self, harness: MilvusHarness) -> None:
         from pymilvus import DataType, MilvusClient
 
