@@ -13,16 +13,14 @@ printed for each system from the results file.
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location(
-    "bench_docs_evaluate", Path(__file__).resolve().parents[1] / "docs" / "evaluate.py")
-assert _spec is not None and _spec.loader is not None
-docs = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = docs
-_spec.loader.exec_module(docs)
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from bench.docs import evaluate as docs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CACHE = Path.home() / ".cache" / "qa-bench" / "userdocs"
