@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.documents import parse_document
+from qa.documents import Document, parse_document
 from qa.embedder import Embedder
 from qa.ids import Ids
 from qa.indexing import (
     INDEXED,
     Progress,
     Report,
+    milvus_made_alike,
     milvus_stale_reason,
-    milvus_wanted,
     read_sources,
     stale_reason,
     sync,
@@ -122,12 +122,7 @@ class Collection:
             folder = current_generation(self.root)
             if folder is None:
                 return None
-            ids = Ids.load(self.root, folder)
-            cache = ParseCache(self.root)
-            try:
-                documents = read_sources(self.settings.docs, self.root, cache, ids)
-            finally:
-                cache.close()
+            documents = self._documents(Ids.load(self.root, folder))
             reason = stale_reason(folder, self.embedder, self.settings.max_passage_tokens, documents,
                                   self.settings.approximate_above)
             try:
@@ -151,18 +146,12 @@ class Collection:
         """The Milvus store, served as it is; `pending` says why it is behind the documents, if it is, and
         `building` is set unless it holds a usable part of them (made alike, every document it holds still there)."""
         store = self.milvus()
-        wanted = milvus_wanted(self.embedder, self.settings.max_passage_tokens)
-        held = store.documents() if {k: store.meta.get(k) for k in wanted} == wanted else []
+        held = store.documents() if milvus_made_alike(store, self.embedder, self.settings.max_passage_tokens) else []
         if not held:  # a first start or another model: the page opens at once and says how far the build has got
             self.pending, self.building = "no index to serve yet", Progress("starting", 0, 0)
             return store
         with index_lock(self.root, self.settings.lock_wait):
-            ids = Ids.load(self.root, None)
-            cache = ParseCache(self.root)
-            try:
-                documents = read_sources(self.settings.docs, self.root, cache, ids)
-            finally:
-                cache.close()
+            documents = self._documents(Ids.load(self.root, None))
         self.pending = milvus_stale_reason(store, self.embedder, self.settings.max_passage_tokens, documents)
         live = {d.id for d in documents}
         if any(d.id not in live for d in held):  # it holds a removed document: never cited while it is removed
@@ -170,6 +159,15 @@ class Collection:
         elif self.pending:
             log.info("serving the Milvus store while it is brought up to date (%s)", self.pending)
         return store
+
+    def _documents(self, ids: Ids) -> list[Document]:
+        """The documents folder and library as read now (from the parse cache where unchanged); the caller holds the
+        index lock."""
+        cache = ParseCache(self.root)
+        try:
+            return read_sources(self.settings.docs, self.root, cache, ids)
+        finally:
+            cache.close()
 
     def _placeholder(self) -> Index:
         """An empty index to serve until the first one is built; the caller holds the index lock. It is a whole index

@@ -264,12 +264,18 @@ def milvus_wanted(embedder: Embedder, max_tokens: int) -> dict:
     return {"model": embedder.name, "dim": embedder.dim, "max_tokens": max_tokens, "readers": INDEXED}
 
 
+def milvus_made_alike(store: MilvusStore, embedder: Embedder, max_tokens: int) -> bool:
+    """Whether the Milvus store was made by this model, window and readers (milvus_wanted)."""
+    wanted = milvus_wanted(embedder, max_tokens)
+    return {k: store.meta.get(k) for k in wanted} == wanted
+
+
 def milvus_stale_reason(store: MilvusStore, embedder: Embedder, max_tokens: int,
                         documents: list[Document]) -> str | None:
     """Why the Milvus store does not hold exactly these documents as they are, or None if it does."""
-    wanted = milvus_wanted(embedder, max_tokens)
-    if {k: store.meta.get(k) for k in wanted} != wanted:
-        return f"the Milvus store was made with {store.meta or 'nothing yet'}, not {wanted}"
+    if not milvus_made_alike(store, embedder, max_tokens):
+        return (f"the Milvus store was made with {store.meta or 'nothing yet'}, "
+                f"not {milvus_wanted(embedder, max_tokens)}")
     stored = {d.id: d.sha256 for d in store.documents()}
     current = {d.id: d.sha256 for d in documents}
     if stored == current:
@@ -289,7 +295,7 @@ def sync_milvus(docs: Path, root: Path, embedder: Embedder, max_tokens: int, sto
     embedding caches. A store made by another model, window or readers is emptied first.
     """
     wanted = milvus_wanted(embedder, max_tokens)
-    if {k: store.meta.get(k) for k in wanted} != wanted:
+    if not milvus_made_alike(store, embedder, max_tokens):
         if store.meta:
             log.info("the Milvus store was made with %s, not %s: emptying it", store.meta, wanted)
         for old in store.documents():

@@ -66,6 +66,7 @@ HEADING_RATIO = 1.15   # a line this much larger than the body text is a heading
 # at most this many times the text's size: in the bench PDFs such prose gaps are 5-18 points at 9-10 points, while
 # table cells set in one box stand 25-370 points apart (bash's "\b  backspace", LittleCMS's error codes).
 SAME_LINE_GAP = 2.0
+BASELINE = 2.0  # points: lines whose baselines are this close are on one line (a table's cells, a cut line's parts)
 TITLE_SIZE_TOLERANCE = 0.5  # points: the lines of a title set on several lines have one size
 COVER_CHARACTERS = 400  # a title page's text: title, subtitle, authors, date, publisher (Debian Policy's: 98)
 JUNK_TITLES = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi))$", re.IGNORECASE)
@@ -364,24 +365,29 @@ def _mono_rows(lines: list[_Line], columns: int) -> list[tuple[str, ...]] | None
 
 def _screen(lines: list[_Line]) -> str:
     """Monospaced lines in reading order, the cells on one baseline joined by two spaces."""
-    out: list[list[_Line]] = []
-    for line in sorted(lines, key=lambda ln: (-ln.y0, ln.x0)):
-        if out and abs(out[-1][0].y0 - line.y0) < 2:
-            out[-1].append(line)
+    return "\n".join("  ".join(cell.text.strip() for cell in cells) for cells in _baselines(_reading_order(lines)))
+
+
+def _reading_order(lines: list[_Line]) -> list[_Line]:
+    """Top to bottom, then left to right."""
+    return sorted(lines, key=lambda ln: (-ln.y0, ln.x0))
+
+
+def _baselines(lines: list[_Line]) -> list[list[_Line]]:
+    """Consecutive lines grouped by baseline (within BASELINE points of the group's first)."""
+    groups: list[list[_Line]] = []
+    for line in lines:
+        if groups and abs(groups[-1][0].y0 - line.y0) < BASELINE:
+            groups[-1].append(line)
         else:
-            out.append([line])
-    return "\n".join("  ".join(cell.text.strip() for cell in cells) for cells in out)
+            groups.append([line])
+    return groups
 
 
 def _rows(lines: list[_Line]) -> list[tuple[str, ...]] | None:
     """Lines of a table region as rows: columns start where cells of multi-cell baselines start; a baseline with
     nothing in the first column continues the row above (a description wrapped onto a second line)."""
-    baselines: list[list[_Line]] = []
-    for line in sorted(lines, key=lambda ln: (-ln.y0, ln.x0)):
-        if baselines and abs(baselines[-1][0].y0 - line.y0) < 2:
-            baselines[-1].append(line)
-        else:
-            baselines.append([line])
+    baselines = _baselines(_reading_order(lines))
     starts: list[float] = []
     for cells in baselines:
         if len(cells) > 1:
@@ -601,14 +607,8 @@ def _boxes(page: object, number: int) -> list[_Box]:
 
 def _baselines_joined(lines: list[_Line]) -> list[_Line]:
     """A box's lines with those on one baseline put left to right, and prose split by a wide space joined again."""
-    runs: list[list[_Line]] = []
-    for line in lines:
-        if runs and abs(runs[-1][0].y0 - line.y0) < 2:
-            runs[-1].append(line)
-        else:
-            runs.append([line])
     out: list[_Line] = []
-    for run in runs:
+    for run in _baselines(lines):
         joined: list[_Line] = []
         for line in sorted(run, key=lambda ln: ln.x0):
             left = joined[-1] if joined else None
